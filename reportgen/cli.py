@@ -1,0 +1,158 @@
+"""The command line: parse arguments, call build, print results and errors, set exit codes.
+
+No report logic lives here. Errors print as `file:line:column: error: what` with a hint line.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import ExitCode, ReportgenError, ReportgenErrors
+from reportgen.model import AREA_CODE, Period
+
+FORMATS = ("docx", "pdf", "html")
+
+
+def default_templates() -> Path:
+    """./templates when the project has one, else the templates shipped with reportgen."""
+    local = Path("templates")
+    if local.is_dir():
+        return local
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    return local
+
+
+def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
+    if value is None:
+        return None
+    try:
+        return Period.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    wrong = [f for f in chosen if f not in FORMATS]
+    if wrong or not chosen:
+        raise click.BadParameter(
+            f"{', '.join(wrong) or 'nothing'} is not a format; choose from {','.join(FORMATS)}"
+        )
+    return chosen
+
+
+def _areas(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        if value != "all" and not AREA_CODE.fullmatch(value):
+            hint = f" (write {int(value):02d})" if value.isdigit() and len(value) == 1 else ""
+            raise click.BadParameter(
+                f"{value!r} is not an area code: use two digits such as 08, or `all`{hint}",
+                param_hint="AREA",
+            )
+    return values
+
+
+def _folder_options(func: Any) -> Any:
+    func = click.option("--inputs", type=click.Path(path_type=Path), default=Path("inputs"),
+                        show_default=True, help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")(func)
+    func = click.option("--templates", type=click.Path(path_type=Path), default=None,
+                        help="Folder with docx/, html/ and labels.yaml [default: ./templates].")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="reportgen")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def cli(debug: bool) -> None:
+    """Render a municipality's tertial report from YAML to DOCX, PDF and HTML."""
+
+
+@cli.command()
+@click.argument("areas", nargs=-1, required=True)
+@click.argument("period", callback=_period)
+@_folder_options
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="Output folder; documents go to <OUT>/<PERIOD>/.")
+@click.option("--format", "formats", default="docx,pdf,html", callback=_formats,
+              show_default=True, help="Comma-separated formats to write.")
+@click.option("--force", is_flag=True, help="Render even outputs whose sources have not changed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--pdf-variant", default=None, metavar="VARIANT",
+              help="WeasyPrint PDF variant, such as pdf/a-2b or pdf/ua-1.")
+def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path | None,
+           out: Path, formats: tuple[str, ...], force: bool, quiet: bool,
+           pdf_variant: str | None) -> None:
+    """Render AREA... (two-digit codes, or `all`) for PERIOD (such as 2017-T1).
+
+    \b
+    Examples:
+      reportgen render 08 2017-T1
+      reportgen render 01 08 2017-T1 --format docx,html
+      reportgen render all 2017-T1        (every area and the whole report)
+    """
+    from reportgen.build import Options, render_reports
+
+    options = Options(inputs, templates or default_templates(), out, formats, force, pdf_variant)
+    say = (lambda _: None) if quiet else (lambda line: click.echo(line))
+    render_reports(_areas(areas), period, options, say)
+
+
+@cli.command()
+@click.argument("period", callback=_period)
+@_folder_options
+def check(period: Period, inputs: Path, templates: Path | None) -> None:
+    """Validate the inputs of PERIOD and print every problem; writes nothing."""
+    from reportgen.build import Options, check_inputs
+
+    options = Options(inputs, templates or default_templates(), Path("build"))
+    codes = check_inputs(period, options)
+    click.echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'})")
+
+
+def print_error(error: ReportgenError) -> None:
+    """`path:line:column: error: message` and an indented hint, on stderr."""
+    where = f"{error.location}: " if error.location else ""
+    click.echo(f"{where}error: {error.message}", err=True)
+    if error.hint:
+        click.echo(f"  hint: {error.hint}", err=True)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the `reportgen` command; exits with the codes of DESIGN.md section 6."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = cli.main(args, prog_name="reportgen", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
+    except ReportgenErrors as exc:
+        for error in exc.errors:
+            print_error(error)
+        sys.exit(exc.exit_code)
+    except ReportgenError as exc:
+        print_error(exc)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted; earlier outputs are untouched", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted; earlier outputs are untouched", err=True)
+        sys.exit(130)
+    except Exception:  # a bug: say so, keep the traceback for --debug
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(
+            "reportgen: internal error (a bug in reportgen, not in your files). Please report it"
+            " with the output of the same command run with --debug.", err=True,
+        )
+        sys.exit(ExitCode.INTERNAL)

@@ -1,0 +1,245 @@
+"""DOCX renderer: the view's blocks as real Word paragraphs, lists, links and tables,
+placed into templates/docx/document.docx by docxtpl.
+
+The template holds page setup, styles, header and footer; this module only chooses styles.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from reportgen.view import Block, Chart, DocumentView, Heading, ListBlock, Paragraph, Span, Table
+
+TEMPLATE = Path("docx") / "document.docx"
+RIGHT = "right"
+
+
+def render_docx(view: DocumentView, templates: Path) -> bytes:
+    """The document as .docx bytes (zip entries not yet normalised; see build)."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    template = DocxTemplate(str(templates / TEMPLATE))
+    body = template.new_subdoc()
+    writer = _BodyWriter(body)
+    for block in view.blocks:
+        writer.add(block)
+    context = {
+        "cover": view.cover,
+        "kommune": view.kommune,
+        "report_title": view.report_title,
+        "period_label": view.period_label,
+        "labels": view.labels,
+        "contents": _contents(template, view) if view.contents else "",
+        "body": body,
+    }
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template.render(context, jinja_env=env, autoescape=True)
+    _properties(template.docx, view)
+    if view.contents:
+        _update_fields_on_open(template.docx)
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+class _BodyWriter:
+    """Appends blocks to a docxtpl subdocument, using the template's styles."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.bookmarks = 0
+
+    def add(self, block: Block) -> None:
+        if isinstance(block, Heading):
+            paragraph = self.doc.add_paragraph(block.text, style=f"Heading {min(block.level, 9)}")
+            self.bookmarks += 1
+            _bookmark(paragraph, block.anchor, self.bookmarks)
+        elif isinstance(block, Paragraph):
+            self._spans(self.doc.add_paragraph(style="Normal"), block.spans)
+        elif isinstance(block, ListBlock):
+            self._list(block)
+        elif isinstance(block, Table):
+            self._table(block)
+        elif isinstance(block, Chart):
+            self._chart(block)
+
+    def _list(self, block: ListBlock) -> None:
+        style = "List Number" if block.ordered else "List Bullet"
+        num_id = _restarted_numbering(self.doc, style, block.start) if block.ordered else None
+        for item in block.items:
+            paragraph = self.doc.add_paragraph(style=style)
+            if num_id is not None:
+                _set_num_id(paragraph, num_id)
+            self._spans(paragraph, item)
+
+    def _spans(self, paragraph: Any, spans: tuple[Span, ...]) -> None:
+        for span in spans:
+            if span.href:
+                _hyperlink(paragraph, span)
+            else:
+                run = paragraph.add_run(span.text)
+                run.bold = span.bold or None
+                run.italic = span.italic or None
+
+    def _table(self, block: Table) -> None:
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        self.doc.add_paragraph(block.caption, style="Caption")
+        table = self.doc.add_table(rows=0, cols=len(block.header))
+        table.style = "Figures Table"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
+        for cells, is_header, is_sum in rows:
+            row = table.add_row()
+            if is_header:
+                _repeat_header(row)
+            _cant_split(row)
+            for i, (cell, text) in enumerate(zip(row.cells, cells)):
+                paragraph = cell.paragraphs[0]
+                run = paragraph.add_run(text)
+                run.bold = (is_header or is_sum) or None
+                if i > 0:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self.doc.add_paragraph(block.note, style="Table Note")
+
+    def _chart(self, block: Chart) -> None:
+        from docx.shared import Cm
+
+        self.doc.add_paragraph(block.caption, style="Caption")
+        run = self.doc.add_paragraph(style="Normal").add_run()
+        shape = run.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", block.alt)
+        doc_pr.set("title", block.caption)
+
+
+def _contents(template: Any, view: DocumentView) -> Any:
+    """A TOC field Word refreshes on opening, pre-filled so other viewers show the entries."""
+    from docx.enum.text import WD_BREAK
+
+    sub = template.new_subdoc()
+    first = sub.add_paragraph(style="Normal")
+    first.add_run().add_break(WD_BREAK.PAGE)
+    sub.add_paragraph(view.labels["contents"], style="TOC Heading")
+    entries = list(view.contents)
+    for i, heading in enumerate(entries):
+        paragraph = sub.add_paragraph(style=f"TOC {min(heading.level, 2)}")
+        if i == 0:
+            _field_char(paragraph, "begin")
+            _instr(paragraph, ' TOC \\o "1-2" \\h \\z \\u ')
+            _field_char(paragraph, "separate")
+        _internal_link(paragraph, heading.text, heading.anchor)
+        if i == len(entries) - 1:
+            _field_char(paragraph, "end")
+    last = sub.add_paragraph(style="Normal")
+    last.add_run().add_break(WD_BREAK.PAGE)
+    return sub
+
+
+def _properties(doc: Any, view: DocumentView) -> None:
+    import datetime as dt
+
+    props = doc.core_properties
+    props.title = view.title
+    props.subject = view.period_label
+    props.author = view.kommune
+    props.last_modified_by = view.kommune
+    props.language = view.lang_tag
+    props.keywords = f"{view.report_title}; {view.period_id}"
+    props.comments = ""
+    props.revision = 1
+    moment = dt.datetime.combine(view.date, dt.time(12, 0))
+    props.created = props.modified = moment
+    props.last_printed = moment
+
+
+# --- WordprocessingML details python-docx has no API for -----------------------------------
+
+def _oxml(tag: str, **attrs: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(name.replace("_", ":", 1)), value)
+    return element
+
+
+def _bookmark(paragraph: Any, name: str, number: int) -> None:
+    """A bookmark around the heading, so TOC entries and links can point at it."""
+    ident = str(number)
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0,
+                        _oxml("w:bookmarkStart", w_id=ident, w_name=name))
+    paragraph._p.append(_oxml("w:bookmarkEnd", w_id=ident))
+
+
+def _hyperlink(paragraph: Any, span: Span) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    rel_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = _oxml("w:hyperlink", r_id=rel_id, w_history="1")
+    link.append(_run(paragraph, span.text, span.bold, span.italic, "Hyperlink"))
+    paragraph._p.append(link)
+
+
+def _internal_link(paragraph: Any, text: str, anchor: str) -> None:
+    link = _oxml("w:hyperlink", w_anchor=anchor, w_history="1")
+    link.append(_run(paragraph, text, False, False, None))
+    paragraph._p.append(link)
+
+
+def _run(paragraph: Any, text: str, bold: bool, italic: bool, char_style: str | None) -> Any:
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold or None, italic or None
+    if char_style:
+        run.style = char_style
+    element = run._r
+    element.getparent().remove(element)
+    return element
+
+
+def _field_char(paragraph: Any, kind: str) -> None:
+    run = _oxml("w:r")
+    run.append(_oxml("w:fldChar", w_fldCharType=kind))
+    paragraph._p.append(run)
+
+
+def _instr(paragraph: Any, instruction: str) -> None:
+    run = _oxml("w:r")
+    text = _oxml("w:instrText")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text.text = instruction
+    run.append(text)
+    paragraph._p.append(run)
+
+
+def _repeat_header(row: Any) -> None:
+    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", w_val="true"))
+
+
+def _cant_split(row: Any) -> None:
+    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", w_val="true"))
+
+
+def _restarted_numbering(doc: Any, style: str, start: int) -> int:
+    """A new w:num over the list style's numbering, restarting at `start`."""
+    numbering = doc.part.numbering_part.element
+    style_num = doc.styles[style].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return int(num.numId)
+
+
+def _set_num_id(paragraph: Any, num_id: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    doc.settings.element.append(_oxml("w:updateFields", w_val="true"))

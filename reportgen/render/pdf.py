@@ -1,0 +1,78 @@
+"""PDF renderer: the HTML page printed by WeasyPrint with templates/html/css/print.css.
+
+WeasyPrint may fetch only files inside the templates folder (fonts, stylesheets) and data:
+URLs (the chart); the network and every other file are refused. WeasyPrint logs problems
+instead of raising: errors become TemplateError, warnings are collected for the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from reportgen.errors import TemplateError
+
+PRINT_CSS = Path("html") / "css" / "print.css"
+_font_config: Any = None  # one FontConfiguration per process: building it costs ~50 ms
+
+
+def render_pdf(html: str, templates: Path, *, variant: str | None = None,
+               identifier: bytes | None = None) -> bytes:
+    """The PDF bytes of an HTML page made by render_html."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    fetcher = _fetcher_inside(templates)
+    problems = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(problems)
+    try:
+        document = HTML(string=html, base_url=str(templates / "html") + "/", url_fetcher=fetcher)
+        stylesheet = CSS(filename=str(templates / PRINT_CSS), url_fetcher=fetcher,
+                         font_config=_font_config)
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet], font_config=_font_config, pdf_variant=variant,
+            pdf_identifier=identifier, pdf_tags=True, custom_metadata=True,
+        )
+    finally:
+        logger.removeHandler(problems)
+    if problems.errors:
+        raise TemplateError(
+            f"WeasyPrint: {problems.errors[0]}",
+            hint="a stylesheet, font or image in the templates folder is missing or broken",
+        )
+    return pdf
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
+
+
+def _fetcher_inside(templates: Path) -> Any:
+    from weasyprint.urls import URLFetcher
+
+    root = templates.resolve()
+
+    class InsideTemplates(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlparse(url).scheme.lower()
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if not path.is_relative_to(root):
+                    raise ValueError(f"refused: {url} is outside the templates folder")
+            elif scheme != "data":
+                raise ValueError(f"refused: {url} (reportgen never fetches from the network)")
+            return super().fetch(url, headers)
+
+    return InsideTemplates(allowed_protocols={"file", "data"}, timeout=1)

@@ -1,0 +1,242 @@
+"""Stage 1, load: find the input files and read YAML into plain data with source positions.
+
+Imports only errors. Knows nothing of the model or of templates.
+The safe loader only; every mapping key is kept as the text the author wrote (so `07:` stays
+"07", never the YAML 1.1 octal 7); floats become exact Decimals from their text; duplicate
+keys, unknown tags and alias bombs are errors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportgen.errors import InputError, SourceLocation
+
+MAX_FILE_BYTES = 1_000_000  # a long area section is ~20 kB
+MAX_VALUES = 50_000  # values after expanding aliases; stops "billion laughs" early
+MAX_DEPTH = 20  # the schema needs 5 levels
+
+KeyPath = tuple[str | int, ...]
+FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One YAML file: its data as plain Python values and where each value stands."""
+
+    path: Path
+    display: str  # as shown in messages: relative to the working directory when inside it
+    data: Any
+    value_marks: dict[KeyPath, tuple[int, int]] = field(repr=False)
+    key_marks: dict[KeyPath, tuple[int, int]] = field(repr=False)
+
+    def location(self, key_path: KeyPath = (), *, at_key: bool = False) -> SourceLocation:
+        """The position of a value (or its key), falling back to the nearest recorded parent."""
+        marks = self.key_marks if at_key and key_path in self.key_marks else self.value_marks
+        path = key_path
+        while path and path not in marks:
+            path = path[:-1]
+            marks = self.value_marks
+        line, column = marks.get(path, (1, 1))
+        return SourceLocation(self.display, line, column)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def resolve_inside(root: Path, relative: str, what: str) -> Path:
+    """root/relative, refusing anything (`..`, absolute, symlinks) that lands outside root."""
+    root_real = root.resolve()
+    candidate = (root / relative).resolve()
+    if not candidate.is_relative_to(root_real):
+        raise InputError(
+            f"{what} {relative!r} points outside {display_path(root)}",
+            location=SourceLocation(display_path(root / relative)),
+            hint=f"keep input files inside {display_path(root)}; symbolic links may not leave it",
+        )
+    return candidate
+
+
+def load_yaml(path: Path) -> SourceFile:
+    """Read one YAML file; raise InputError with file:line:column for anything unreadable."""
+    display = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
+                location=SourceLocation(display),
+                hint="split the text or remove pasted binary content",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read file: {exc.strerror}", location=SourceLocation(display)
+        ) from exc
+    text = _decode(raw, display)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        walker = _Walker(loader, display)
+        data = walker.value(node, (), 0) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, display) from exc
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_col(text, exc.position)
+        raise InputError(
+            f"character U+{exc.character:04X} is not allowed in YAML"
+            if isinstance(exc.character, int)
+            else f"unreadable character: {exc.reason}",
+            location=SourceLocation(display, line, column),
+            hint="remove the control character (often pasted from Word or e-mail)",
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            "the file is nested too deeply",
+            location=SourceLocation(display, 1, 1),
+            hint=f"the input schema needs at most {MAX_DEPTH} levels",
+        ) from exc
+    finally:
+        loader.dispose()
+    return SourceFile(path, display, data, walker.value_marks, walker.key_marks) if node else (
+        SourceFile(path, display, None, {(): (1, 1)}, {})
+    )
+
+
+def _decode(raw: bytes, display: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        raise InputError(
+            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            location=SourceLocation(display, line, column),
+            hint="save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
+        ) from exc
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    what = exc.problem or exc.context or "invalid YAML"
+    hint = "check the indentation and quoting on this line and the one before"
+    if "could not determine a constructor" in str(exc):
+        what = f"the tag {getattr(exc, 'problem', '').split('tag ')[-1]} is not allowed"
+        hint = "remove the `!` tag: inputs are plain text, numbers, lists and mappings"
+    elif exc.problem and "found character '\\t'" in exc.problem:
+        hint = "indent with spaces, not tabs"
+    return InputError(
+        f"invalid YAML: {what}", location=SourceLocation(display, line, column), hint=hint
+    )
+
+
+class _Walker:
+    """Turns a composed node tree into values, recording each value's and key's position."""
+
+    def __init__(self, loader: yaml.SafeLoader, display: str) -> None:
+        self.loader = loader
+        self.display = display
+        self.count = 0
+        self.value_marks: dict[KeyPath, tuple[int, int]] = {}
+        self.key_marks: dict[KeyPath, tuple[int, int]] = {}
+
+    def _here(self, node: yaml.Node) -> SourceLocation:
+        return SourceLocation(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def value(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES or depth > MAX_DEPTH:
+            too_many = self.count > MAX_VALUES
+            raise InputError(
+                f"more than {MAX_VALUES} values after expanding aliases"
+                if too_many
+                else f"nested more than {MAX_DEPTH} levels deep",
+                location=self._here(node),
+                hint="anchors and aliases (&, *) are not needed in report inputs; write the text out"
+                if too_many
+                else "check the indentation: the input schema is only a few levels deep",
+            )
+        self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(
+                    "a key must be plain text", location=self._here(key_node),
+                    hint="write `name: value` with a simple word before the colon",
+                )
+            key = key_node.value  # the text as written: "07" stays "07"
+            if key in result:
+                first = self.key_marks[(*path, key)]
+                raise InputError(
+                    f"duplicate key {key!r} (first written at line {first[0]})",
+                    location=self._here(key_node),
+                    hint="YAML would silently keep only the last one; merge the two or rename one",
+                )
+            self.key_marks[(*path, key)] = (
+                key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+            )
+            result[key] = self.value(value_node, (*path, key), depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == FLOAT_TAG:
+            try:
+                number = Decimal(node.value.replace("_", ""))
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                raise InputError(
+                    f"{node.value!r} is not a finite number", location=self._here(node),
+                    hint="write amounts as plain decimals with a dot, such as 120.4",
+                )
+            return number
+        return self.loader.construct_object(node)
+
+
+def kommune_path(inputs: Path) -> Path:
+    """inputs/kommune.yaml, the municipality's settings and register of areas."""
+    return inputs / "kommune.yaml"
+
+
+def area_path(inputs: Path, period: str, code: str) -> Path:
+    """inputs/<period>/<code>.yaml, refusing paths that leave the inputs folder."""
+    return resolve_inside(inputs, f"{period}/{code}.yaml", "area file")
+
+
+def report_path(inputs: Path, period: str) -> Path:
+    """inputs/<period>/rapport.yaml, the whole report's settings (optional)."""
+    return resolve_inside(inputs, f"{period}/rapport.yaml", "report file")
+
+
+def area_codes_with_input(inputs: Path, period: str) -> list[str]:
+    """The two-digit codes that have an input file for the period, sorted."""
+    folder = inputs / period
+    if not folder.is_dir():
+        return []
+    return sorted(
+        name[:-5] for name in os.listdir(folder)
+        if name.endswith(".yaml") and len(name) == 7 and name[:2].isdigit()
+    )

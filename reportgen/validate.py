@@ -1,0 +1,185 @@
+"""Stage 2, validate: plain data with positions -> typed model, or every problem with its place.
+
+Imports errors, sources (for SourceFile) and model. Pydantic's error locations are Norwegian
+YAML keys (aliases); each is mapped back to the file, line and column the author wrote.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from typing import Any
+
+import pydantic
+
+from reportgen.errors import InputError, ReportgenError, ReportgenErrors, UsageError
+from reportgen.model import Area, AreaInput, Kommune, Model, Period, ReportInput
+from reportgen.sources import KeyPath, SourceFile
+
+# C0 controls other than tab and newline, the non-characters U+FFFE/U+FFFF, lone surrogates:
+# XML cannot carry them, so a DOCX holding one is corrupt.
+NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def validate_kommune(source: SourceFile) -> Kommune:
+    """inputs/kommune.yaml -> Kommune."""
+    return _validate(Kommune, source)
+
+
+def validate_report(source: SourceFile | None) -> ReportInput:
+    """inputs/<period>/rapport.yaml (optional) -> ReportInput."""
+    return ReportInput() if source is None else _validate(ReportInput, source)
+
+
+def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Period) -> Area:
+    """inputs/<period>/<code>.yaml -> Area; the file name is the authority on the code."""
+    if code not in kommune.areas:
+        raise UsageError(
+            f"area {code} is not in the register of programme areas",
+            hint="add it under `programområder:` in kommune.yaml, or check the code",
+        )
+    content = _validate(AreaInput, source)
+    if content.code is not None and content.code != code:
+        raise ReportgenErrors([InputError(
+            f"programområde: {content.code!r} does not match the file name {code}.yaml",
+            location=source.location(("programområde",)),
+            hint="the file name decides the area; remove this key or rename the file",
+        )])
+    return Area(code, kommune.areas[code], period, content)
+
+
+def _validate(model: type[Model], source: SourceFile) -> Any:
+    problems = _bad_characters(source, source.data, ())
+    if source.data is None:
+        problems.append(InputError(
+            "the file is empty", location=source.location(),
+            hint=f"write the keys {', '.join(_aliases(model))}",
+        ))
+    else:
+        try:
+            result = model.model_validate(source.data)
+        except pydantic.ValidationError as exc:
+            problems += [_explain(error, model, source) for error in exc.errors()]
+        else:
+            if not problems:
+                return result
+    raise ReportgenErrors(problems)
+
+
+def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[ReportgenError]:
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in _bad_characters(source, v, (*path, k))]
+    if isinstance(value, list):
+        return [e for i, v in enumerate(value) for e in _bad_characters(source, v, (*path, i))]
+    if not isinstance(value, str) or not (match := NOT_XML.search(value)):
+        return []
+    line_in_text = value.count("\n", 0, match.start()) + 1
+    return [InputError(
+        f"{_dotted(path)}: character U+{ord(match.group()):04X} cannot be stored in a document"
+        f" (line {line_in_text} of the text, character {match.start() + 1})",
+        location=source.location(path),
+        hint="remove the control character; it often comes along when text is pasted from"
+        " Word, PDF or e-mail",
+    )]
+
+
+def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
+    """One pydantic error -> an InputError at the author's line, with what to do."""
+    loc: KeyPath = tuple(error["loc"])
+    kind, value = error["type"], error.get("input")
+    where = _dotted(loc)
+    if kind == "missing":
+        parent = _dotted(loc[:-1]) or "the top level"
+        return InputError(
+            f"missing required key {loc[-1]!r} under {parent}",
+            location=source.location(loc[:-1]),
+            hint=f"add `{loc[-1]}:` with its text",
+        )
+    if kind == "extra_forbidden":
+        allowed = _aliases(_model_at(model, loc[:-1]))
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        return InputError(
+            f"unknown key {loc[-1]!r}" + (f" under {_dotted(loc[:-1])}" if loc[:-1] else ""),
+            location=source.location(loc, at_key=True),
+            hint=f"{guess}the keys allowed here are {', '.join(allowed)}",
+        )
+    message, hint = _describe(kind, value, error)
+    return InputError(f"{where}: {message}", location=source.location(loc), hint=hint)
+
+
+def _describe(kind: str, value: Any, error: Any) -> tuple[str, str]:
+    if value is None and kind.endswith("_type"):
+        return "has no value", "write the value after the colon, or remove the key if optional"
+    if isinstance(value, bool):
+        return (
+            f"YAML read this as {str(value).lower()} (yes/no/on/off are booleans)",
+            "put the text in quotes",
+        )
+    if kind == "string_type":
+        return f"expected text, found {_yaml_kind(value)}", "put the value in quotes"
+    if kind == "string_too_short":
+        return "is empty", "write the text, or remove the key if it is optional"
+    if kind.startswith("decimal") or kind in ("finite_number",):
+        return (
+            f"{value!r} is not a number",
+            "write amounts with a dot decimal separator and no spaces (1250.5);"
+            " formatting happens in the documents",
+        )
+    if kind == "literal_error":
+        return f"{value!r} is not allowed", error["msg"].replace("Input should be", "use")
+    if kind in ("dict_type", "model_type"):
+        return f"expected keys and values, found {_yaml_kind(value)}", "indent `key: value` lines under it"
+    if kind in ("tuple_type", "list_type"):
+        return f"expected a list, found {_yaml_kind(value)}", "write each item on a line starting with `- `"
+    if kind in ("too_short",):
+        return "needs at least one item", "add an item starting with `- `, or remove the key"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a two-digit code", "write area codes as two digits in quotes, such as \"07\""
+    if kind.startswith("date"):
+        return f"{value!r} is not a date", "write dates as YYYY-MM-DD, such as 2017-05-23"
+    return error["msg"], "see the input format in README.md"
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"the {type(value).__name__} {value!r}"
+
+
+def _dotted(loc: KeyPath) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
+def _aliases(model: type[Model] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(model: type[Model], loc: KeyPath) -> type[Model] | None:
+    """The model class that validates the mapping at loc (for listing its keys)."""
+    current: type[Model] | None = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = next((f for f in current.model_fields.values() if f.alias == part), None)
+        current = _inner_model(field.annotation) if field else None
+    return current
+
+
+def _inner_model(annotation: Any) -> type[Model] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, tuple, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            if (found := _inner_model(arg)) is not None:
+                return found
+    return None

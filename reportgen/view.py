@@ -1,0 +1,107 @@
+"""The view: what every renderer receives. Format-neutral, frozen, no logic beyond shape.
+
+Headings carry absolute levels (1 = the document's top heading) and unique anchors; numbers are
+already formatted the Norwegian way; text is parsed into blocks and spans, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of literal text with its emphasis and, for links, the target."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+    kind: Literal["paragraph"] = "paragraph"
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    start: int
+    items: tuple[tuple[Span, ...], ...]
+    kind: Literal["list"] = "list"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str = ""
+    kind: Literal["heading"] = "heading"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[str, ...]
+    is_sum: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A figures table: the first column names, the others are right-aligned amounts."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    note: str
+    kind: Literal["table"] = "table"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart in two encodings, with alt text; its data table stands beside it."""
+
+    caption: str
+    alt: str
+    svg: str
+    png: bytes = field(repr=False)
+    width_cm: float
+    kind: Literal["chart"] = "chart"
+
+
+Block = Paragraph | ListBlock | Heading | Table | Chart
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The whole report's front page."""
+
+    title: str
+    subtitle: str | None
+    date_label: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """One output document: an area's section or the whole report."""
+
+    kind: Literal["area", "report"]
+    lang: Literal["nb", "nn"]
+    title: str
+    kommune: str
+    period_id: str  # "2017-T1"
+    period_label: str  # "1. tertial 2017"
+    report_title: str  # "1. tertialrapport 2017", for running headers
+    date: dt.date
+    labels: dict[str, str]
+    blocks: tuple[Block, ...]
+    cover: Cover | None = None
+    contents: tuple[Heading, ...] = ()  # table of contents entries (whole report)
+
+    @property
+    def lang_tag(self) -> str:
+        """BCP 47 tag for documents: nb-NO or nn-NO."""
+        return f"{self.lang}-NO"

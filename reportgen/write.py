@@ -1,0 +1,61 @@
+"""Writing outputs: atomic replace, reproducible zip containers. Used only by build."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from reportgen.errors import OutputError, SourceLocation
+from reportgen.sources import display_path
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do not depend on when
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
+    """Write every output via temp file + rename; on failure remove our temp files."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder: {exc.strerror}",
+            location=SourceLocation(display_path(target)),
+            hint="choose another --out, or check its permissions",
+        ) from exc
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for name, data in outputs.items():
+            final = target / name
+            temp = target / f".{name}.{os.getpid()}.tmp"
+            with open(temp, "wb") as handle:
+                temps.append((temp, final))
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, final in temps:
+            os.replace(temp, final)
+    except OSError as exc:
+        for temp, _ in temps:
+            temp.unlink(missing_ok=True)
+        raise OutputError(
+            f"cannot write output: {exc.strerror}",
+            location=SourceLocation(display_path(Path(exc.filename or target))),
+            hint="check free space and permissions of the output folder",
+        ) from exc
+    return [final for _, final in temps]

@@ -1,0 +1,178 @@
+"""Generate templates/docx/document.docx, the Word template reportgen fills.
+
+Run `python scripts/make_docx_template.py` after changing it; the .docx is committed so that
+communications staff can also restyle it in Word directly (keep the {{ }} / {%p %} paragraphs).
+Builds on python-docx's default template, which has Word's built-in styles (Title, Heading 1–9,
+List Bullet/Number, Caption, TOC Heading), so Word's navigation pane, TOC and restyling work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "docx" / "document.docx"
+FONT = "Carlito"  # metric-compatible with Calibri; Word substitutes Calibri where it is missing
+BLUE = RGBColor(0x00, 0x3B, 0x5C)
+
+
+def main() -> None:
+    doc = docx.Document()
+    _defaults(doc)
+    _styles(doc)
+    _page(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    for text, style in [
+        ("{%p if cover %}", None),
+        ("{{ cover.title }}", "Title"),
+        ("{%p if cover.subtitle %}", None),
+        ("{{ cover.subtitle }}", "Subtitle"),
+        ("{%p endif %}", None),
+        ("{{ kommune }}", "Cover Text"),
+        ("{{ cover.date_label }}", "Cover Text"),
+        ("{{p contents }}", None),
+        ("{%p endif %}", None),
+        ("{{p body }}", None),
+    ]:
+        doc.add_paragraph(text, style=style)
+    doc.core_properties.title = ""
+    doc.core_properties.author = ""
+    doc.core_properties.comments = ""
+    doc.core_properties.language = "nb-NO"
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(OUT)
+    print(f"wrote {OUT}")
+
+
+def _defaults(doc: docx.document.Document) -> None:
+    """Font and language nb-NO for every run that does not say otherwise (docDefaults)."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), "nb-NO")
+
+
+def _styles(doc: docx.document.Document) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.widow_control = True
+    sizes = {1: 20, 2: 16, 3: 13, 4: 12, 5: 11, 6: 11}
+    for level, size in sizes.items():
+        style = styles[f"Heading {level}"]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = level == 6
+        style.font.color.rgb = BLUE
+        style.paragraph_format.space_before = Pt(18 if level <= 2 else 12)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+        _outline_level(style, level - 1)
+    for name, size in (("Title", 30), ("Subtitle", 16)):
+        styles[name].font.name = FONT
+        styles[name].font.size = Pt(size)
+        styles[name].font.color.rgb = BLUE
+        styles[name].paragraph_format.space_after = Pt(12)
+    cover = styles.add_style("Cover Text", WD_STYLE_TYPE.PARAGRAPH)
+    cover.base_style = normal
+    cover.font.size = Pt(13)
+    caption = styles["Caption"]
+    caption.font.size = Pt(10)
+    caption.font.italic = False
+    caption.font.bold = True
+    caption.font.color.rgb = BLUE
+    caption.paragraph_format.keep_with_next = True
+    note = styles.add_style("Table Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size = Pt(9)
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x00, 0x56, 0xA3)
+    link.font.underline = True
+    toc = styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    toc.base_style = normal
+    toc.paragraph_format.space_after = Pt(3)
+    toc2 = styles.add_style("TOC 2", WD_STYLE_TYPE.PARAGRAPH)
+    toc2.base_style = normal
+    toc2.paragraph_format.left_indent = Cm(0.6)
+    toc2.paragraph_format.space_after = Pt(2)
+    for name in ("TOC 1", "TOC 2"):
+        _right_tab_with_dots(styles[name])
+    table = styles.add_style("Figures Table", WD_STYLE_TYPE.TABLE)
+    table.base_style = styles["Table Grid"]
+    table.font.size = Pt(9.5)
+    styles["Header"].font.size = Pt(9)
+    styles["Footer"].font.size = Pt(9)
+    styles["Header"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+
+
+def _outline_level(style: docx.styles.style.BaseStyle, level: int) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:outlineLvl")):
+        ppr.remove(old)
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), str(level))
+    ppr.append(outline)
+
+
+def _right_tab_with_dots(style: docx.styles.style.BaseStyle) -> None:
+    ppr = style.element.get_or_add_pPr()
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "right")
+    tab.set(qn("w:leader"), "dot")
+    tab.set(qn("w:pos"), str(int(Cm(16).twips)))
+    tabs.append(tab)
+    ppr.insert(0, tabs)
+
+
+def _page(doc: docx.document.Document) -> None:
+    """A4 with a running header and `Side N av M` in the footer."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    header = section.header.paragraphs[0]
+    header.text = "{{ kommune }} · {{ report_title }} · {{ period_label }}"
+    header.style = doc.styles["Header"]
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Footer"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run("{{ labels.page }} ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" {{ labels.page_of }} ")
+    _field(footer, "NUMPAGES", "1")
+
+
+def _field(paragraph: docx.text.paragraph.Paragraph, instruction: str, shown: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instruction} \\* MERGEFORMAT ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+if __name__ == "__main__":
+    main()

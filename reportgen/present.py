@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_decimal
 
 from reportgen.markup import parse_blocks
-from reportgen.model import Area, Figures, Kommune, Period, Report
-from reportgen.view import Block, Cover, DocumentView, Heading, Table, TableRow
+from reportgen.model import Area, FigureRow, Figures, Kommune, Period, Report
+from reportgen.view import Bar, Block, Chart, Cover, DocumentView, Heading, Table, TableRow
 
 MINUS = "\u2212"
 DECIMALS = {"mill. kr": 1, "1000 kr": 0}
@@ -52,12 +52,13 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
     anchors = Anchors()
     blocks: list[Block] = []
     for chapter in settings.chapters_before:
-        blocks += _titled_text(chapter.heading, chapter.text, 1, anchors)
-    blocks.append(anchors.heading(1, labels["areas_part"]))
+        blocks += _titled_text(chapter.heading, chapter.text, 1, anchors, new_page=True)
+    blocks.append(anchors.heading(1, labels["areas_part"], new_page=True))
+    blocks += overview_blocks(report.areas, labels, report.kommune.language, 2, anchors)
     for area in report.areas:
         blocks += area_blocks(area, labels, 2, anchors, report.kommune.language)
     for chapter in settings.chapters_after:
-        blocks += _titled_text(chapter.heading, chapter.text, 1, anchors)
+        blocks += _titled_text(chapter.heading, chapter.text, 1, anchors, new_page=True)
     title = settings.title or labels["report_title"].format(tertial=period.tertial, year=period.year)
     date = settings.date or document_date(period)
     return DocumentView(
@@ -86,14 +87,14 @@ def area_blocks(
 ) -> list[Block]:
     """The fixed structure of one area, its title at `level`."""
     content, status = area.content, area.content.economic_status
-    blocks: list[Block] = [anchors.heading(level, area_title(area, labels))]
+    blocks: list[Block] = [anchors.heading(level, area_title(area, labels), new_page=level > 1)]
     blocks += _text(content.lead, level + 1, anchors)
     blocks.append(anchors.heading(level + 1, labels["economic_status"]))
-    for key, text in (("facts", status.facts), ("assessment", status.assessment),
-                      ("conclusion", status.conclusion)):
-        blocks += _titled_text(labels[key], text, level + 2, anchors)
-    if status.figures:
+    blocks += _titled_text(labels["facts"], status.facts, level + 2, anchors)
+    if status.figures:  # the figures are the facts: the table follows the Fakta text
         blocks.append(figures_table(status.figures, area.period, labels, lang))
+    blocks += _titled_text(labels["assessment"], status.assessment, level + 2, anchors)
+    blocks += _titled_text(labels["conclusion"], status.conclusion, level + 2, anchors)
     if content.investments:
         blocks += _titled_text(labels["investments"], content.investments, level + 1, anchors)
     if content.other_matters:
@@ -106,8 +107,9 @@ def area_blocks(
     return blocks
 
 
-def _titled_text(heading: str, text: str, level: int, anchors: Anchors) -> list[Block]:
-    return [anchors.heading(level, heading), *_text(text, level + 1, anchors)]
+def _titled_text(heading: str, text: str, level: int, anchors: Anchors,
+                 new_page: bool = False) -> list[Block]:
+    return [anchors.heading(level, heading, new_page), *_text(text, level + 1, anchors)]
 
 
 def _text(text: str, level: int, anchors: Anchors) -> list[Block]:
@@ -120,22 +122,57 @@ def _text(text: str, level: int, anchors: Anchors) -> list[Block]:
 
 def figures_table(figures: Figures, period: Period, labels: dict[str, str], lang: str) -> Table:
     """Accounts, budgets and computed deviations, with a sum row when there are several rows."""
-    unit, words = figures.unit, {"month": period.month, "year": period.year, "unit": figures.unit}
+    rows = [(r.name, _amounts(r)) for r in figures.rows]
+    return _amounts_table("table_caption", rows, figures.unit, period, labels, lang)
+
+
+def overview_blocks(areas: tuple[Area, ...], labels: dict[str, str], lang: str, level: int,
+                    anchors: Anchors) -> list[Block]:
+    """Every area's figures summed, in mill. kr, and a chart of each area's deviation."""
+    with_figures = [a for a in areas if a.content.economic_status.figures]
+    if not with_figures:
+        return []
+    period = with_figures[0].period
+    rows = []
+    for area in with_figures:
+        figures = area.content.economic_status.figures
+        assert figures is not None
+        scale = Decimal(1000) if figures.unit == "1000 kr" else Decimal(1)
+        sums = [sum(column, Decimal(0)) / scale for column in zip(*map(_amounts, figures.rows))]
+        rows.append((f"{area.code} {area.name}", sums))
+    table = _amounts_table("overview_caption", rows, "mill. kr", period, labels, lang)
+    words = {"month": period.month, "year": period.year, "unit": "mill. kr"}
+    chart = Chart(
+        caption=labels["chart_caption"].format(**words),
+        alt=labels["chart_alt"].format(**words),
+        unit="mill. kr",
+        bars=tuple(Bar(name, values[2], format_amount(values[2], "mill. kr", lang))
+                   for name, values in rows),
+    )
+    return [anchors.heading(level, labels["overview"]), table, chart]
+
+
+def _amounts(row: FigureRow) -> list[Decimal]:
+    return [row.accounts, row.budget, row.deviation, row.annual_budget, row.forecast,
+            row.forecast_deviation]
+
+
+def _amounts_table(caption: str, rows: list[tuple[str, list[Decimal]]], unit: str,
+                   period: Period, labels: dict[str, str], lang: str) -> Table:
+    words = {"month": period.month, "year": period.year, "unit": unit}
     header = tuple(labels[k].format(**words) for k in (
         "col_name", "col_accounts", "col_budget", "col_deviation",
         "col_annual_budget", "col_forecast", "col_forecast_deviation",
     ))
-    columns = [(r.name, r.accounts, r.budget, r.deviation, r.annual_budget, r.forecast,
-                r.forecast_deviation) for r in figures.rows]
-    rows = [TableRow((name, *(format_amount(v, unit, lang) for v in values)))
-            for name, *values in columns]
-    if len(columns) > 1:
-        sums = [sum((c[i] for c in columns), Decimal(0)) for i in range(1, 7)]
-        rows.append(TableRow((labels["sum"], *(format_amount(v, unit, lang) for v in sums)), True))
+    shown = [TableRow((name, *(format_amount(v, unit, lang) for v in values)))
+             for name, values in rows]
+    if len(rows) > 1:
+        sums = [sum(column, Decimal(0)) for column in zip(*(values for _, values in rows))]
+        shown.append(TableRow((labels["sum"], *(format_amount(v, unit, lang) for v in sums)), True))
     return Table(
-        caption=labels["table_caption"].format(**words),
+        caption=labels[caption].format(**words),
         header=header,
-        rows=tuple(rows),
+        rows=tuple(shown),
         note=labels["table_note"].format(**words),
     )
 
@@ -166,14 +203,14 @@ class Anchors:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def heading(self, level: int, text: str) -> Heading:
+    def heading(self, level: int, text: str, new_page: bool = False) -> Heading:
         base = _slug(text) or "del"
         anchor, n = base, 1
         while anchor in self.used:
             n += 1
             anchor = f"{base}-{n}"
         self.used.add(anchor)
-        return Heading(level, text, anchor)
+        return Heading(level, text, anchor, new_page)
 
 
 def _slug(text: str) -> str:

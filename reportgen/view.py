@@ -7,7 +7,8 @@ already formatted the Norwegian way; text is parsed into blocks and spans, never
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 
@@ -40,6 +41,7 @@ class Heading:
     level: int
     text: str
     anchor: str = ""
+    new_page: bool = False  # in print: a chapter or an area of the whole report
     kind: Literal["heading"] = "heading"
 
 
@@ -61,14 +63,20 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal
+    shown: str  # the formatted amount, as in the table
+
+
+@dataclass(frozen=True)
 class Chart:
-    """A chart in two encodings, with alt text; its data table stands beside it."""
+    """A horizontal bar chart; the table before it holds the same numbers as text."""
 
     caption: str
     alt: str
-    svg: str
-    png: bytes = field(repr=False)
-    width_cm: float
+    unit: str
+    bars: tuple[Bar, ...]
     kind: Literal["chart"] = "chart"
 
 

@@ -55,6 +55,8 @@ class _BodyWriter:
     def add(self, block: Block) -> None:
         if isinstance(block, Heading):
             paragraph = self.doc.add_paragraph(block.text, style=f"Heading {min(block.level, 9)}")
+            if block.new_page:
+                paragraph.paragraph_format.page_break_before = True
             self.bookmarks += 1
             _bookmark(paragraph, block.anchor, self.bookmarks)
         elif isinstance(block, Paragraph):
@@ -87,11 +89,14 @@ class _BodyWriter:
     def _table(self, block: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
 
         self.doc.add_paragraph(block.caption, style="Caption")
         table = self.doc.add_table(rows=0, cols=len(block.header))
         table.style = "Figures Table"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths = [Cm(4.6)] + [Cm(1.9)] * (len(block.header) - 1)  # 16 cm: A4 text width
         rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
         for cells, is_header, is_sum in rows:
             row = table.add_row()
@@ -99,6 +104,7 @@ class _BodyWriter:
                 _repeat_header(row)
             _cant_split(row)
             for i, (cell, text) in enumerate(zip(row.cells, cells)):
+                cell.width = widths[i]
                 paragraph = cell.paragraphs[0]
                 run = paragraph.add_run(text)
                 run.bold = (is_header or is_sum) or None
@@ -109,9 +115,11 @@ class _BodyWriter:
     def _chart(self, block: Chart) -> None:
         from docx.shared import Cm
 
+        from reportgen.render.chart import chart_png, chart_width_cm
+
         self.doc.add_paragraph(block.caption, style="Caption")
         run = self.doc.add_paragraph(style="Normal").add_run()
-        shape = run.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
+        shape = run.add_picture(io.BytesIO(chart_png(block)), width=Cm(chart_width_cm()))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", block.alt)
         doc_pr.set("title", block.caption)

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from reportgen.errors import TemplateError, SourceLocation
-from reportgen.view import DocumentView
+from reportgen.view import Chart, DocumentView
 
 TEMPLATE = "document.html.j2"
 
@@ -27,8 +27,14 @@ def _environment(html_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["b64"] = lambda text: base64.b64encode(text.encode()).decode("ascii")
+    env.filters["chart_svg_base64"] = _chart_svg_base64
     return env
+
+
+def _chart_svg_base64(chart: Chart) -> str:
+    from reportgen.render.chart import chart_svg
+
+    return base64.b64encode(chart_svg(chart).encode("utf-8")).decode("ascii")
 
 
 def render_html(view: DocumentView, templates: Path) -> str:

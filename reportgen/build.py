@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import yaml
 
 from reportgen import sources
 from reportgen.errors import (
@@ -115,6 +112,8 @@ def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune
 
 def load_labels(templates: Path, language: str) -> dict[str, str]:
     """The fixed wording for the language, from templates/labels.yaml."""
+    import yaml
+
     path = templates / "labels.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -127,60 +126,174 @@ def load_labels(templates: Path, language: str) -> dict[str, str]:
         ) from exc
 
 
+# --- plan: which outputs are stale (standard library only: the fast path) ----------------
+
+@dataclass(frozen=True)
+class Planned:
+    """One output of the run and the digest of everything it is rendered from."""
+
+    document: str  # "08" or "tertialrapport"
+    fmt: str
+    key: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.document}.{self.fmt}"
+
+
+def plan_outputs(requested: tuple[str, ...], period: Period, options: Options) -> list[Planned]:
+    """Every output the command asks for, keyed by its sources, without parsing any YAML."""
+    from reportgen import __version__
+    from reportgen.manifest import digest_file, digest_sources, digest_tree
+
+    inputs, folder = options.inputs, options.inputs / str(period)
+    whole = ALL in requested
+    codes = sources.area_codes_with_input(inputs, str(period)) if whole else list(
+        dict.fromkeys(requested))
+    area_bytes = {code: _read_or_none(folder / f"{code}.yaml") for code in codes}
+    common = [__version__, digest_tree(options.templates), _read_or_none(sources.kommune_path(inputs)),
+              os.environ.get("SOURCE_DATE_EPOCH"), options.pdf_variant or ""]
+    documents = [(code, digest_sources(*common, code, area_bytes[code])) for code in codes]
+    if whole:
+        everything = [b for code in codes for b in (code, area_bytes[code])]
+        report = _read_or_none(folder / "rapport.yaml")
+        documents.append((REPORT_NAME, digest_sources(*common, report, *everything)))
+    return [Planned(doc, fmt, digest_sources(key, fmt)) for doc, key in documents
+            for fmt in options.formats]
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 # --- render ------------------------------------------------------------------------------
 
-def render_documents(report: Report, labels: dict[str, str], options: Options,
-                     whole_report: bool) -> dict[str, bytes]:
-    """Every requested output of the run, as {file name: bytes}, rendered in memory."""
+class Progress:
+    """What the build reports as it goes; the command line decides how to show it."""
+
+    def start(self, total: int) -> None: ...
+    def rendered(self, name: str) -> None: ...
+    def note(self, message: str) -> None: ...
+
+
+def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
+                     options: Options, pdf_workers: object, progress: Progress) -> dict[str, bytes]:
+    """The stale outputs as {file name: bytes}. PDFs render in worker processes while this
+    process makes the HTML and DOCX; the whole report goes first, being the longest job."""
     from reportgen.present import build_area_document, build_report_document
-
-    views = [(area.code, build_area_document(area, report.kommune, labels))
-             for area in report.areas]
-    if whole_report:
-        views.append((REPORT_NAME, build_report_document(report, labels)))
-    outputs: dict[str, bytes] = {}
-    for name, view in views:
-        outputs.update(render_view(name, view, options))
-    return outputs
-
-
-def render_view(name: str, view: object, options: Options) -> dict[str, bytes]:
-    """One document in every requested format."""
     from reportgen.render.html import render_html
 
+    wanted: dict[str, set[str]] = {}
+    for planned in stale:
+        wanted.setdefault(planned.document, set()).add(planned.fmt)
+    views = []
+    if REPORT_NAME in wanted:
+        views.append((REPORT_NAME, build_report_document(report, labels)))
+    views += [(a.code, build_area_document(a, report.kommune, labels))
+              for a in report.areas if a.code in wanted]
     outputs: dict[str, bytes] = {}
-    html = render_html(view, options.templates)  # type: ignore[arg-type]
-    if "html" in options.formats:
-        outputs[f"{name}.html"] = html.encode("utf-8")
-    if "docx" in options.formats:
-        from reportgen.render.docx import render_docx
-        from reportgen.write import normalise_zip
+    pending = {}
+    for name, view in views:
+        if wanted[name] & {"html", "pdf"}:
+            html = render_html(view, options.templates)
+            if "pdf" in wanted[name]:
+                pending[f"{name}.pdf"] = pdf_workers.submit(  # type: ignore[attr-defined]
+                    _render_pdf, html, options.templates, options.pdf_variant)
+            if "html" in wanted[name]:
+                outputs[f"{name}.html"] = html.encode("utf-8")
+                progress.rendered(f"{name}.html")
+    for name, view in views:
+        if "docx" in wanted[name]:
+            from reportgen.render.docx import render_docx
+            from reportgen.write import normalise_zip
 
-        outputs[f"{name}.docx"] = normalise_zip(render_docx(view, options.templates))  # type: ignore[arg-type]
-    if "pdf" in options.formats:
-        from reportgen.render.pdf import render_pdf
+            outputs[f"{name}.docx"] = normalise_zip(render_docx(view, options.templates))
+            progress.rendered(f"{name}.docx")
+    for name, future in pending.items():
+        outputs[name] = future.result()
+        progress.rendered(name)
+    return {p.name: outputs[p.name] for p in stale}  # in plan order
 
-        outputs[f"{name}.pdf"] = render_pdf(html, options.templates, variant=options.pdf_variant)
-    return outputs
+
+def _render_pdf(html: str, templates: Path, variant: str | None) -> bytes:
+    from reportgen.render.pdf import render_pdf
+
+    return render_pdf(html, templates, variant=variant)
+
+
+def _warm_pdf_worker() -> None:
+    """Import WeasyPrint while the main process validates the inputs."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    from reportgen.render.pdf import warm_up
+
+    warm_up()
+
+
+def start_pdf_workers(count: int) -> object:
+    """A pool of PDF worker processes, forked now so their imports overlap validation."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = max(1, min(count, len(os.sched_getaffinity(0))))
+    return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                               initializer=_warm_pdf_worker)
 
 
 # --- the commands -----------------------------------------------------------------------
 
 def render_reports(requested: tuple[str, ...], period: Period, options: Options,
-                   say: Callable[[str], None] = lambda _: None) -> Outcome:
-    """`reportgen render`: validate everything, render everything, then write."""
-    from reportgen.write import write_outputs
+                   progress: Progress) -> Outcome:
+    """`reportgen render`: skip what is up to date; validate everything; render; then write."""
+    from reportgen.manifest import NAME, Manifest
 
-    kommune = load_kommune(options.inputs)
-    codes = select_areas(kommune, requested, options.inputs, period)
-    report = load_report(options.inputs, period, codes, kommune)
-    labels = load_labels(options.templates, kommune.language)
-    outputs = render_documents(report, labels, options, whole_report=ALL in requested)
     target = options.out / str(period)
-    written = write_outputs(target, outputs)
-    for path in written:
-        say(f"wrote {sources.display_path(path)}")
-    return Outcome(written=written)
+    plan = plan_outputs(requested, period, options)
+    manifest = Manifest.load(target)
+    stale = [p for p in plan if options.force or not manifest.up_to_date(p.name, p.key)]
+    outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
+    for path in outcome.unchanged:
+        if manifest.edited(path.name):
+            progress.note(f"kept {sources.display_path(path)}: edited after it was rendered")
+    if not stale:
+        return outcome
+    progress.start(len(stale))
+    pdfs = sum(p.fmt == "pdf" for p in stale)
+    pool = start_pdf_workers(pdfs) if pdfs else None
+    try:
+        kommune = load_kommune(options.inputs)
+        report = load_report(options.inputs, period,
+                             select_areas(kommune, requested, options.inputs, period), kommune)
+        labels = load_labels(options.templates, kommune.language)
+        edited = [p.name for p in stale if manifest.edited(p.name)]
+        if edited and not options.force:
+            raise ReportgenErrors([_edited_error(target / name) for name in edited])
+        outputs = render_documents(report, labels, stale, options, pool, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)  # type: ignore[attr-defined]
+    from reportgen.write import backup, write_outputs
+
+    for name in edited:
+        kept = backup(target / name)
+        progress.note(f"kept your edited copy as {sources.display_path(kept)}")
+    for planned in stale:
+        manifest.record(planned.name, planned.key, outputs[planned.name])
+    outcome.written = write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
+    return outcome
+
+
+def _edited_error(path: Path) -> OutputError:
+    return OutputError(
+        "this file was changed after reportgen wrote it; rendering would overwrite the edits",
+        location=SourceLocation(sources.display_path(path)),
+        hint="carry the edits into the YAML input (or save the file elsewhere), then render"
+        " again; or add --force to render anyway, keeping the edited file as a backup beside it",
+    )
 
 
 def check_inputs(period: Period, options: Options) -> list[str]:
@@ -202,10 +315,3 @@ def check_inputs(period: Period, options: Options) -> list[str]:
     if problems:
         raise ReportgenErrors(problems)
     return [c for c in codes if c in kommune.areas]
-
-
-def ensure_out_dir(out: Path) -> None:
-    """The output folder must be a folder we can create; refuse files in the way."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder", hint="choose another --out")
-    os.makedirs(out, exist_ok=True)

@@ -100,10 +100,25 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
       reportgen render all 2017-T1        (every area and the whole report)
     """
     from reportgen.build import Options, render_reports
+    from reportgen.sources import display_path
 
     options = Options(inputs, templates or default_templates(), out, formats, force, pdf_variant)
-    say = (lambda _: None) if quiet else (lambda line: click.echo(line))
-    render_reports(_areas(areas), period, options, say)
+    progress = _progress(quiet)
+    try:
+        outcome = render_reports(_areas(areas), period, options, progress)
+    finally:
+        progress.stop()
+    if quiet:
+        return
+    for path in outcome.written:
+        click.echo(f"wrote {display_path(path)}")
+    if outcome.unchanged:
+        folder = display_path(outcome.unchanged[0].parent)
+        names = ", ".join(p.name for p in outcome.unchanged[:6])
+        more = f" and {len(outcome.unchanged) - 6} more" if len(outcome.unchanged) > 6 else ""
+        click.echo(f"up to date in {folder} (sources unchanged): {names}{more}")
+        if not outcome.written:
+            click.echo("nothing rendered; add --force to render anyway")
 
 
 @cli.command()
@@ -116,6 +131,62 @@ def check(period: Period, inputs: Path, templates: Path | None) -> None:
     options = Options(inputs, templates or default_templates(), Path("build"))
     codes = check_inputs(period, options)
     click.echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'})")
+
+
+class _Plain:
+    """Progress as plain lines (not a terminal, or Rich unwanted); silent with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self.total, self.done = quiet, 0, 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def rendered(self, name: str) -> None:
+        self.done += 1
+        if not self.quiet:
+            click.echo(f"rendered {name} ({self.done}/{self.total})", err=True)
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def stop(self) -> None:
+        pass
+
+
+class _Bar(_Plain):
+    """A Rich progress bar on a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=False)
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.console = Console(stderr=True)
+        self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), console=self.console, transient=True)
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("", total=total)
+
+    def rendered(self, name: str) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, advance=1, description=name)
+
+    def note(self, message: str) -> None:
+        self.console.print(message, markup=False, highlight=False)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress(quiet: bool) -> _Plain:
+    if not quiet and sys.stderr.isatty():
+        return _Bar()
+    return _Plain(quiet)
 
 
 def print_error(error: ReportgenError) -> None:

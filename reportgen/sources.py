@@ -85,7 +85,10 @@ def load_yaml(path: Path) -> SourceFile:
             f"cannot read file: {exc.strerror}", location=SourceLocation(display)
         ) from exc
     text = _decode(raw, display)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader checks every character here, at once
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, display) from exc
     try:
         node = loader.get_single_node()
         walker = _Walker(loader, display)
@@ -93,14 +96,7 @@ def load_yaml(path: Path) -> SourceFile:
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, display) from exc
     except yaml.reader.ReaderError as exc:
-        line, column = _line_col(text, exc.position)
-        raise InputError(
-            f"character U+{exc.character:04X} is not allowed in YAML"
-            if isinstance(exc.character, int)
-            else f"unreadable character: {exc.reason}",
-            location=SourceLocation(display, line, column),
-            hint="remove the control character (often pasted from Word or e-mail)",
-        ) from exc
+        raise _reader_error(exc, text, display) from exc
     except RecursionError as exc:
         raise InputError(
             "the file is nested too deeply",
@@ -129,6 +125,17 @@ def _decode(raw: bytes, display: str) -> str:
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     before = text[:offset]
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> InputError:
+    line, column = _line_col(text, exc.position)
+    return InputError(
+        f"character U+{exc.character:04X} is not allowed in YAML"
+        if isinstance(exc.character, int)
+        else f"unreadable character: {exc.reason}",
+        location=SourceLocation(display, line, column),
+        hint="remove the control character (often pasted from Word or e-mail)",
+    )
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> InputError:

@@ -6,10 +6,12 @@ YAML keys (aliases); each is mapped back to the file, line and column the author
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
 import typing
+from decimal import Decimal
 from typing import Any
 
 import pydantic
@@ -61,11 +63,21 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
         try:
             result = model.model_validate(source.data)
         except pydantic.ValidationError as exc:
-            problems += [_explain(error, model, source) for error in exc.errors()]
+            errors = exc.errors()
+            problems += [_explain(e, model, source) for e in errors if not _follows(e, errors)]
         else:
             if not problems:
                 return result
     raise ReportgenErrors(problems)
+
+
+def _follows(error: Any, errors: list[Any]) -> bool:
+    """A list that is 'too short after validation' only because one of its items failed."""
+    loc = tuple(error["loc"])
+    return error["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and tuple(other["loc"][: len(loc)]) == loc
+        for other in errors
+    )
 
 
 def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[ReportgenError]:
@@ -150,6 +162,10 @@ def _yaml_kind(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return f"the text {value!r}"
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
     return f"the {type(value).__name__} {value!r}"
 
 

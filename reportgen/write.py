@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import zipfile
@@ -38,6 +39,7 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
             location=SourceLocation(display_path(target)),
             hint="choose another --out, or check its permissions",
         ) from exc
+    remove_stale_temporaries(target)
     temps: list[tuple[Path, Path]] = []
     try:
         for name, data in outputs.items():
@@ -50,12 +52,53 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
                 os.fsync(handle.fileno())
         for temp, final in temps:
             os.replace(temp, final)
-    except OSError as exc:
+    except BaseException as exc:  # OSError, or Ctrl-C / SIGTERM part-way: leave no temporaries
         for temp, _ in temps:
             temp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         raise OutputError(
             f"cannot write output: {exc.strerror}",
             location=SourceLocation(display_path(Path(exc.filename or target))),
             hint="check free space and permissions of the output folder",
         ) from exc
     return [final for _, final in temps]
+
+
+def backup(path: Path) -> Path:
+    """Move an edited output aside (never delete it): 08.docx -> 08.edited-20170430T120000.docx."""
+    stamp = datetime.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%dT%H%M%S")
+    candidate = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}")
+    try:
+        os.rename(path, candidate)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot keep the edited file as a backup: {exc.strerror}",
+            location=SourceLocation(display_path(path)),
+            hint="move the edited file away yourself, then render again",
+        ) from exc
+    return candidate
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by a render that was killed (its process no longer exists)."""
+    if not folder.is_dir():
+        return
+    for temp in folder.glob(".*.tmp"):
+        pid = temp.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

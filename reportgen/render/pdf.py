@@ -18,15 +18,21 @@ PRINT_CSS = Path("html") / "css" / "print.css"
 _font_config: Any = None  # one FontConfiguration per process: building it costs ~50 ms
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and build the font configuration ahead of the first render."""
+    global _font_config
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _font_config is None:
+        _font_config = FontConfiguration()
+
+
 def render_pdf(html: str, templates: Path, *, variant: str | None = None,
                identifier: bytes | None = None) -> bytes:
     """The PDF bytes of an HTML page made by render_html."""
     from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
 
-    global _font_config
-    if _font_config is None:
-        _font_config = FontConfiguration()
+    warm_up()
     fetcher = _fetcher_inside(templates)
     problems = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -37,7 +43,7 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
                          font_config=_font_config)
         pdf = document.write_pdf(
             stylesheets=[stylesheet], font_config=_font_config, pdf_variant=variant,
-            pdf_identifier=identifier, pdf_tags=True, custom_metadata=True,
+            pdf_identifier=identifier, pdf_tags=True,
         )
     finally:
         logger.removeHandler(problems)

@@ -1,0 +1,95 @@
+"""The build manifest, build/<period>/.reportgen.json: for each output, the digest of the
+sources it was rendered from and the digest of the bytes as written.
+
+Sources unchanged -> the output is not rendered again. Bytes changed on disk -> somebody edited
+the file (in Word, say): reportgen will not overwrite it without --force, and then keeps a copy.
+Imports only the standard library and errors, so a rebuild with nothing changed stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+NAME = ".reportgen.json"
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_file(path: Path) -> str | None:
+    """sha256 of a file, or None when it does not exist."""
+    try:
+        return digest_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def digest_tree(folder: Path) -> str:
+    """One digest over every file (name and content) under folder, in a stable order."""
+    total = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root, name)
+            total.update(str(path.relative_to(folder)).encode() + b"\0")
+            total.update(path.read_bytes())
+    return total.hexdigest()
+
+
+def digest_sources(*parts: str | bytes | None) -> str:
+    """The key of one output: every input that shapes it, in order."""
+    total = hashlib.sha256()
+    for part in parts:
+        data = b"\x01" if part is None else part if isinstance(part, bytes) else part.encode()
+        total.update(len(data).to_bytes(8, "big") + data)
+    return total.hexdigest()
+
+
+@dataclass
+class Entry:
+    sources: str
+    written: str
+
+
+class Manifest:
+    """What reportgen last wrote into one output folder."""
+
+    def __init__(self, folder: Path, entries: dict[str, Entry]) -> None:
+        self.folder = folder
+        self.entries = entries
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        try:
+            raw = json.loads((folder / NAME).read_text(encoding="utf-8"))
+            entries = {name: Entry(e["sources"], e["written"]) for name, e in raw["outputs"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = {}  # no manifest (first build) or an unreadable one: nothing is known
+        return cls(folder, entries)
+
+    def up_to_date(self, name: str, sources: str) -> bool:
+        """The output exists as written, from the same sources."""
+        entry = self.entries.get(name)
+        return bool(entry and entry.sources == sources and not self.edited(name)
+                    and (self.folder / name).exists())
+
+    def edited(self, name: str) -> bool:
+        """The file exists but is not what reportgen wrote (changed, or written by someone else)."""
+        on_disk = digest_file(self.folder / name)
+        if on_disk is None:
+            return False
+        entry = self.entries.get(name)
+        return entry is None or entry.written != on_disk
+
+    def record(self, name: str, sources: str, data: bytes) -> None:
+        self.entries[name] = Entry(sources, digest_bytes(data))
+
+    def to_bytes(self) -> bytes:
+        outputs = {n: {"sources": e.sources, "written": e.written}
+                   for n, e in sorted(self.entries.items())}
+        return (json.dumps({"outputs": outputs}, indent=1) + "\n").encode()

@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen import sources
 from reportgen.errors import (
     InputError, OutputError, ReportgenError, ReportgenErrors, SourceLocation, TemplateError,
     UsageError,
 )
-from reportgen.model import Area, Kommune, Period, Report
+from reportgen.period import Period
+
+if TYPE_CHECKING:  # the model (pydantic) loads only when inputs are validated
+    from reportgen.model import Area, Kommune, Report
 
 ALL = "all"
 REPORT_NAME = "tertialrapport"
@@ -77,6 +81,7 @@ def select_areas(kommune: Kommune, requested: tuple[str, ...], inputs: Path,
 
 def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune) -> Report:
     """Read and validate every area file (and rapport.yaml); report all problems at once."""
+    from reportgen.model import Report
     from reportgen.validate import validate_area, validate_report
 
     problems: list[ReportgenError] = []

@@ -14,7 +14,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import ExitCode, ReportgenError, ReportgenErrors
-from reportgen.model import AREA_CODE, Period
+from reportgen.period import AREA_CODE, Period
 
 FORMATS = ("docx", "pdf", "html")
 

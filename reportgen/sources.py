@@ -12,15 +12,16 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, SourceLocation
 
 MAX_FILE_BYTES = 1_000_000  # a long area section is ~20 kB
 MAX_VALUES = 50_000  # values after expanding aliases; stops "billion laughs" early
 MAX_DEPTH = 20  # the schema needs 5 levels
+
+if TYPE_CHECKING:
+    import yaml
 
 KeyPath = tuple[str | int, ...]
 FLOAT_TAG = "tag:yaml.org,2002:float"
@@ -70,6 +71,8 @@ def resolve_inside(root: Path, relative: str, what: str) -> Path:
 
 def load_yaml(path: Path) -> SourceFile:
     """Read one YAML file; raise InputError with file:line:column for anything unreadable."""
+    import yaml  # here, not at the top: a rebuild with nothing changed never parses YAML
+
     display = display_path(path)
     try:
         size = path.stat().st_size
@@ -167,6 +170,8 @@ class _Walker:
         return SourceLocation(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def value(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        import yaml
+
         self.count += 1
         if self.count > MAX_VALUES or depth > MAX_DEPTH:
             too_many = self.count > MAX_VALUES
@@ -187,6 +192,8 @@ class _Walker:
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        import yaml
+
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):

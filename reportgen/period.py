@@ -1,0 +1,58 @@
+"""Value types for the command line and the model: tertial periods and area codes.
+
+Standard library only, so the command line can parse arguments without loading the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+AREA_CODE = re.compile(r"\d{2}")
+PERIOD_FORM = re.compile(r"(\d{4})-T([123])")
+MONTHS = {1: "april", 2: "august", 3: "desember"}
+PERIOD_ENDS = {1: (4, 30), 2: (8, 31), 3: (12, 31)}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A tertial: `2017-T1` is January–April 2017."""
+
+    year: int
+    tertial: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Parse `YYYY-T1`..`YYYY-T3`; ValueError names the accepted form."""
+        match = PERIOD_FORM.fullmatch(text)
+        if not match:
+            raise ValueError(
+                f"{text!r} is not a period; write YEAR-T1, YEAR-T2 or YEAR-T3, such as 2017-T1"
+            )
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year}-T{self.tertial}"
+
+    @property
+    def label(self) -> str:
+        """'1. tertial 2017'."""
+        return f"{self.tertial}. tertial {self.year}"
+
+    @property
+    def month(self) -> str:
+        """The month the tertial ends in, lower case: 'april'."""
+        return MONTHS[self.tertial]
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the tertial."""
+        month, day = PERIOD_ENDS[self.tertial]
+        return dt.date(self.year, month, day)
+
+    def previous(self) -> Period:
+        """The tertial before this one."""
+        if self.tertial == 1:
+            return Period(self.year - 1, 3)
+        return Period(self.year, self.tertial - 1)

@@ -218,15 +218,18 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
             outputs[f"{name}.docx"] = normalise_zip(render_docx(view, options.templates))
             progress.rendered(f"{name}.docx")
     for name, future in pending.items():
-        outputs[name] = future.result()
+        outputs[name], warnings = future.result()
+        for warning in dict.fromkeys(warnings):
+            progress.note(f"warning: {name}: WeasyPrint: {warning}")
         progress.rendered(name)
     return {p.name: outputs[p.name] for p in stale}  # in plan order
 
 
-def _render_pdf(html: str, templates: Path, variant: str | None) -> bytes:
+def _render_pdf(html: str, templates: Path, variant: str | None) -> tuple[bytes, list[str]]:
     from reportgen.render.pdf import render_pdf
 
-    return render_pdf(html, templates, variant=variant)
+    warnings: list[str] = []
+    return render_pdf(html, templates, variant=variant, warnings=warnings), warnings
 
 
 def _warm_pdf_worker() -> None:

@@ -28,8 +28,9 @@ def warm_up() -> None:
 
 
 def render_pdf(html: str, templates: Path, *, variant: str | None = None,
-               identifier: bytes | None = None) -> bytes:
-    """The PDF bytes of an HTML page made by render_html."""
+               warnings: list[str] | None = None) -> bytes:
+    """The PDF bytes of an HTML page made by render_html; WeasyPrint's warnings are appended
+    to `warnings` (a stylesheet property it ignores, say) for the caller to show."""
     from weasyprint import CSS, HTML
 
     warm_up()
@@ -43,10 +44,12 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
                          font_config=_font_config)
         pdf = document.write_pdf(
             stylesheets=[stylesheet], font_config=_font_config, pdf_variant=variant,
-            pdf_identifier=identifier, pdf_tags=True,
+            pdf_tags=True,
         )
     finally:
         logger.removeHandler(problems)
+    if warnings is not None:
+        warnings += problems.warnings
     if problems.errors:
         raise TemplateError(
             f"WeasyPrint: {problems.errors[0]}",
@@ -59,10 +62,11 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR:
-            self.errors.append(record.getMessage())
+        kept = self.errors if record.levelno >= logging.ERROR else self.warnings
+        kept.append(record.getMessage())
 
 
 def _fetcher_inside(templates: Path) -> Any:

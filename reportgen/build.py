@@ -33,7 +33,7 @@ class Options:
     out: Path
     formats: tuple[str, ...] = ("docx", "pdf", "html")
     force: bool = False
-    pdf_variant: str | None = None
+    pdf_variant: str | None = "pdf/a-2a"
 
 
 @dataclass

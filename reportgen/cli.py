@@ -17,6 +17,11 @@ from reportgen.errors import ExitCode, ReportgenError, ReportgenErrors
 from reportgen.period import AREA_CODE, Period
 
 FORMATS = ("docx", "pdf", "html")
+# The variants WeasyPrint 70 writes (weasyprint.pdf.VARIANTS), listed here so that parsing the
+# command line does not import WeasyPrint.
+PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a",
+                "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
+                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g", "plain")
 
 
 def default_templates() -> Path:
@@ -86,8 +91,8 @@ def cli(debug: bool) -> None:
               show_default=True, help="Comma-separated formats to write.")
 @click.option("--force", is_flag=True, help="Render even outputs whose sources have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option("--pdf-variant", default=None, metavar="VARIANT",
-              help="WeasyPrint PDF variant, such as pdf/a-2b or pdf/ua-1.")
+@click.option("--pdf-variant", default="pdf/a-2a", show_default=True, type=click.Choice(PDF_VARIANTS),
+              help="PDF flavour: PDF/A-2a is tagged, accessible and archival; `plain` is none.")
 def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path | None,
            out: Path, formats: tuple[str, ...], force: bool, quiet: bool,
            pdf_variant: str | None) -> None:
@@ -102,7 +107,8 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
     from reportgen.build import Options, render_reports
     from reportgen.sources import display_path
 
-    options = Options(inputs, templates or default_templates(), out, formats, force, pdf_variant)
+    variant = None if pdf_variant == "plain" else pdf_variant
+    options = Options(inputs, templates or default_templates(), out, formats, force, variant)
     progress = _progress(quiet)
     try:
         outcome = render_reports(_areas(areas), period, options, progress)

@@ -120,9 +120,23 @@ def _styles(doc: docx.document.Document) -> None:
     table = styles.add_style("Figures Table", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
     table.font.size = Pt(9.5)
+    for style in styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER) and not style.hidden:
+            _language(style)
     styles["Header"].font.size = Pt(9)
     styles["Footer"].font.size = Pt(9)
     styles["Header"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+
+
+def _language(style: docx.styles.style.BaseStyle) -> None:
+    """w:lang on the style itself, so Word's proofing and screen readers know the language."""
+    rpr = style.element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), "nb-NO")
 
 
 def _outline_level(style: docx.styles.style.BaseStyle, level: int) -> None:

@@ -38,6 +38,7 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template.render(context, jinja_env=env, autoescape=True)
     _properties(template.docx, view)
+    _language(template.docx, view.lang_tag)
     if view.contents:
         _update_fields_on_open(template.docx)
     out = io.BytesIO()
@@ -127,12 +128,9 @@ class _BodyWriter:
 
 def _contents(template: Any, view: DocumentView) -> Any:
     """A TOC field Word refreshes on opening, pre-filled so other viewers show the entries."""
-    from docx.enum.text import WD_BREAK
-
     sub = template.new_subdoc()
-    first = sub.add_paragraph(style="Normal")
-    first.add_run().add_break(WD_BREAK.PAGE)
-    sub.add_paragraph(view.labels["contents"], style="TOC Heading")
+    title = sub.add_paragraph(view.labels["contents"], style="TOC Heading")
+    title.paragraph_format.page_break_before = True  # a page break, not an empty paragraph
     entries = list(view.contents)
     for i, heading in enumerate(entries):
         paragraph = sub.add_paragraph(style=f"TOC {min(heading.level, 2)}")
@@ -143,8 +141,6 @@ def _contents(template: Any, view: DocumentView) -> Any:
         _internal_link(paragraph, heading.text, heading.anchor)
         if i == len(entries) - 1:
             _field_char(paragraph, "end")
-    last = sub.add_paragraph(style="Normal")
-    last.add_run().add_break(WD_BREAK.PAGE)
     return sub
 
 
@@ -247,6 +243,19 @@ def _set_num_id(paragraph: Any, num_id: int) -> None:
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = num_id
+
+
+def _language(doc: Any, tag: str) -> None:
+    """The proofing language on the document defaults and every style that names one."""
+    from docx.oxml.ns import qn
+
+    for lang in doc.styles.element.iter(qn("w:lang")):
+        for attr in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attr), tag)
+    for run in doc.element.body.iter(qn("w:r")):  # and on every run, for tools that look there
+        run_pr = run.get_or_add_rPr()
+        if run_pr.find(qn("w:lang")) is None:
+            run_pr.append(_oxml("w:lang", w_val=tag))
 
 
 def _update_fields_on_open(doc: Any) -> None:

@@ -7,6 +7,7 @@ The template holds page setup, styles, header and footer; this module only choos
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -17,33 +18,92 @@ RIGHT = "right"
 
 
 def render_docx(view: DocumentView, templates: Path) -> bytes:
-    """The document as .docx bytes (zip entries not yet normalised; see build)."""
+    """The document as .docx bytes (zip entries not yet normalised; see build).
+
+    docxtpl fills the template's own fields (cover, header, footer) with guarded strings; the
+    body is built afterwards and put in place of a marker paragraph, so that no text of the
+    authors ever passes through docxtpl's Jinja rendering or its post-processing (which turns
+    `{_{` into `{{`).
+    """
     import jinja2
     from docxtpl import DocxTemplate
 
     template = DocxTemplate(str(templates / TEMPLATE))
-    body = template.new_subdoc()
+    body = template.new_subdoc()  # before render: afterwards docxtpl would reload the template
     writer = _BodyWriter(body)
     for block in view.blocks:
         writer.add(block)
+    contents = _contents(template, view) if view.contents else None
     context = {
-        "cover": view.cover,
-        "kommune": view.kommune,
-        "report_title": view.report_title,
-        "period_label": view.period_label,
-        "labels": view.labels,
-        "contents": _contents(template, view) if view.contents else "",
-        "body": body,
+        "cover": _guard(asdict(view.cover)) if view.cover else None,
+        "kommune": _guard(view.kommune),
+        "report_title": _guard(view.report_title),
+        "period_label": _guard(view.period_label),
+        "labels": _guard(view.labels),
+        "contents": _marker(template, CONTENTS_MARKER) if view.contents else "",
+        "body": _marker(template, BODY_MARKER),
     }
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template.render(context, jinja_env=env, autoescape=True)
-    _properties(template.docx, view)
-    _language(template.docx, view.lang_tag)
+    document = template.docx
+    _unguard(document)
+    _replace_marker(document, BODY_MARKER, body)
+    if contents is not None:
+        _replace_marker(document, CONTENTS_MARKER, contents)
+    _properties(document, view)
+    _language(document, view.lang_tag)
     if view.contents:
-        _update_fields_on_open(template.docx)
+        _update_fields_on_open(document)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+# docxtpl rewrites `{_{`, `}_}`, `{_%` and `%_}` after rendering. Strings given to it are
+# guarded: every "_" (and the guard character itself) becomes a private-use pair, undone after.
+GUARD, ESCAPED_GUARD, UNDERSCORE = "\ue000", "\ue000\ue001", "\ue000\ue002"
+BODY_MARKER, CONTENTS_MARKER = "reportgen:body", "reportgen:contents"
+
+
+def _guard(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(GUARD, ESCAPED_GUARD).replace("_", UNDERSCORE)
+    if isinstance(value, dict):
+        return {k: _guard(v) for k, v in value.items()}
+    return value
+
+
+def _unguard(document: Any) -> None:
+    import re
+
+    from docx.oxml.ns import qn
+
+    pairs = {ESCAPED_GUARD: GUARD, UNDERSCORE: "_"}
+    parts = [document.element.body]
+    for section in document.sections:
+        parts += [section.header._element, section.footer._element]
+    for part in parts:
+        for text in part.iter(qn("w:t")):
+            if text.text and GUARD in text.text:
+                text.text = re.sub("\ue000[\ue001\ue002]", lambda m: pairs[m.group()], text.text)
+
+
+def _marker(template: Any, text: str) -> Any:
+    marker = template.new_subdoc()
+    marker.add_paragraph(text)
+    return marker
+
+
+def _replace_marker(document: Any, text: str, subdoc: Any) -> None:
+    """Put the subdocument's paragraphs and tables where the marker paragraph stands."""
+    from docx.oxml.ns import qn
+
+    marker = next(p for p in document.element.body.iter(qn("w:p"))
+                  if "".join(t.text or "" for t in p.iter(qn("w:t"))) == text)
+    for element in list(subdoc.subdocx.element.body):
+        if element.tag != qn("w:sectPr"):
+            marker.addprevious(element)
+    marker.getparent().remove(marker)
 
 
 class _BodyWriter:

@@ -236,7 +236,8 @@ def _warm_pdf_worker() -> None:
     """Import WeasyPrint while the main process validates the inputs."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM, then shuts the pool down
     from reportgen.render.pdf import warm_up
 
     warm_up()

@@ -5,6 +5,7 @@ No report logic lives here. Errors print as `file:line:column: error: what` with
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -203,9 +204,14 @@ def print_error(error: ReportgenError) -> None:
         click.echo(f"  hint: {error.hint}", err=True)
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the `reportgen` command; exits with the codes of DESIGN.md section 6."""
     args = sys.argv[1:] if argv is None else argv
+    signal.signal(signal.SIGTERM, _terminated)  # unwind like Ctrl-C: temporary files are removed
     try:
         code = cli.main(args, prog_name="reportgen", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
@@ -219,10 +225,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except click.ClickException as exc:
         exc.show()
         sys.exit(ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("interrupted; earlier outputs are untouched", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("interrupted; earlier outputs are untouched", err=True)
         sys.exit(130)
     except Exception:  # a bug: say so, keep the traceback for --debug

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 KeyPath = tuple[str | int, ...]
 FLOAT_TAG = "tag:yaml.org,2002:float"
+COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the walker builds these
+TAG_HINT = "remove the `!` tag: inputs are plain text, numbers, lists and mappings"
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> InputError:
     hint = "check the indentation and quoting on this line and the one before"
     if "could not determine a constructor" in str(exc):
         what = f"the tag {getattr(exc, 'problem', '').split('tag ')[-1]} is not allowed"
-        hint = "remove the `!` tag: inputs are plain text, numbers, lists and mappings"
+        hint = TAG_HINT
     elif exc.problem and "found character '\\t'" in exc.problem:
         hint = "indent with spaces, not tabs"
     return InputError(
@@ -185,6 +187,11 @@ class _Walker:
                 else "check the indentation: the input schema is only a few levels deep",
             )
         self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in COLLECTION_TAGS:
+            raise InputError(  # a tag on a list or mapping (`!!python/object/apply:…`, `!!set`)
+                f"invalid YAML: the tag {node.tag!r} is not allowed",
+                location=self._here(node), hint=TAG_HINT,
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,60 @@
+"""Fixtures: a small project tree per test, the command in-process, the seed rendered once."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from helpers import (
+    INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, run_cli, run_main,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "render: renders a PDF with WeasyPrint (about a second)")
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates come from the period unless a test sets SOURCE_DATE_EPOCH itself."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """A project folder with inputs/kommune.yaml (areas 07 and 08) and templates/.
+
+    The working directory is the project, so messages show paths as `inputs/2017-T1/08.yaml`.
+    """
+    made = make_project(tmp_path / "prosjekt")
+    monkeypatch.chdir(made.root)
+    return made
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """cli("render", "08", "2017-T1", ...) -> Result(code, out, err), run in this process."""
+    return lambda *argv: run_cli(capsys, *argv)
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> SeedRun:
+    """The real inputs' area 08 for 2017-T1 rendered once in all three formats."""
+    out = tmp_path_factory.mktemp("seed") / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = run_main(["render", "08", "2017-T1", "--inputs", INPUTS, "--templates", TEMPLATES,
+                         "--out", out])
+    assert code == 0, stderr.getvalue()
+    files = {ext: out / "2017-T1" / f"08.{ext}" for ext in ("docx", "html", "pdf")}
+    return SeedRun(files, stdout.getvalue(), stderr.getvalue())
+
+
+@pytest.fixture(scope="session")
+def seed_outputs(seed_run: SeedRun) -> dict[str, Path]:
+    """The seed area's DOCX, HTML and PDF."""
+    return seed_run.files

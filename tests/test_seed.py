@@ -45,15 +45,13 @@ def test_seed_is_parsed_as_the_fixed_structure() -> None:
 # --- DOCX -----------------------------------------------------------------------------------------
 
 def test_docx_body_is_the_seed_block_for_block(seed_outputs: dict[str, Path]) -> None:
-    # Whitespace runs compared as one space: the web page has "&nbsp; " where the input file
-    # has two spaces. Everything else, down to "1.tertial", must be as published.
-    got = [(level, collapse(text)) for level, text in docx_blocks(seed_outputs["docx"])]
-    assert got == [(level, collapse(text)) for level, text in SEED]
+    # Exactly as published, down to "1.tertial" and the space plus no-break space.
+    assert docx_blocks(seed_outputs["docx"]) == SEED
 
 
 def test_docx_keeps_the_authors_spacing(seed_outputs: dict[str, Path]) -> None:
     texts = [text for _, text in docx_blocks(seed_outputs["docx"])]
-    assert any("vedtatt av bystyret 25.4.2017.  Strategisk næringsplan" in t for t in texts)
+    assert any("vedtatt av bystyret 25.4.2017. \u00a0Strategisk næringsplan" in t for t in texts)
     assert any("kontaktutvalget.Programområdet rapporterer per 1.tertial" in t for t in texts)
 
 

@@ -260,7 +260,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     """`reportgen render`: skip what is up to date; validate everything; render; then write."""
     from reportgen.manifest import NAME, Manifest
 
-    target = options.out / str(period)
+    target = output_folder(options.out, period)
     plan = plan_outputs(requested, period, options)
     manifest = Manifest.load(target)
     stale = [p for p in plan if options.force or not manifest.up_to_date(p.name, p.key)]
@@ -294,6 +294,18 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         manifest.record(planned.name, planned.key, outputs[planned.name])
     outcome.written = write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
     return outcome
+
+
+def output_folder(out: Path, period: Period) -> Path:
+    """<out>/<period>, refusing a period folder that is a link to somewhere else."""
+    target = out / str(period)
+    if target.is_symlink() and not target.resolve().is_relative_to(out.resolve()):
+        raise OutputError(
+            f"{sources.display_path(target)} is a link to {target.resolve()}, outside the output"
+            " folder", location=SourceLocation(sources.display_path(target)),
+            hint="remove the link; reportgen writes only inside --out",
+        )
+    return target
 
 
 def _edited_error(path: Path) -> OutputError:

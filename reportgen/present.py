@@ -34,6 +34,7 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) ->
     anchors = Anchors()
     return DocumentView(
         kind="area",
+        document_id=f"{area.period}/{area.code}",
         lang=kommune.language,
         title=area_title(area, labels),
         kommune=kommune.name,
@@ -63,6 +64,7 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
     date = settings.date or document_date(period)
     return DocumentView(
         kind="report",
+        document_id=f"{period}/tertialrapport",
         lang=report.kommune.language,
         title=title,
         kommune=report.kommune.name,

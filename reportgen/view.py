@@ -97,6 +97,7 @@ class DocumentView:
     """One output document: an area's section or the whole report."""
 
     kind: Literal["area", "report"]
+    document_id: str  # "2017-T1/08" or "2017-T1/tertialrapport": where the text came from
     lang: Literal["nb", "nn"]
     title: str
     kommune: str

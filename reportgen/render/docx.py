@@ -214,6 +214,7 @@ def _properties(doc: Any, view: DocumentView) -> None:
     props.last_modified_by = view.kommune
     props.language = view.lang_tag
     props.keywords = f"{view.report_title}; {view.period_id}"
+    props.identifier = f"reportgen:{view.document_id}"  # lets `reportgen import` find the source
     props.comments = ""
     props.revision = 1
     moment = dt.datetime.combine(view.date, dt.time(12, 0))

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from reportgen import sources
 from reportgen.errors import (
-    InputError, OutputError, ReportgenError, ReportgenErrors, SourceLocation, TemplateError,
-    UsageError,
+    InputError, OutputError, ReportgenError, ReportgenErrors, ReportgenWarning, SourceLocation,
+    TemplateError, UsageError,
 )
 from reportgen.period import Period
 
@@ -79,8 +79,10 @@ def select_areas(kommune: Kommune, requested: tuple[str, ...], inputs: Path,
     return list(dict.fromkeys(requested))
 
 
-def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune) -> Report:
-    """Read and validate every area file (and rapport.yaml); report all problems at once."""
+def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune,
+                keep_sources: dict[str, sources.SourceFile] | None = None) -> Report:
+    """Read and validate every area file (and rapport.yaml); report all problems at once.
+    `keep_sources`, when given, receives each area's parsed file (for check's warnings)."""
     from reportgen.model import Report
     from reportgen.validate import validate_area, validate_report
 
@@ -96,7 +98,10 @@ def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune
                     hint=f"write {sources.display_path(path)} (see README.md, 'Writing an input"
                     f" file'), or render only the areas that have one",
                 )
-            areas.append(validate_area(sources.load_yaml(path), code, kommune, period))
+            source = sources.load_yaml(path)
+            if keep_sources is not None:
+                keep_sources[code] = source
+            areas.append(validate_area(source, code, kommune, period))
         except ReportgenErrors as exc:
             problems += exc.errors
         except ReportgenError as exc:
@@ -317,9 +322,32 @@ def _edited_error(path: Path) -> OutputError:
     )
 
 
-def check_inputs(period: Period, options: Options) -> list[str]:
-    """`reportgen check`: validate every input of the period; returns the areas checked."""
+def periods_with_input(inputs: Path) -> list[Period]:
+    """Every period folder under inputs/, oldest first; an error when there is none."""
+    found = []
+    for child in sorted(inputs.iterdir()) if inputs.is_dir() else []:
+        try:
+            found.append(Period.parse(child.name))
+        except ValueError:
+            continue
+    if not found:
+        raise InputError("no period folders (such as 2017-T1) found",
+                         location=SourceLocation(sources.display_path(inputs)),
+                         hint="name the period, or pass --inputs with the folder that has them")
+    return found
+
+
+def check_inputs(period: Period, options: Options) -> tuple[list[str], list[ReportgenWarning]]:
+    """`reportgen check`: validate every input of the period (errors raise, all listed at once)
+    and return the areas checked and the warnings: missing areas, placeholders, long sentences."""
+    from reportgen.lint import lint_area, lint_register
+
     kommune = load_kommune(options.inputs)
+    load_labels(options.templates, kommune.language)  # the templates' wording must load too
+    if not (options.inputs / str(period)).is_dir():
+        raise InputError(f"no inputs for {period}",
+                         location=SourceLocation(sources.display_path(options.inputs / str(period))),
+                         hint=f"start it with `reportgen new all {period}`, or check the period")
     codes = sources.area_codes_with_input(options.inputs, str(period))
     strangers = [c for c in codes if c not in kommune.areas]
     problems: list[ReportgenError] = [
@@ -329,10 +357,15 @@ def check_inputs(period: Period, options: Options) -> list[str]:
             hint="add it under `programområder:` in kommune.yaml, or remove the file",
         ) for c in strangers
     ]
+    known = [c for c in codes if c in kommune.areas]
+    parsed: dict[str, sources.SourceFile] = {}
     try:
-        load_report(options.inputs, period, [c for c in codes if c in kommune.areas], kommune)
+        report = load_report(options.inputs, period, known, kommune, keep_sources=parsed)
     except ReportgenErrors as exc:
         problems += exc.errors
     if problems:
         raise ReportgenErrors(problems)
-    return [c for c in codes if c in kommune.areas]
+    warnings = lint_register(kommune, known, sources.display_path(options.inputs), period)
+    for area in report.areas:
+        warnings += lint_area(area, parsed[area.code])
+    return known, warnings

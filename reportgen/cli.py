@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from reportgen import __version__
-from reportgen.errors import ExitCode, ReportgenError, ReportgenErrors
+from reportgen.errors import ExitCode, ReportgenError, ReportgenErrors, ReportgenWarning
 from reportgen.period import AREA_CODE, Period
 
 FORMATS = ("docx", "pdf", "html")
@@ -77,12 +77,12 @@ def _folder_options(func: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="reportgen")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (anywhere on the line).")
 def cli(debug: bool) -> None:
     """Render a municipality's tertial report from YAML to DOCX, PDF and HTML."""
 
 
-@cli.command()
+@cli.command(short_help="Render areas (or `all` and the whole report) to DOCX, PDF and HTML.")
 @click.argument("areas", nargs=-1, required=True)
 @click.argument("period", callback=_period)
 @_folder_options
@@ -128,16 +128,82 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
             click.echo("nothing rendered; add --force to render anyway")
 
 
-@cli.command()
-@click.argument("period", callback=_period)
+@cli.command(short_help="Validate the inputs and print every problem; writes nothing.")
+@click.argument("period", callback=_period, required=False)
 @_folder_options
-def check(period: Period, inputs: Path, templates: Path | None) -> None:
-    """Validate the inputs of PERIOD and print every problem; writes nothing."""
-    from reportgen.build import Options, check_inputs
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, for CI.")
+def check(period: Period | None, inputs: Path, templates: Path | None, strict: bool) -> None:
+    """Validate the inputs of PERIOD (default: every period in --inputs) and the templates,
+    and print every problem; writes nothing.
+
+    Errors (exit 1) stop a render. Warnings do not: areas of the register with no input,
+    placeholders left by `reportgen new`, empty sections, very long sentences, figures that
+    do not add up. --strict makes warnings fail too.
+    """
+    from reportgen.build import Options, check_inputs, periods_with_input
 
     options = Options(inputs, templates or default_templates(), Path("build"))
-    codes = check_inputs(period, options)
-    click.echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'})")
+    for each in [period] if period else periods_with_input(inputs):
+        _check_period(each, options, strict, check_inputs)
+
+
+def _check_period(period: Period, options: Any, strict: bool, check_inputs: Any) -> None:
+    codes, warnings = check_inputs(period, options)
+    def place(warning: ReportgenWarning) -> tuple[str, int, int]:
+        loc = warning.location
+        return (loc.path, loc.line or 0, loc.column or 0) if loc else ("", 0, 0)
+
+    for warning in sorted(warnings, key=place):
+        where = f"{warning.location}: " if warning.location else ""
+        click.echo(f"{where}warning: {warning.message}", err=True)
+        if warning.hint:
+            click.echo(f"  hint: {warning.hint}", err=True)
+    click.echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'}),"
+               f" {len(warnings)} warning(s)")
+    if strict and warnings:
+        raise ReportgenError(f"{len(warnings)} warning(s), and --strict treats them as errors")
+
+
+@cli.command(name="new", short_help="Start a period's input file from the previous period's.")
+@click.argument("areas", nargs=-1, required=True)
+@click.argument("period", callback=_period)
+@click.option("--from", "source", callback=_period, default=None, metavar="PERIOD",
+              help="The period to start from [default: the tertial before PERIOD].")
+@click.option("--inputs", type=click.Path(path_type=Path), default=Path("inputs"),
+              show_default=True, help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")
+def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: Path) -> None:
+    """Create inputs/PERIOD/AREA.yaml from the area's file of the previous period.
+
+    Structure, sub-headings, Andre forhold and the figure rows' names carry over; Fakta,
+    Vurdering, Konklusjon and the amounts are marked FYLL UT for you to fill in (`check`
+    reports them until you do); "per april" becomes "per august". `all` makes every area
+    that has a file in the earlier period. An existing file is never overwritten.
+    """
+    from reportgen.errors import InputError, SourceLocation
+    from reportgen.scaffold import new_area_text, write_new_file
+    from reportgen.sources import area_codes_with_input, area_path, display_path
+
+    old = source or period.previous()
+    codes = area_codes_with_input(inputs, str(old)) if "all" in _areas(areas) else list(areas)
+    if not codes:
+        raise InputError(f"no area has an input file for {old}",
+                         location=SourceLocation(display_path(inputs / str(old))),
+                         hint="choose the period to start from with --from")
+    made, kept = 0, []
+    for code in codes:
+        origin, target = area_path(inputs, str(old), code), area_path(inputs, str(period), code)
+        if "all" in areas and target.exists():
+            kept.append(code)
+            continue
+        if not origin.is_file():
+            raise InputError(f"no input for area {code} in {old} to start from",
+                             location=SourceLocation(display_path(origin)),
+                             hint="choose another period with --from, or write the file by hand")
+        write_new_file(target, new_area_text(origin, old, period))
+        made += 1
+        click.echo(f"wrote {display_path(target)} (from {old}); fill in what is marked FYLL UT")
+    if kept:
+        click.echo(f"kept, already there: {', '.join(kept)}")
 
 
 class _Plain:
@@ -211,6 +277,8 @@ def _terminated(signum: int, frame: Any) -> None:
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the `reportgen` command; exits with the codes of DESIGN.md section 6."""
     args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args  # accepted anywhere on the line, not only before the command
+    args = [a for a in args if a != "--debug"]
     signal.signal(signal.SIGTERM, _terminated)  # unwind like Ctrl-C: temporary files are removed
     try:
         code = cli.main(args, prog_name="reportgen", standalone_mode=False)
@@ -229,7 +297,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         click.echo("interrupted; earlier outputs are untouched", err=True)
         sys.exit(130)
     except Exception:  # a bug: say so, keep the traceback for --debug
-        if "--debug" in args:
+        if debug:
             traceback.print_exc()
         click.echo(
             "reportgen: internal error (a bug in reportgen, not in your files). Please report it"

@@ -69,6 +69,15 @@ class UsageError(ReportgenError):
     exit_code = ExitCode.USAGE
 
 
+@dataclass(frozen=True)
+class ReportgenWarning:
+    """Valid input that a careful reader would query; `check --strict` fails on it."""
+
+    message: str
+    location: SourceLocation | None = None
+    hint: str | None = None
+
+
 class ReportgenErrors(ReportgenError):
     """Several problems found in one run; all are reported before exiting."""
 

@@ -118,6 +118,12 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
             location=source.location(loc, at_key=True),
             hint=f"{guess}the keys allowed here are {', '.join(allowed)}",
         )
+    if value is None and loc and loc[-1] in ("regnskap", "budsjett", "årsbudsjett", "prognose"):
+        return InputError(
+            f"{where}: the amount is not filled in", location=source.location(loc),
+            hint="write the amount with a dot decimal separator, such as 120.4"
+            " (`reportgen new` leaves the amounts empty for you to fill in)",
+        )
     message, hint = _describe(kind, value, error)
     return InputError(f"{where}: {message}", location=source.location(loc), hint=hint)
 

@@ -309,11 +309,25 @@ def test_check_accepts_the_real_inputs_and_writes_nothing(
     copy_real_inputs(project)
     before = snapshot(project.root)
     result = cli("check", "2017-T1")
-    assert (result.code, result.err) == (0, "")
+    assert result.code == 0
     assert result.out == (
-        "2017-T1: 14 area file(s) valid (01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14)\n"
+        "2017-T1: 14 area file(s) valid (01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14),"
+        " 3 warning(s)\n"
     )
+    # The seed's three long sentences are warnings (klarspråk), never errors.
+    warnings = [line for line in result.err.splitlines() if not line.startswith("  hint: ")]
+    assert warnings == [
+        "inputs/2017-T1/08.yaml:4:10: warning: ingress: a sentence of 35 words:"
+        " «For å øke antall nye arbeidsplasser i Drammen …»",
+        "inputs/2017-T1/08.yaml:9:14: warning: økonomisk_status.vurdering: a sentence of 32"
+        " words: «Det vurderes som viktig at programområdet har økonomisk …»",
+        "inputs/2017-T1/08.yaml:19:12: warning: andre_forhold.1.tekst: a sentence of 46 words:"
+        " «Omdømmeprosjektet har vart i ti år, og forlenges …»",
+    ]
     assert snapshot(project.root) == before
+    strict = cli("check", "2017-T1", "--strict")
+    assert strict.code == 1
+    assert strict.err.endswith("error: 3 warning(s), and --strict treats them as errors\n")
 
 
 def test_check_lists_every_problem_and_writes_nothing(
@@ -345,8 +359,8 @@ def test_check_with_a_malformed_period_is_a_usage_error(
     result = cli("check", "2017")
     assert result.code == 2
     assert result.err == (
-        "Usage: reportgen check [OPTIONS] PERIOD\nTry 'reportgen check --help' for help.\n\n"
-        "Error: Invalid value for 'PERIOD': '2017' is not a period; write YEAR-T1, YEAR-T2 or"
+        "Usage: reportgen check [OPTIONS] [PERIOD]\nTry 'reportgen check --help' for help.\n\n"
+        "Error: Invalid value for '[PERIOD]': '2017' is not a period; write YEAR-T1, YEAR-T2 or"
         " YEAR-T3, such as 2017-T1\n"
     )
 

@@ -1,0 +1,112 @@
+"""`reportgen new`: an area's input for a new period, made from its previous one.
+
+Structure, headings, Andre forhold and the figure rows' names carry over; Fakta, Vurdering,
+Konklusjon and every amount are left for the author, marked «FYLL UT» (text) or empty with a
+`# FYLL UT` comment (amounts), which `check` reports until they are filled in. Period words
+("per april", "1. tertial") follow the new period. Comments and key order survive
+(ruamel.yaml round trip). An existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import InputError, OutputError, SourceLocation
+from reportgen.lint import MARKER
+from reportgen.period import Period
+from reportgen.sources import display_path
+
+AMOUNT_KEYS = ("regnskap", "budsjett", "årsbudsjett", "prognose")
+FILL_IN_KEYS = ("fakta", "vurdering", "konklusjon")
+
+
+def new_area_text(source: Path, old: Period, new: Period) -> str:
+    """The YAML text of the new period's file, made from the old period's file."""
+    yaml = _yaml()
+    try:
+        data = yaml.load(source.read_text(encoding="utf-8"))
+    except Exception as exc:  # ruamel raises many types; the message names line and column
+        raise InputError(
+            f"cannot read it as YAML: {exc}".splitlines()[0],
+            location=SourceLocation(display_path(source)),
+            hint=f"run `reportgen check {old}` and fix the file first",
+        ) from exc
+    if not hasattr(data, "items"):
+        raise InputError("expected an area's keys (ingress, økonomisk_status, …)",
+                         location=SourceLocation(display_path(source)))
+    _renew(data, old, new)
+    status = data.get("økonomisk_status")
+    if hasattr(status, "items"):
+        for key in FILL_IN_KEYS:
+            if key in status:
+                status[key] = _placeholder(str(status[key]), key, new)
+        rows = (status.get("tall") or {}).get("rader") or []
+        for row in rows:
+            for key in AMOUNT_KEYS:
+                if key in row:
+                    row[key] = None
+                    row.yaml_add_eol_comment(f"{MARKER} (per {new.month} {new.year})", key)
+    data.yaml_set_start_comment(
+        f"Laget med `reportgen new` fra {old}: skriv inn alt som er merket {MARKER}.")
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def write_new_file(target: Path, text: str) -> None:
+    """Create the file; refuse to replace an existing one (exclusive create)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError as exc:
+        raise OutputError(
+            "the file exists already; `reportgen new` never overwrites",
+            location=SourceLocation(display_path(target)),
+            hint="edit that file, or move it away first if you want to start over",
+        ) from exc
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round trip: comments, key order and quoting stay as the author wrote them
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap the authors' lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _placeholder(text: str, key: str, period: Period) -> Any:
+    """Keep the text's own sub-headings; replace everything else by the marker."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    headings = [line for line in text.splitlines() if re.match(r" {0,3}#{1,6}\s", line)]
+    marker = f"{MARKER}: {key} per {period.month} {period.year}."
+    if not headings:
+        return marker
+    return LiteralScalarString("\n\n".join(f"{h}\n\n{marker}" for h in headings) + "\n")
+
+
+def _renew(node: Any, old: Period, new: Period) -> None:
+    """Update the period words in every string of the document, in place."""
+    items = node.items() if hasattr(node, "items") else enumerate(node) if isinstance(
+        node, list) else ()
+    for key, value in list(items):
+        if isinstance(value, str):
+            node[key] = type(value)(renew_period_words(value, old, new)) if type(
+                value) is not str else renew_period_words(value, old, new)
+        else:
+            _renew(value, old, new)
+
+
+def renew_period_words(text: str, old: Period, new: Period) -> str:
+    """'per april' -> 'per august', '1. tertial 2017' -> '2. tertial 2017' (also '1.tertial')."""
+    text = re.sub(rf"\bper {old.month}\b", f"per {new.month}", text)
+    text = re.sub(rf"\b{old.tertial}\.( ?)tertial {old.year}\b",
+                  lambda m: f"{new.tertial}.{m.group(1)}tertial {new.year}", text)
+    return re.sub(rf"(?<![\d.]){old.tertial}\.( ?)tertial\b(?! \d)",
+                  lambda m: f"{new.tertial}.{m.group(1)}tertial", text)

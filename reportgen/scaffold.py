@@ -49,11 +49,10 @@ def new_area_text(source: Path, old: Period, new: Period) -> str:
                 if key in row:
                     row[key] = None
                     row.yaml_add_eol_comment(f"{MARKER} (per {new.month} {new.year})", key)
-    data.yaml_set_start_comment(
-        f"Laget med `reportgen new` fra {old}: skriv inn alt som er merket {MARKER}.")
     out = io.StringIO()
     yaml.dump(data, out)
-    return out.getvalue()
+    header = f"# Laget med `reportgen new` fra {old}: skriv inn alt som er merket {MARKER}.\n"
+    return header + out.getvalue()
 
 
 def write_new_file(target: Path, text: str) -> None:

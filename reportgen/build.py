@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportgen import sources
 from reportgen.errors import (
@@ -34,6 +34,7 @@ class Options:
     formats: tuple[str, ...] = ("docx", "pdf", "html")
     force: bool = False
     pdf_variant: str | None = "pdf/a-2a"
+    jobs: int | None = None  # PDF worker processes; None: one per core; 1: in this process
 
 
 @dataclass
@@ -243,19 +244,51 @@ def _warm_pdf_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM, then shuts the pool down
+    _exit_with_parent(os.getppid())
     from reportgen.render.pdf import warm_up
 
     warm_up()
 
 
-def start_pdf_workers(count: int) -> object:
-    """A pool of PDF worker processes, forked now so their imports overlap validation."""
+def _exit_with_parent(parent: int) -> None:
+    """A main process killed outright (SIGKILL) cannot shut its pool down, and the workers
+    would wait for work forever: each worker ends itself once its parent is gone."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reportgen-parent-watch", daemon=True).start()
+
+
+def start_pdf_workers(count: int, jobs: int | None) -> object:
+    """A pool of PDF worker processes, forked now so their imports overlap validation;
+    with one job, PDFs render in this process, one after the other."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = max(1, min(count, len(os.sched_getaffinity(0))))
-    return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+    jobs = jobs or len(os.sched_getaffinity(0))
+    if jobs <= 1:
+        return _InProcess()
+    return ProcessPoolExecutor(min(count, jobs), multiprocessing.get_context("fork"),
                                initializer=_warm_pdf_worker)
+
+
+class _InProcess:
+    """The pool's interface, rendering at once in this process (`--jobs 1`)."""
+
+    def submit(self, function: Any, *args: Any) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        future.set_result(function(*args))
+        return future
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        pass
 
 
 # --- the commands -----------------------------------------------------------------------
@@ -277,7 +310,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         return outcome
     progress.start(len(stale))
     pdfs = sum(p.fmt == "pdf" for p in stale)
-    pool = start_pdf_workers(pdfs) if pdfs else None
+    pool = start_pdf_workers(pdfs, options.jobs) if pdfs else None
     try:
         kommune = load_kommune(options.inputs)
         report = load_report(options.inputs, period,

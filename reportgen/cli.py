@@ -94,9 +94,11 @@ def cli(debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--pdf-variant", default="pdf/a-2a", show_default=True, type=click.Choice(PDF_VARIANTS),
               help="PDF flavour: PDF/A-2a is tagged, accessible and archival; `plain` is none.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="PDF worker processes [default: one per core; 1 renders in one process].")
 def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path | None,
            out: Path, formats: tuple[str, ...], force: bool, quiet: bool,
-           pdf_variant: str | None) -> None:
+           pdf_variant: str | None, jobs: int | None) -> None:
     """Render AREA... (two-digit codes, or `all`) for PERIOD (such as 2017-T1).
 
     \b
@@ -109,7 +111,7 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
     from reportgen.sources import display_path
 
     variant = None if pdf_variant == "plain" else pdf_variant
-    options = Options(inputs, templates or default_templates(), out, formats, force, variant)
+    options = Options(inputs, templates or default_templates(), out, formats, force, variant, jobs)
     progress = _progress(quiet)
     try:
         outcome = render_reports(_areas(areas), period, options, progress)
@@ -204,6 +206,24 @@ def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: P
         click.echo(f"wrote {display_path(target)} (from {old}); fill in what is marked FYLL UT")
     if kept:
         click.echo(f"kept, already there: {', '.join(kept)}")
+
+
+@cli.command(short_help="Preview a period in the browser, reloading as the inputs change.")
+@click.argument("period", callback=_period)
+@_folder_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> None:
+    """Serve the HTML of PERIOD's areas and whole report on http://127.0.0.1:PORT/ and
+    reload the browser whenever an input or template is saved; writes nothing.
+
+    Problems in the inputs show in the browser (and here) until they are fixed. Only this
+    computer can connect. Ctrl-C stops.
+    """
+    from reportgen.serve import serve as run
+
+    run(period, inputs, templates or default_templates(), port,
+        say=click.echo, log=lambda line: click.echo(line, err=True))
 
 
 class _Plain:

@@ -88,6 +88,7 @@ def _styles(doc: docx.document.Document) -> None:
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
         _outline_level(style, level - 1)
+    _outline_level(styles["TOC Heading"], 9)  # body text: "Innhold" is not itself a TOC entry
     for name, size in (("Title", 30), ("Subtitle", 16)):
         styles[name].font.name = FONT
         styles[name].font.size = Pt(size)

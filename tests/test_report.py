@@ -1,0 +1,211 @@
+"""The whole report (`render all`): every area in order one level down, the contents, the
+overview and its chart, incremental rebuilds, and parallel output equal to serial output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import (
+    INPUTS, TEMPLATES, collapse, docx_blocks, docx_tables, html_blocks, html_document,
+    open_docx, pdf_pages, run_main, squash,
+)
+
+PERIOD = "2017-T1"
+AREAS = [f"{n:02d}" for n in range(1, 15)]
+
+
+def render(out: Path, *extra: str, inputs: Path = INPUTS) -> int:
+    return run_main(["render", "all", PERIOD, "--inputs", inputs, "--templates", TEMPLATES,
+                     "--out", out, "--quiet", *extra])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every area and the whole report, all formats, rendered once with the default workers."""
+    out = tmp_path_factory.mktemp("all") / "build"
+    assert render(out) == 0
+    return out / PERIOD
+
+
+def shifted(blocks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    return [(level + 1 if level else 0, text) for level, text in blocks]
+
+
+def contains_run(haystack: list, needle: list) -> bool:
+    """needle appears in haystack as one unbroken run."""
+    return any(haystack[i:i + len(needle)] == needle for i in range(len(haystack)))
+
+
+@pytest.mark.render
+def test_every_output_is_written(built: Path) -> None:
+    names = {p.name for p in built.iterdir()}
+    expected = {f"{code}.{ext}" for code in [*AREAS, "tertialrapport"]
+                for ext in ("docx", "html", "pdf")}
+    assert expected <= names
+
+
+@pytest.mark.render
+def test_docx_report_holds_every_area_in_order_one_level_down(built: Path) -> None:
+    report = docx_blocks(built / "tertialrapport.docx")
+    position = 0
+    for code in AREAS:
+        area = shifted(docx_blocks(built / f"{code}.docx"))
+        assert contains_run(report[position:], area), code
+        position = report.index(area[0], position)
+    parts = [p.text for p in open_docx(built / "tertialrapport.docx").paragraphs
+             if p.style.name == "Heading 1"]
+    assert parts == ["Del 1 Hovedtrekk", "Del 2 Økonomi og budsjett", "Del 3 Programområdene",
+                     "Del 4 Eierstyring", "Del 5 Menneskelige ressurser"]
+
+
+@pytest.mark.render
+def test_html_report_holds_every_area_in_order_one_level_down(built: Path) -> None:
+    report = html_blocks(built / "tertialrapport.html")
+    position = 0
+    for code in AREAS:
+        area = shifted(html_blocks(built / f"{code}.html"))
+        assert contains_run(report[position:], area), code
+        position = report.index(area[0], position)
+    headings = [level for level, _ in report if level]
+    assert all(b - a <= 1 for a, b in zip(headings, headings[1:])), "a heading level is skipped"
+
+
+@pytest.mark.render
+def test_pdf_report_holds_every_area_text_in_order(built: Path) -> None:
+    text = squash("".join(pdf_pages(built / "tertialrapport.pdf"))).replace("-", "")
+    position = 0
+    for code in AREAS:
+        for _, block in html_blocks(built / f"{code}.html"):
+            needle = squash(block).replace("-", "")
+            found = text.find(needle, position)
+            assert found >= 0, (code, block)
+            position = found + len(needle)
+
+
+@pytest.mark.render
+def test_contents_match_the_headings_in_every_format(built: Path) -> None:
+    headings = [(level, text) for level, text in html_blocks(built / "tertialrapport.html")
+                if level in (1, 2)]
+    # HTML: a linked list, each link pointing at the heading's id.
+    document = html_document(built / "tertialrapport.html")
+    nav = document.find("nav")
+    links = [(a.attrs["href"], collapse(a.text())) for a in nav.find_all("a")]
+    assert [text for _, text in links] == [text for _, text in headings]
+    ids = {h.attrs.get("id"): collapse(h.text()) for h in document.find_all("h1", "h2")}
+    assert all(ids[href[1:]] == text for href, text in links)
+    # DOCX: a TOC field, pre-filled with the same entries at the same levels.
+    docx = open_docx(built / "tertialrapport.docx")
+    entries = [(int(p.style.name[-1]), p.text) for p in docx.paragraphs
+               if p.style.name.startswith("TOC ") and p.style.name != "TOC Heading"]
+    assert entries == headings
+    body = docx.element.xml
+    assert 'TOC \\o "1-2" \\h \\z \\u' in body and "w:updateFields" in docx.settings.element.xml
+    # PDF: each entry with the page number where the heading stands.
+    pages = pdf_pages(built / "tertialrapport.pdf")
+    contents = next(i for i, page in enumerate(pages) if "Innhold" in page)
+    lines = pages[contents].splitlines()
+    for _, text in headings:
+        line = next((line for line in lines if squash(line).startswith(squash(text))), None)
+        assert line is not None, text
+        page = int(re.search(r"(\d+)\s*$", line).group(1))
+        assert squash(text) in squash(pages[page - 1]), (text, page)
+
+
+@pytest.mark.render
+def test_overview_sums_every_area_in_mill_kr(built: Path) -> None:
+    expected = {}
+    for code in AREAS:
+        data = yaml.safe_load((INPUTS / PERIOD / f"{code}.yaml").read_text(encoding="utf-8"))
+        figures = data["økonomisk_status"].get("tall")
+        if not figures:
+            continue
+        scale = Decimal(1000) if figures.get("enhet") == "1000 kr" else Decimal(1)
+        rows = figures["rader"]
+        accounts = sum(Decimal(str(r["regnskap"])) for r in rows) / scale
+        budget = sum(Decimal(str(r["budsjett"])) for r in rows) / scale
+        expected[code] = (accounts, budget - accounts)
+    table = next(t for t in docx_tables(built / "tertialrapport.docx") if t[-1][0] == "Sum"
+                 and t[1][0].startswith("01 "))
+    shown = {row[0][:2]: row for row in table[1:-1]}
+    assert sorted(shown) == sorted(expected)
+    for code, (accounts, deviation) in expected.items():
+        assert shown[code][1] == format_mill(accounts)
+        assert shown[code][3] == format_mill(deviation)
+    total = sum(a for a, _ in expected.values())
+    assert table[-1][1] == format_mill(total)
+
+
+def format_mill(value: Decimal) -> str:
+    from decimal import ROUND_HALF_UP
+
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "\u2212" if rounded < 0 else ""
+    whole, decimals = f"{abs(rounded):.1f}".split(".")
+    groups = re.sub(r"(?<=\d)(?=(\d{3})+$)", "\u00a0", whole)
+    return f"{sign}{groups},{decimals}"
+
+
+@pytest.mark.render
+def test_chart_has_alt_text_in_html_and_docx(built: Path) -> None:
+    document = html_document(built / "tertialrapport.html")
+    images = document.find_all("img")
+    assert len(images) == 1
+    assert images[0].attrs["src"].startswith("data:image/svg+xml;base64,")
+    assert "søylediagram" in images[0].attrs["alt"]
+    docx = open_docx(built / "tertialrapport.docx")
+    pictures = docx.element.body.xpath(".//wp:docPr")
+    assert len(pictures) == 1 and "søylediagram" in pictures[0].get("descr")
+    assert len(docx.inline_shapes) == 1
+    width_px = docx.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill
+    assert width_px is not None
+
+
+@pytest.mark.render
+def test_parallel_output_is_identical_to_serial(built: Path, tmp_path: Path) -> None:
+    assert render(tmp_path / "serial", "--jobs", "1") == 0
+    serial = tmp_path / "serial" / PERIOD
+    names = sorted(p.name for p in built.iterdir() if not p.name.startswith("."))
+    assert names == sorted(p.name for p in serial.iterdir() if not p.name.startswith("."))
+    for name in names:
+        assert (serial / name).read_bytes() == (built / name).read_bytes(), name
+
+
+@pytest.mark.render
+def test_unchanged_outputs_are_skipped_and_force_renders_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    out = tmp_path / "build"
+    assert render(out, "--format", "docx,html", inputs=inputs) == 0
+    folder = out / PERIOD
+    first = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    capsys.readouterr()
+    assert run_main(["render", "all", PERIOD, "--inputs", inputs, "--templates", TEMPLATES,
+                     "--out", out, "--format", "docx,html"]) == 0
+    said = capsys.readouterr()
+    assert "nothing rendered" in said.out and "rendered" not in said.err
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == first
+    # One area changes: that area and the whole report are rendered again, nothing else.
+    area = inputs / PERIOD / "03.yaml"
+    area.write_text(area.read_text(encoding="utf-8").replace("Programområdet", "Området", 1),
+                    encoding="utf-8")
+    assert run_main(["render", "all", PERIOD, "--inputs", inputs, "--templates", TEMPLATES,
+                     "--out", out, "--format", "docx,html"]) == 0
+    said = capsys.readouterr()
+    rendered = sorted(re.findall(r"rendered (\S+)", said.err))
+    assert rendered == ["03.docx", "03.html", "tertialrapport.docx", "tertialrapport.html"]
+    changed = {p.name for p in folder.iterdir() if p.stat().st_mtime_ns != first.get(p.name)}
+    assert changed == {"03.docx", "03.html", "tertialrapport.docx", "tertialrapport.html",
+                       ".reportgen.json"}
+    # --force renders everything again.
+    assert run_main(["render", "all", PERIOD, "--inputs", inputs, "--templates", TEMPLATES,
+                     "--out", out, "--format", "docx,html", "--force"]) == 0
+    said = capsys.readouterr()
+    assert len(re.findall(r"rendered (\S+)", said.err)) == 30

@@ -226,6 +226,45 @@ def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> No
         say=click.echo, log=lambda line: click.echo(line, err=True))
 
 
+@cli.command(name="import", short_help="Carry the edits of an area DOCX back into its YAML.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.docx")
+@_folder_options
+@click.option("--yes", "-y", is_flag=True, help="Write the YAML without asking.")
+def import_(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None:
+    """Read an area document that reportgen rendered and Word or LibreOffice saved, and
+    update its input file (named in the document) so the next render gives the edited text.
+
+    Shows what cannot be carried over (pictures, unknown headings, computed cells) and the
+    change to the YAML, then asks before writing. Comments and key order in the YAML stay.
+
+    \b
+    Examples:
+      reportgen import build/2017-T1/08.docx
+      reportgen import ~/Nedlastinger/08.docx --yes
+    """
+    from reportgen.errors import OutputError, SourceLocation
+    from reportgen.importer import import_docx, unified_diff, write_yaml
+    from reportgen.sources import display_path
+
+    result = import_docx(file, inputs, templates or default_templates())
+    for note in result.notes:
+        click.echo(f"{display_path(file)}: note: {note}", err=True)
+    if not result.changed:
+        click.echo("nothing to import: the input file already gives this text")
+        return
+    click.echo(unified_diff(result), nl=False)
+    target = display_path(result.yaml_path)
+    if not yes and not sys.stdin.isatty():
+        raise OutputError(f"not writing {target}: there is no terminal to ask on",
+                          location=SourceLocation(display_path(file)),
+                          hint="check the change above, then run again with --yes")
+    if not yes and not click.confirm(f"Write {target}?", default=False):
+        click.echo("nothing written")
+        return
+    write_yaml(result.yaml_path, result.new_text)
+    click.echo(f"wrote {target}")
+
+
 class _Plain:
     """Progress as plain lines (not a terminal, or Rich unwanted); silent with --quiet."""
 

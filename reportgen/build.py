@@ -162,7 +162,9 @@ def plan_outputs(requested: tuple[str, ...], period: Period, options: Options) -
     codes = sources.area_codes_with_input(inputs, str(period)) if whole else list(
         dict.fromkeys(requested))
     area_bytes = {code: _read_or_none(folder / f"{code}.yaml") for code in codes}
-    common = [__version__, digest_tree(options.templates), _read_or_none(sources.kommune_path(inputs)),
+    program = digest_tree(Path(__file__).parent, ".py")  # a fix in reportgen renders anew
+    common = [__version__, program, digest_tree(options.templates),
+              _read_or_none(sources.kommune_path(inputs)),
               os.environ.get("SOURCE_DATE_EPOCH"), options.pdf_variant or ""]
     documents = [(code, digest_sources(*common, code, area_bytes[code])) for code in codes]
     if whole:

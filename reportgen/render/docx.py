@@ -54,6 +54,8 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     _language(document, view.lang_tag)
     if view.contents:
         _update_fields_on_open(document)
+    if view.cover:  # no running header or page number on the cover
+        document.sections[0].different_first_page_header_footer = True
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
@@ -157,8 +159,10 @@ class _BodyWriter:
         table.style = "Figures Table"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        widths = [Cm(4.6)] + [Cm(1.9)] * (len(block.header) - 1)  # 16 cm: A4 text width
+        widths = [Cm(3.7)] + [Cm(2.05)] * (len(block.header) - 1)  # 16 cm: A4 text width
         rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
+        for column, width in zip(table.columns, widths):
+            column.width = width  # the grid: LibreOffice lays tables out by it
         for cells, is_header, is_sum in rows:
             row = table.add_row()
             if is_header:

@@ -29,12 +29,13 @@ def digest_file(path: Path) -> str | None:
         return None
 
 
-def digest_tree(folder: Path) -> str:
-    """One digest over every file (name and content) under folder, in a stable order."""
+def digest_tree(folder: Path, suffix: str = "") -> str:
+    """One digest over every file (name and content) under folder, in a stable order;
+    with `suffix`, only the files whose names end with it."""
     total = hashlib.sha256()
     for root, dirs, files in os.walk(folder):
         dirs.sort()
-        for name in sorted(files):
+        for name in sorted(f for f in files if f.endswith(suffix)):
             path = Path(root, name)
             total.update(str(path.relative_to(folder)).encode() + b"\0")
             total.update(path.read_bytes())
@@ -73,10 +74,10 @@ class Manifest:
         return cls(folder, entries)
 
     def up_to_date(self, name: str, sources: str) -> bool:
-        """The output exists as written, from the same sources."""
+        """The output exists and was rendered from the same sources. An edited copy counts:
+        rendering it again would give what was written before, so the edits are kept."""
         entry = self.entries.get(name)
-        return bool(entry and entry.sources == sources and not self.edited(name)
-                    and (self.folder / name).exists())
+        return bool(entry and entry.sources == sources and (self.folder / name).exists())
 
     def edited(self, name: str) -> bool:
         """The file exists but is not what reportgen wrote (changed, or written by someone else)."""

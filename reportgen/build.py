@@ -20,7 +20,7 @@ from reportgen.errors import (
 from reportgen.period import Period
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when inputs are validated
-    from reportgen.model import Area, Kommune, Report
+    from reportgen.model import Area, Kommune, Report, ReportInput
 
 ALL = "all"
 REPORT_NAME = "tertialrapport"
@@ -80,45 +80,58 @@ def select_areas(kommune: Kommune, requested: tuple[str, ...], inputs: Path,
     return list(dict.fromkeys(requested))
 
 
+def load_area(inputs: Path, period: Period, code: str, kommune: Kommune,
+              keep_sources: dict[str, sources.SourceFile] | None = None) -> Area:
+    """inputs/<period>/<code>.yaml, read and validated. `keep_sources`, when given,
+    receives the parsed file (for check's warnings)."""
+    from reportgen.validate import validate_area
+
+    path = sources.area_path(inputs, str(period), code)
+    if not path.is_file():
+        raise InputError(
+            f"no input for area {code} in {period}",
+            location=SourceLocation(sources.display_path(path)),
+            hint=f"write {sources.display_path(path)} (see README.md, 'Writing an input"
+            f" file'), or render only the areas that have one",
+        )
+    source = sources.load_yaml(path)
+    if keep_sources is not None:
+        keep_sources[code] = source
+    return validate_area(source, code, kommune, period)
+
+
+def load_report_settings(inputs: Path, period: Period) -> ReportInput:
+    """inputs/<period>/rapport.yaml (optional), read and validated."""
+    from reportgen.validate import validate_report
+
+    path = sources.report_path(inputs, str(period))
+    return validate_report(sources.load_yaml(path) if path.is_file() else None)
+
+
 def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune,
                 keep_sources: dict[str, sources.SourceFile] | None = None) -> Report:
-    """Read and validate every area file (and rapport.yaml); report all problems at once.
-    `keep_sources`, when given, receives each area's parsed file (for check's warnings)."""
+    """Every area file of `codes` and rapport.yaml, validated; all problems raised at once."""
     from reportgen.model import Report
-    from reportgen.validate import validate_area, validate_report
 
     problems: list[ReportgenError] = []
     areas: list[Area] = []
     for code in codes:
         try:
-            path = sources.area_path(inputs, str(period), code)
-            if not path.is_file():
-                raise InputError(
-                    f"no input for area {code} in {period}",
-                    location=SourceLocation(sources.display_path(path)),
-                    hint=f"write {sources.display_path(path)} (see README.md, 'Writing an input"
-                    f" file'), or render only the areas that have one",
-                )
-            source = sources.load_yaml(path)
-            if keep_sources is not None:
-                keep_sources[code] = source
-            areas.append(validate_area(source, code, kommune, period))
+            areas.append(load_area(inputs, period, code, kommune, keep_sources))
         except ReportgenErrors as exc:
             problems += exc.errors
         except ReportgenError as exc:
             problems.append(exc)
-    report_input = None
+    settings = None
     try:
-        path = sources.report_path(inputs, str(period))
-        report_input = validate_report(sources.load_yaml(path) if path.is_file() else None)
+        settings = load_report_settings(inputs, period)
     except ReportgenErrors as exc:
         problems += exc.errors
     except ReportgenError as exc:
         problems.append(exc)
-    if problems:
+    if problems or settings is None:
         raise ReportgenErrors(problems)
-    assert report_input is not None
-    return Report(kommune, period, tuple(areas), report_input)
+    return Report(kommune, period, tuple(areas), settings)
 
 
 def load_labels(templates: Path, language: str) -> dict[str, str]:

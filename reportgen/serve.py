@@ -151,7 +151,7 @@ class Preview:
         self._common = tuple(problems)
 
     def _validate_area(self, code: str) -> Any:
-        from reportgen.validate import validate_area
+        from reportgen.build import load_area
 
         if self._kommune is None:
             return ()  # the page shows the problems with kommune.yaml instead
@@ -163,19 +163,17 @@ class Preview:
                 hint="add it under `programområder:` in kommune.yaml, or remove the file",
             ),)
         try:
-            path = sources.area_path(self.inputs, str(self.period), code)  # refuses `..`, links
-            return validate_area(sources.load_yaml(path), code, self._kommune, self.period)
+            return load_area(self.inputs, self.period, code, self._kommune)  # refuses `..`, links
         except ReportgenErrors as exc:
             return tuple(exc.errors)
         except ReportgenError as exc:
             return (exc,)
 
     def _validate_rapport(self) -> Any:
-        from reportgen.validate import validate_report
+        from reportgen.build import load_report_settings
 
         try:
-            path = sources.report_path(self.inputs, str(self.period))
-            return validate_report(sources.load_yaml(path) if path.is_file() else None)
+            return load_report_settings(self.inputs, self.period)
         except ReportgenErrors as exc:
             return tuple(exc.errors)
         except ReportgenError as exc:

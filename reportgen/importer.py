@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import sources
-from reportgen.errors import InputError, OutputError, ReportgenError, ReportgenErrors, SourceLocation
+from reportgen.errors import (
+    InputError, OutputError, ReportgenError, ReportgenErrors, SourceLocation,
+)
 from reportgen.markup import BULLET, HEADING, NUMBERED, escape, parse_blocks, parse_spans
 from reportgen.period import Period
 
@@ -33,7 +35,6 @@ FIELDS = ("ingress", "fakta", "vurdering", "konklusjon", "investeringer")
 BASE_LEVEL = {"ingress": 2, "fakta": 4, "vurdering": 4, "konklusjon": 4, "investeringer": 3}
 STATUS_LABELS = {"facts": "fakta", "assessment": "vurdering", "conclusion": "konklusjon"}
 AMOUNTS = {1: "regnskap", 2: "budsjett", 4: "årsbudsjett", 5: "prognose"}
-COMPUTED = {3: "col_deviation", 6: "col_forecast_deviation"}
 TRACKED = {f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange",
                                 "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange")}
 CONTAINERS = {f"{W}{t}" for t in ("ins", "moveTo", "smartTag", "customXml", "sdt",
@@ -62,6 +63,7 @@ class OtherItem:
 
     @property
     def text(self) -> str:
+        """The item's text as it goes into `tekst`."""
         return "\n\n".join(self.chunks)
 
 
@@ -101,6 +103,7 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
+        """Whether the import changes the YAML at all."""
         return self.old_text != self.new_text
 
 
@@ -117,7 +120,7 @@ def import_docx(docx_path: Path, inputs: Path, templates: Path | None = None) ->
             location=_where(docx_path),
             hint="pass the inputs folder the document was rendered from with --inputs",
         )
-    old = yaml_path.read_text(encoding="utf-8")
+    old = yaml_path.read_text(encoding="utf-8-sig")
     new, notes = _merge(yaml_path, old, imported)
     return ImportResult(yaml_path, old, new, tuple(imported.notes + notes))
 
@@ -159,15 +162,16 @@ def read_docx(path: Path, templates: Path | None = None) -> ImportedArea:
     document = _open(path)
     props = document.core_properties
     match = IDENTIFIER.fullmatch((props.identifier or "").strip())
-    if match is None or not re.fullmatch(r"\d{2}", match.group(2)):
+    if match is None:
         raise InputError(
-            "not a document written by reportgen for one programme area"
-            if match else "not a document written by reportgen",
-            location=_where(path),
+            "not a document written by reportgen", location=_where(path),
             hint="import an area document from `reportgen render` (such as build/2017-T1/08.docx),"
-            " saved by Word or LibreOffice; its properties name its source"
-            if match is None else "import the area documents (such as 08.docx) one at a time",
+            " saved by Word or LibreOffice; its properties name its source",
         )
+    if not re.fullmatch(r"\d{2}", match.group(2)):
+        raise InputError("this is the whole report; import reads one area's document",
+                         location=_where(path),
+                         hint="import the area documents (such as 08.docx) one at a time")
     language = (props.language or "nb")[:2].lower()
     language = language if language in ("nb", "nn") else "nb"
     from reportgen.build import load_labels
@@ -213,7 +217,7 @@ class _Reader:
         self.section = "start"  # start, lead, status, investments, other
         self.target: str | int | None = None  # a field name, or an index into other_matters
         self.chunks: dict[str | int, list[str]] = {}
-        self.skipping: tuple[int, str] | None = None  # (level, text) of an unknown heading
+        self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Piece("")]
         words = {"month": period.month, "year": period.year}
@@ -230,6 +234,7 @@ class _Reader:
         self.title = title
         for element in _blocks(self.doc.element.body):
             self.number += 1
+            self.kind = "table" if element.tag == f"{W}tbl" else "paragraph"
             if element.tag == f"{W}tbl":
                 self._table(element)
             else:
@@ -239,9 +244,10 @@ class _Reader:
 
     def _here(self) -> str:
         after = f" (after {self.after!r})" if self.after else ""
-        return f"paragraph {self.number}{after}"
+        return f"{self.kind} {self.number}{after}"
 
     def note(self, what: str) -> None:
+        """A note about the current paragraph, with its place."""
         self.out.notes.append(f"{self._here()}: {what}")
 
     # paragraphs ------------------------------------------------------------------------------
@@ -254,10 +260,10 @@ class _Reader:
             self.carry += pieces
             return
         pieces, self.carry = self.carry + pieces, [Piece("")]
-        text = "".join(x.text for x in pieces).strip()
+        text = "".join(x.text for x in pieces).strip(SPACES + "\n")
         level, style = self._level(p)
         if level and text:
-            self._heading(level, " ".join(text.split()))
+            self._heading(level, re.sub(r"[ \t\n]+", " ", text))
         elif text and style in ("Caption", "Table Note") and self.target == "fakta":
             self._caption(text)
         elif text:
@@ -280,26 +286,26 @@ class _Reader:
 
     def _heading(self, level: int, text: str) -> None:
         self.list_open = None
-        if self.section == "start":
-            self._title(level, text)
+        if self.skipping:  # only the unknown heading's own text is skipped
+            self.target = self.skipping[3]
+            self._end_skip()
+        if self.section == "start" and level == 1:
+            self._title(text)
+        elif self.section == "start":
+            self.note("the title (a heading 1) is missing; the text before here was " + NOT_SHOWN)
+            self.section, self.target = "lead", "ingress"
+            self._heading(level, text)
         elif not self._structural(level, text):
-            base = self._base()
-            if self.skipping and level > self.skipping[0]:
-                pass  # inside the unknown section: counted with it
-            elif self.target is not None and level >= base and not self.skipping:
-                self._add("#" * min(level - base + 1, 6) + " " + escape(text))
+            if self.target is not None and level >= self._base():
+                self._add("#" * min(level - self._base() + 1, 6) + " " + escape(text))
             else:
-                self._end_skip()
-                self.skipping = (level, f"{self._here()}: a heading {level} {text!r} that is"
-                                 " not part of an area's structure; it and its text were "
-                                 + NOT_SHOWN)
+                what = f"{self._here()}: a heading {level} {text!r} that is not part of an" \
+                       " area's structure; it"
+                self.skipping = [what, len(self.out.notes), 0, self.target]
                 self.target = None
         self.after = text
 
-    def _title(self, level: int, text: str) -> None:
-        if level != 1:
-            self.note(f"a heading before the title; {NOT_SHOWN}")
-            return
+    def _title(self, text: str) -> None:
         self.section, self.target = "lead", "ingress"
         if self.title and text != self.title:
             self.note("the title is made from the area's name in kommune.yaml; the edit was "
@@ -330,7 +336,9 @@ class _Reader:
 
     def _end_skip(self) -> None:
         if self.skipping:
-            self.out.notes.append(self.skipping[1])
+            what, index, count, _ = self.skipping
+            under = f" and the {count} paragraph(s) under it were" if count else " was"
+            self.out.notes.insert(index, f"{what}{under} {NOT_SHOWN}")
             self.skipping = None
 
     def _new_item(self, heading: str | None) -> int:
@@ -356,18 +364,21 @@ class _Reader:
 
     def _text(self, p: Any, pieces: list[Piece]) -> None:
         if self.skipping:
+            self.skipping[2] += 1
             return
         if self.section == "other" and self.target is None:
             self.target = self._new_item(None)
         if self.target is None:
             where = "before the title" if self.section == "start" else "outside the fields"
-            self.note(f"text {where}; {NOT_SHOWN}")
+            quote = "".join(x.text for x in pieces).strip()
+            quote = quote if len(quote) <= 40 else quote[:39] + "…"
+            self.note(f"text {where} ({quote!r}); {NOT_SHOWN}")
             return
         if self.target == "fakta" and self.out.figures is not None and not self.moved:
             self.moved = True
             self.note("text after the figures table belongs to Fakta, which stands before the"
                       " table; it will move there")
-        line = _line_start(_markup(pieces, self.inline))
+        line = _markup(pieces, self.inline.notes)
         for what in self.inline.take_notes():
             self.note(what)
         listing = _list_kind(self.doc, p)
@@ -398,12 +409,13 @@ class _Reader:
     def _table(self, table: Any) -> None:
         self.list_open = None
         if self.skipping:
+            self.skipping[2] += 1
             return
         if self.target != "fakta" or self.out.figures is not None:
             self.note(f"a table where none belongs (only Fakta has one); {NOT_SHOWN}")
             return
-        rows = [r for r in table.iter(f"{W}tr") if r.find(f"{W}trPr/{W}del") is None]
-        cells = [tuple(self._cell(c) for c in r.iter(f"{W}tc")) for r in rows]
+        rows = [r for r in table.findall(f"{W}tr") if r.find(f"{W}trPr/{W}del") is None]
+        cells = [tuple(self._cell(c) for c in r.findall(f"{W}tc")) for r in rows]
         if not cells or len(cells[0]) != 7:
             self.note(f"a table that is not the figures table; {NOT_SHOWN}")
             return
@@ -417,13 +429,14 @@ class _Reader:
                 self.note(f"row {number} of the figures table has {len(row)} cells, not 7;"
                           f" it was {NOT_SHOWN}")
         body = [row for row in body if len(row) == 7]
-        where = f"table {self.number}" + (f" (after {self.after!r})" if self.after else "")
-        self.out.figures = ImportedTable(body, total, self.caption_unit, self.header, where)
+        self.out.figures = ImportedTable(body, total, self.caption_unit, self.header,
+                                         self._here())
 
     def _cell(self, cell: Any) -> str:
         text = " ".join("".join(x.text for x in self.inline.pieces(p))
                         for p in cell.iter(f"{W}p"))
-        self.inline.take_notes()
+        for what in self.inline.take_notes():
+            self.note(f"in the figures table, {what}")
         return text.strip()
 
     # the end -----------------------------------------------------------------------------------
@@ -618,26 +631,37 @@ def _field_link(instruction: str) -> str | None:
 
 # --- pieces -> markup ----------------------------------------------------------------------
 
-def _markup(pieces: list[Piece], inline: _Inline) -> str:
-    """One paragraph's pieces as one line of the Markdown subset."""
-    pieces = _trimmed([_linkable(p, inline) for p in pieces])
-    line = "".join(
+def paragraph_markup(pieces: list[Piece]) -> tuple[str, list[str]]:
+    """One paragraph's pieces as one line of the Markdown subset, and notes on what could
+    not be written exactly."""
+    notes: list[str] = []
+    return _markup(pieces, notes), notes
+
+
+def _markup(pieces: list[Piece], notes: list[str]) -> str:
+    pieces = _trimmed([_linkable(p, notes) for p in pieces])
+    line = _joined(pieces)
+    if _shape(parse_spans(line)) != _shape(pieces):  # emphasis right next to other emphasis
+        notes.append("its bold and italic could not be written in the markup and were left"
+                     " out; add them in the YAML")
+        line = _joined([Piece(p.text, href=p.href) for p in pieces])
+    return _line_start(line)
+
+
+def _joined(pieces: list[Piece]) -> str:
+    return "".join(
         f"[{_emphasised(list(group), True)}]({href})" if href else _emphasised(list(group))
         for href, group in groupby(pieces, key=lambda p: p.href)
     )
-    if _shape(parse_spans(line)) != _shape(pieces):
-        inline.notes.append("bold or italic text next to other emphasis could not be written"
-                            " exactly; check the emphasis in the YAML")
-    return line
 
 
-def _linkable(piece: Piece, inline: _Inline) -> Piece:
+def _linkable(piece: Piece, notes: list[str]) -> Piece:
     text = piece.text.replace("\n", " ")
     href = piece.href
-    if href and re.fullmatch(r"(?:https?://|mailto:)\S+", href):
-        href = re.sub(r"[()<>]", lambda m: f"%{ord(m.group()):02X}", href)
-    elif href:
-        inline.notes.append(f"a link to {href!r} became plain text (links start with"
+    if href:  # the markup's links take no spaces, brackets or parentheses: percent-encode
+        href = re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", href.strip())
+    if href and not re.fullmatch(r"(?:https?://|mailto:)\S+", href):
+        notes.append(f"a link to {href!r} became plain text (links start with"
                             " https://, http:// or mailto:)")
         href = None
     return Piece(text, piece.bold, piece.italic, href)
@@ -675,8 +699,9 @@ def _emphasised(pieces: list[Piece], in_link: bool = False) -> str:
 
 
 def _literal(text: str, in_link: bool) -> str:
-    text = escape(text)
-    return text.replace("]", "\\]") if in_link else text
+    """Escaped text; a backslash at its end is doubled, as markup may follow it."""
+    escaped = escape(text) + ("\\" if text.endswith("\\") else "")
+    return escaped.replace("]", "\\]") if in_link else escaped
 
 
 def _wrap(text: str, marker: str) -> str:
@@ -706,7 +731,7 @@ def _shape(spans: Any) -> list[tuple[str, Any]]:
 
 def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
     """The area file's new text: the changed values put in, everything else as it was."""
-    old = yaml_path.read_text(encoding="utf-8")
+    old = yaml_path.read_text(encoding="utf-8-sig")
     return _merge(yaml_path, old, imported)[0]
 
 
@@ -718,7 +743,8 @@ def _merge(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list
     kommune = load_kommune(inputs)
     period = Period.parse(imported.period)
     area = validate_area(sources.load_yaml(yaml_path), imported.code, kommune, period)
-    yaml, data = _round_trip(old)
+    yaml = _round_trip(old)
+    data = yaml.load(old)
     notes: list[str] = []
     changed = _merge_texts(data, area.content, imported, notes)
     changed |= _merge_figures(data["økonomisk_status"], area.content.economic_status.figures,
@@ -733,25 +759,25 @@ def _merge(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list
     return new, notes
 
 
-def _round_trip(text: str) -> tuple[Any, Any]:
-    """A ruamel.yaml round-trip loader whose indentation reproduces the file as written."""
+def _round_trip(text: str) -> Any:
+    """A ruamel.yaml round-trip YAML whose indentation reproduces the file as written (the
+    first guess when none does)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.util import load_yaml_guess_indent
 
     _, indent, offset = load_yaml_guess_indent(text)
-    best = None
+    candidates = []
     for mapping, sequence, dash in ((2, indent, offset or 0), (2, 4, 2), (2, 2, 0), (4, 6, 4),
                                     (4, 4, 2)):
         yaml = YAML(typ="rt")
         yaml.preserve_quotes, yaml.width = True, 100_000
         yaml.indent(mapping=mapping, sequence=sequence, offset=dash)
-        data = yaml.load(text)
         stream = io.StringIO()
-        yaml.dump(data, stream)
+        yaml.dump(yaml.load(text), stream)
         if stream.getvalue() == text:
-            return yaml, yaml.load(text)
-        best = best or (yaml, yaml.load(text))
-    return best
+            return yaml
+        candidates.append(yaml)
+    return candidates[0]
 
 
 def _check(text: str, yaml_path: Path, imported: ImportedArea, kommune: Any,
@@ -817,15 +843,45 @@ def _merge_investments(data: Any, old: str | None, new: str | None, notes: list[
 
 
 def _merged_text(old: str, new: str, base: int) -> str | None:
-    """None when `new` renders as `old` does; else `new`, reusing the old paragraphs' text."""
+    """None when `new` renders as `old` does; else `old` with only the changed blocks
+    replaced, so the author's line breaks and blank lines elsewhere stay (`new` if that
+    cannot be done exactly)."""
     wanted = parse_blocks(new, base)
     if parse_blocks(old, base) == wanted:
         return None
-    reuse = {tuple(parse_blocks(c, base)): c.strip("\n")
-             for c in re.split(r"\n[ \t]*\n", old.strip("\n"))}
-    chunks = [reuse.get(tuple(parse_blocks(c, base)), c) for c in new.split("\n\n")]
-    composed = "\n\n".join(chunks)
+    chunks = new.split("\n\n")
+    keys = [parse_blocks(c, base) for c in chunks]
+    segments = _segments(old, base)
+    if any(len(k) != 1 for k in keys) or segments is None:
+        return new
+    olds = parse_blocks(old, base)
+    lines: list[str] = []
+    opcodes = difflib.SequenceMatcher(None, olds, [k[0] for k in keys], False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            lines += [line for segment in segments[i1:i2] for line in segment]
+            continue
+        for n, chunk in enumerate(chunks[j1:j2]):
+            glued = tag == "replace" and n == 0 and chunk[:1] in "-#"
+            if lines and lines[-1].strip(SPACES) and not glued:
+                lines.append("")
+            lines += chunk.split("\n")
+        if lines and (tag != "replace" or not segments[i2 - 1][-1].strip(SPACES)):
+            lines.append("")
+    composed = "\n".join(lines).strip("\n")
     return composed if parse_blocks(composed, base) == wanted else new
+
+
+def _segments(text: str, base: int) -> list[list[str]] | None:
+    """The lines of each block of `text`, each with the blank lines after it."""
+    lines = text.strip("\n").split("\n")
+    starts: list[int] = []
+    for k in range(len(lines)):
+        if len(parse_blocks("\n".join(lines[:k + 1]), base)) > len(starts):
+            starts.append(k)
+    bounds = starts + [len(lines)]
+    segments = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
+    return segments if len(segments) == len(parse_blocks(text, base)) else None
 
 
 def _scalar(text: str, old: Any = None) -> Any:
@@ -843,7 +899,12 @@ def _scalar(text: str, old: Any = None) -> Any:
 
 
 def _set_text(mapping: Any, key: str, text: str) -> None:
-    mapping[key] = _scalar(text, mapping.get(key))
+    """Put in a new text; a comment after a one-line value keeps its distance from it."""
+    old = mapping.get(key)
+    mapping[key] = _scalar(text, old)
+    comment = mapping.ca.items.get(key, [None] * 3)[2]
+    if comment is not None and "\n" not in text and isinstance(old, str) and "\n" not in old:
+        comment.column = max(comment.column + len(text) - len(old), 0)
 
 
 def _merge_other(data: Any, old: tuple[Any, ...], new: list[OtherItem] | None,

@@ -499,23 +499,25 @@ def _list_kind(doc: Any, p: Any) -> tuple[bool, int, bool] | None:
     num_id = num_pr.find(f"{W}numId") if num_pr is not None else None
     ilvl = num_pr.find(f"{W}ilvl") if num_pr is not None else None
     level = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+    numbered = any(n.startswith("List Number") for n in names)
     if num_id is None or num_id.get(f"{W}val") == "0":
-        if any(n.startswith(("List Bullet", "List Number")) for n in names):
-            return (any(n.startswith("List Number") for n in names), 1, False)
-        return None
+        listed = numbered or any(n.startswith("List Bullet") for n in names)
+        return (numbered, 1, False) if listed else None
     fmt, start = _numbering(doc, num_id.get(f"{W}val"), level)
-    return fmt != "bullet", start, level > 0
+    if fmt == "none":
+        return None
+    return (fmt != "bullet" if fmt else numbered), start, level > 0
 
 
 def _numbering(doc: Any, num_id: str, level: int) -> tuple[str, int]:
-    """(numFmt, start) of a list level, honouring a restart of the w:num."""
+    """(numFmt, start) of a list level, honouring a restart of the w:num ("" if unknown)."""
     try:
         numbering = doc.part.numbering_part.element
     except (KeyError, NotImplementedError):
-        return "bullet", 1
+        return "", 1
     num = next((n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") == num_id), None)
-    if num is None:
-        return "bullet", 1
+    if num is None or num.find(f"{W}abstractNumId") is None:
+        return "", 1
     abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
     abstract = next((a for a in numbering.iter(f"{W}abstractNum")
                      if a.get(f"{W}abstractNumId") == abstract_id), None)
@@ -527,7 +529,7 @@ def _numbering(doc: Any, num_id: str, level: int) -> tuple[str, int]:
                      if o.get(f"{W}ilvl") == str(level)), None)
     first = override if override is not None else start
     number = int(first.get(f"{W}val", "1")) if first is not None else 1
-    return (fmt.get(f"{W}val", "decimal") if fmt is not None else "bullet"), number
+    return (fmt.get(f"{W}val", "decimal") if fmt is not None else ""), number
 
 
 class _Inline:
@@ -540,10 +542,12 @@ class _Inline:
         self.styles: dict[str, tuple[bool, bool]] = {}
 
     def take_notes(self) -> list[str]:
+        """The notes gathered since the last call, each once."""
         notes, self.notes = list(dict.fromkeys(self.notes)), []
         return notes
 
     def pieces(self, element: Any, href: str | None = None) -> list[Piece]:
+        """The accepted text of a paragraph (or of a part of one) as pieces."""
         out: list[Piece] = []
         for child in element:
             tag = child.tag
@@ -589,6 +593,8 @@ class _Inline:
             return {"tab": "\t", "noBreakHyphen": "\u2011", "softHyphen": "\u00ad"}.get(tag, " ")
         if child.tag in PICTURES:
             self.notes.append(f"a picture; {NOT_SHOWN}")
+        elif child.tag.endswith("}AlternateContent"):  # shapes and text boxes
+            self.notes.append(f"a drawing or text box; {NOT_SHOWN}")
         elif tag in ("footnoteReference", "endnoteReference"):
             self.notes.append(f"a footnote; {NOT_SHOWN}")
         elif tag == "fldChar":
@@ -1000,6 +1006,7 @@ def _middle(maps: list[Any], old: tuple[Any, ...], new: list[OtherItem]) -> list
 
 ATTRIBUTES = {"regnskap": "accounts", "budsjett": "budget", "årsbudsjett": "annual_budget",
               "prognose": "forecast"}
+COMPUTED = {3: ("budsjett", "regnskap"), 6: ("årsbudsjett", "prognose")}  # column: a − b
 
 
 def _merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str]) -> bool:
@@ -1069,13 +1076,9 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
                 return None
         elif original is None or parsed != _rounded(original, unit):
             values[key] = _yaml_number(parsed)
-        shown[key] = original if parsed is None or key not in values else parsed
-    for column, (plus, minus) in {3: ("budsjett", "regnskap"),
-                                  6: ("årsbudsjett", "prognose")}.items():
-        source = before if before is not None else None
-        expected = (getattr(source, ATTRIBUTES[plus]) - getattr(source, ATTRIBUTES[minus])
-                    if source is not None else shown[plus] - shown[minus])
-        if parse_amount(cells[column]) != _rounded(expected, unit):
+        shown[key] = original if before is not None else parsed
+    for column, (plus, minus) in COMPUTED.items():  # as rendered, from the YAML's amounts
+        if parse_amount(cells[column]) != _rounded(shown[plus] - shown[minus], unit):
             notes.append(f"{where}, column {table.header[column]!r}: computed; ignored")
     return values
 

@@ -761,7 +761,7 @@ def _merge(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list
     stream = io.StringIO()
     yaml.dump(data, stream)
     new = stream.getvalue()
-    _check(new, yaml_path, imported, kommune, period)
+    _verify(_check(new, yaml_path, imported, kommune, period).content, imported)
     return new, notes
 
 
@@ -787,25 +787,38 @@ def _round_trip(text: str) -> Any:
 
 
 def _check(text: str, yaml_path: Path, imported: ImportedArea, kommune: Any,
-           period: Period) -> None:
-    """The new text must be a valid area file; an InputError at the document if not."""
+           period: Period) -> Any:
+    """The new text as a valid Area; an InputError at the document if it is not one."""
     from reportgen.validate import validate_area
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / yaml_path.name
         path.write_text(text, encoding="utf-8")
         try:
-            validate_area(sources.load_yaml(path), imported.code, kommune, period)
+            return validate_area(sources.load_yaml(path), imported.code, kommune, period)
         except ReportgenErrors as exc:
             problem = exc.errors[0]
         except ReportgenError as exc:
             problem = exc
-        else:
-            return
     raise InputError(
         f"the document's content does not make a valid input: {problem.message}",
         location=_where(imported.path), hint=problem.hint,
     )
+
+
+def _verify(content: Any, imported: ImportedArea) -> None:
+    """The merged input renders what the document holds (a failure here is a bug)."""
+    status = content.economic_status
+    values = {"ingress": content.lead, "fakta": status.facts, "vurdering": status.assessment,
+              "konklusjon": status.conclusion, "investeringer": content.investments or ""}
+    wrong = [key for key, text in imported.texts.items() if text and parse_blocks(
+        values[key], BASE_LEVEL[key]) != parse_blocks(text, BASE_LEVEL[key])]
+    tokens = [key for item in imported.other_matters or [] if item.chunks
+              for key, _ in _tokens(item)]
+    if tokens != [key for item in content.other_matters for key in _old_keys(item)]:
+        wrong.append("andre_forhold")
+    if wrong:
+        raise RuntimeError(f"import: the merged YAML differs from the document in {wrong}")
 
 
 def _merge_texts(data: Any, content: Any, imported: ImportedArea, notes: list[str]) -> bool:
@@ -948,14 +961,14 @@ def _tokens(item: OtherItem) -> list[tuple[Any, str | None]]:
     from reportgen.view import Heading
 
     base = 4 if item.heading else 3
-    head = [(Heading(3, item.heading), None)] if item.heading else []
+    head = [((Heading(3, item.heading),), None)] if item.heading else []
     return head + [(tuple(parse_blocks(c, base)), c) for c in item.chunks]
 
 
 def _old_keys(item: Any) -> list[Any]:
     from reportgen.view import Heading
 
-    head = [Heading(3, item.heading)] if item.heading else []
+    head = [(Heading(3, item.heading),)] if item.heading else []
     return head + [(b,) for b in parse_blocks(item.text, 4 if item.heading else 3)]
 
 
@@ -974,7 +987,7 @@ def _items(tokens: list[tuple[Any, str | None]]) -> list[OtherItem]:
     items: list[OtherItem] = []
     for key, chunk in tokens:
         if chunk is None:
-            items.append(OtherItem(key.text))
+            items.append(OtherItem(key[0].text))
         else:
             if not items:
                 items.append(OtherItem(None))

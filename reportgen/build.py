@@ -362,11 +362,14 @@ def output_folder(out: Path, period: Period) -> Path:
 
 
 def _edited_error(path: Path) -> OutputError:
+    shown = sources.display_path(path)
+    first = (f"bring the edits into the YAML with `reportgen import {shown}`"
+             if path.suffix == ".docx" else "save the edits elsewhere")
     return OutputError(
         "this file was changed after reportgen wrote it; rendering would overwrite the edits",
-        location=SourceLocation(sources.display_path(path)),
-        hint="carry the edits into the YAML input (or save the file elsewhere), then render"
-        " again; or add --force to render anyway, keeping the edited file as a backup beside it",
+        location=SourceLocation(shown),
+        hint=f"{first}, then render again; or add --force to render anyway, keeping the edited"
+        " file as a backup beside it",
     )
 
 

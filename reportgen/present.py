@@ -21,12 +21,13 @@ MINUS = "\u2212"
 DECIMALS = {"mill. kr": 1, "1000 kr": 0}
 
 
-def document_date(period: Period) -> dt.date:
-    """The documents' date: SOURCE_DATE_EPOCH when set (reproducible builds), else the period's end."""
+def document_date(period: Period, given: dt.date | None = None) -> dt.date:
+    """The documents' date (their metadata): SOURCE_DATE_EPOCH when set (reproducible builds),
+    else the date the inputs give (rapport.yaml's `dato`), else the period's end."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return period.end
+    return given or period.end
 
 
 def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) -> DocumentView:
@@ -61,7 +62,7 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
     for chapter in settings.chapters_after:
         blocks += _titled_text(chapter.heading, chapter.text, 1, anchors, new_page=True)
     title = settings.title or labels["report_title"].format(tertial=period.tertial, year=period.year)
-    date = settings.date or document_date(period)
+    date = document_date(period, settings.date)  # the cover shows `dato` whatever the metadata
     return DocumentView(
         kind="report",
         document_id=f"{period}/tertialrapport",
@@ -74,7 +75,7 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
         date=date,
         labels=labels,
         blocks=tuple(blocks),
-        cover=Cover(title, settings.subtitle, format_date(date)),
+        cover=Cover(title, settings.subtitle, format_date(settings.date or date)),
         contents=tuple(b for b in blocks if isinstance(b, Heading) and b.level <= 2),
     )
 

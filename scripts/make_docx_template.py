@@ -24,6 +24,7 @@ BLUE = RGBColor(0x00, 0x3B, 0x5C)
 
 def main() -> None:
     doc = docx.Document()
+    _drop_styles_with_effects(doc)
     _defaults(doc)
     _styles(doc)
     _page(doc)
@@ -50,6 +51,14 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)
     print(f"wrote {OUT}")
+
+
+def _drop_styles_with_effects(doc: docx.document.Document) -> None:
+    """python-docx's default template carries Word 2010's stylesWithEffects part: a stale copy
+    of the default styles (language en-US, none of the styles below). Word reads styles.xml."""
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rel_id]
 
 
 def _defaults(doc: docx.document.Document) -> None:

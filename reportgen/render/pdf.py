@@ -31,7 +31,7 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
                warnings: list[str] | None = None) -> bytes:
     """The PDF bytes of an HTML page made by render_html; WeasyPrint's warnings are appended
     to `warnings` (a stylesheet property it ignores, say) for the caller to show."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     warm_up()
     fetcher = _fetcher_inside(templates)
@@ -39,13 +39,9 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
-        document = HTML(string=html, base_url=str(templates / "html") + "/", url_fetcher=fetcher)
-        stylesheet = CSS(filename=str(templates / PRINT_CSS), url_fetcher=fetcher,
-                         font_config=_font_config)
-        pdf = document.write_pdf(
-            stylesheets=[stylesheet], font_config=_font_config, pdf_variant=variant,
-            pdf_tags=True,
-        )
+        document = HTML(string=_with_print_css(html), base_url=str(templates / "html") + "/",
+                        url_fetcher=fetcher)
+        pdf = document.write_pdf(font_config=_font_config, pdf_variant=variant, pdf_tags=True)
     finally:
         logger.removeHandler(problems)
     if warnings is not None:
@@ -56,6 +52,18 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
             hint="a stylesheet, font or image in the templates folder is missing or broken",
         )
     return pdf
+
+
+def _with_print_css(html: str) -> str:
+    """The page with print.css linked after its own styles (screen.css), so that print.css
+    overrides them. Given to WeasyPrint as `stylesheets=` it would be a *user* stylesheet,
+    which loses to every author rule of the page, whatever its specificity."""
+    link = f'<link rel="stylesheet" href="{PRINT_CSS.relative_to("html").as_posix()}">\n'
+    head_end = html.find("</head>")  # the first one: text in the page is escaped
+    if head_end < 0:
+        raise TemplateError("the HTML template has no </head>",
+                            hint="templates/html/document.html.j2 must be a complete page")
+    return html[:head_end] + link + html[head_end:]
 
 
 class _Collect(logging.Handler):

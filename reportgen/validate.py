@@ -64,7 +64,9 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
             result = model.model_validate(source.data)
         except pydantic.ValidationError as exc:
             errors = exc.errors()
-            problems += [_explain(e, model, source) for e in errors if not _follows(e, errors)]
+            reported = {p.location for p in problems}
+            problems += [_explain(e, model, source) for e in errors
+                         if not _follows(e, errors) and not _said(e, source, reported)]
         else:
             if not problems:
                 return result
@@ -78,6 +80,11 @@ def _follows(error: Any, errors: list[Any]) -> bool:
         len(other["loc"]) > len(loc) and tuple(other["loc"][: len(loc)]) == loc
         for other in errors
     )
+
+
+def _said(error: Any, source: SourceFile, reported: set[Any]) -> bool:
+    """Pydantic refuses a lone surrogate too; _bad_characters has already said what it is."""
+    return error["type"] == "string_unicode" and source.location(tuple(error["loc"])) in reported
 
 
 def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[ReportgenError]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -30,7 +31,9 @@ def normalise_zip(data: bytes) -> bytes:
 
 
 def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
-    """Write every output via temp file + rename; on failure remove our temp files."""
+    """Write every output via temp file + rename, all or nothing: on failure (or Ctrl-C /
+    SIGTERM) part-way, outputs already renamed into place are put back as they were, and
+    no temporary file is left."""
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -41,28 +44,62 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
         ) from exc
     remove_stale_temporaries(target)
     temps: list[tuple[Path, Path]] = []
+    earlier: dict[Path, Path] = {}  # output -> a second link to its earlier version
+    replaced: list[Path] = []
+    current = target  # the output being written, for the message (not its temporary name)
     try:
         for name, data in outputs.items():
-            final = target / name
+            final = current = target / name
             temp = target / f".{name}.{os.getpid()}.tmp"
             with open(temp, "wb") as handle:
                 temps.append((temp, final))
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-        for temp, final in temps:
-            os.replace(temp, final)
+        for _, current in temps:
+            if current.exists():
+                earlier[current] = _keep_earlier(current)
+        for temp, current in temps:
+            os.replace(temp, current)
+            replaced.append(current)
     except BaseException as exc:  # OSError, or Ctrl-C / SIGTERM part-way: leave no temporaries
+        _put_back(replaced, earlier)
         for temp, _ in temps:
             temp.unlink(missing_ok=True)
         if not isinstance(exc, OSError):
             raise
         raise OutputError(
             f"cannot write output: {exc.strerror}",
-            location=SourceLocation(display_path(Path(exc.filename or target))),
+            location=SourceLocation(display_path(current)),
             hint="check free space and permissions of the output folder",
         ) from exc
+    finally:
+        for keep in earlier.values():
+            keep.unlink(missing_ok=True)
     return [final for _, final in temps]
+
+
+def _keep_earlier(path: Path) -> Path:
+    """A hard link (a copy where links are not supported) to the output as it is now."""
+    keep = path.with_name(f".{path.name}.earlier.{os.getpid()}.tmp")
+    keep.unlink(missing_ok=True)
+    try:
+        os.link(path, keep)
+    except OSError:
+        shutil.copy2(path, keep)
+    return keep
+
+
+def _put_back(replaced: list[Path], earlier: dict[Path, Path]) -> None:
+    """Undo the renames of a failed write: earlier versions back, new files of this run gone."""
+    for final in reversed(replaced):
+        try:
+            if final in earlier:
+                os.replace(earlier[final], final)
+            else:
+                final.unlink(missing_ok=True)
+        except OSError:
+            earlier.pop(final, None)  # not deleted afterwards: it stays beside the output
 
 
 def backup(path: Path) -> Path:

@@ -43,6 +43,7 @@ def _figure(chart: Chart) -> Any:
     rcParams["svg.hashsalt"] = "reportgen"
     rcParams["svg.fonttype"] = "path"
     rcParams["font.size"] = 9
+    rcParams["text.parse_math"] = False  # area names are text: `$x$` is not a formula
     bars = list(reversed(chart.bars))  # matplotlib draws bottom-up; read top-down
     height = 0.8 + 0.32 * len(bars)
     figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")

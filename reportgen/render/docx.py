@@ -211,22 +211,33 @@ def _contents(template: Any, view: DocumentView) -> Any:
     return sub
 
 
+# docxcompose (imported by docxtpl's subdocuments) rebinds python-docx's "cp" prefix to the
+# custom-properties namespace; the core properties' own cp: elements need the real one.
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
 def _properties(doc: Any, view: DocumentView) -> None:
     import datetime as dt
 
-    props = doc.core_properties
-    props.title = view.title
-    props.subject = view.period_label
-    props.author = view.kommune
-    props.last_modified_by = view.kommune
-    props.language = view.lang_tag
-    props.keywords = f"{view.report_title}; {view.period_id}"
-    props.identifier = f"reportgen:{view.document_id}"  # lets `reportgen import` find the source
-    props.comments = ""
-    props.revision = 1
-    moment = dt.datetime.combine(view.date, dt.time(12, 0))
-    props.created = props.modified = moment
-    props.last_printed = moment
+    from docx.oxml.ns import nsmap
+
+    rebound, nsmap["cp"] = nsmap["cp"], CORE_PROPERTIES_NS
+    try:
+        props = doc.core_properties
+        props.title = view.title
+        props.subject = view.period_label
+        props.author = view.kommune
+        props.last_modified_by = view.kommune
+        props.language = view.lang_tag
+        props.keywords = f"{view.report_title}; {view.period_id}"
+        props.identifier = f"reportgen:{view.document_id}"  # lets `reportgen import` find it
+        props.comments = ""
+        props.revision = 1
+        moment = dt.datetime.combine(view.date, dt.time(12, 0))
+        props.created = props.modified = moment
+        props.last_printed = moment
+    finally:
+        nsmap["cp"] = rebound
 
 
 # --- WordprocessingML details python-docx has no API for -----------------------------------
@@ -315,15 +326,22 @@ def _set_num_id(paragraph: Any, num_id: int) -> None:
 
 def _language(doc: Any, tag: str) -> None:
     """The proofing language on the document defaults and every style that names one."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
 
     for lang in doc.styles.element.iter(qn("w:lang")):
         for attr in ("w:val", "w:eastAsia", "w:bidi"):
             lang.set(qn(attr), tag)
-    for run in doc.element.body.iter(qn("w:r")):  # and on every run, for tools that look there
-        run_pr = run.get_or_add_rPr()
-        if run_pr.find(qn("w:lang")) is None:
-            run_pr.append(_oxml("w:lang", w_val=tag))
+    # And on every run, for tools that look there: the body's, and those of the header and
+    # footer parts docxtpl rendered (in the relationships; `section.header` finds the originals).
+    stories = [doc.element.body] + [rel.target_part.element for rel in doc.part.rels.values()
+                                    if rel.reltype in (RT.HEADER, RT.FOOTER)
+                                    and not rel.is_external]
+    for story in stories:
+        for run in story.iter(qn("w:r")):
+            run_pr = run.get_or_add_rPr()
+            if run_pr.find(qn("w:lang")) is None:
+                run_pr.append(_oxml("w:lang", w_val=tag))
 
 
 def _update_fields_on_open(doc: Any) -> None:

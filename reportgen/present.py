@@ -6,6 +6,7 @@ Imports model, markup and view; no I/O (labels arrive as a dict read by the buil
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import unicodedata
@@ -45,7 +46,16 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) ->
         date=document_date(area.period),
         labels=labels,
         blocks=tuple(area_blocks(area, labels, 1, anchors, kommune.language)),
+        source_fingerprint=area_fingerprint(area),
     )
+
+
+def area_fingerprint(area: Area) -> str:
+    """A short hash of the area's validated content (its YAML as read: not comments or
+    layout), the same in every process: the document carries it, so that `reportgen import`
+    can tell that the YAML changed after the document was rendered."""
+    canonical = area.content.model_dump_json(by_alias=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def build_report_document(report: Report, labels: dict[str, str]) -> DocumentView:

@@ -109,6 +109,7 @@ class DocumentView:
     blocks: tuple[Block, ...]
     cover: Cover | None = None
     contents: tuple[Heading, ...] = ()  # table of contents entries (whole report)
+    source_fingerprint: str = ""  # of an area's input (present.area_fingerprint); "" if none
 
     @property
     def lang_tag(self) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -438,6 +440,41 @@ def test_without_a_terminal_it_asks_for_yes(
         "08-redigert.docx: error: not writing inputs/2017-T1/08.yaml: there is no terminal to"
         " ask on\n  hint: check the change above, then run again with --yes\n")
     assert area.read_text(encoding="utf-8") == AREA
+
+
+# --- an input edited after the render ----------------------------------------------------------
+
+CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+CHANGED_SINCE = (
+    "08-redigert.docx: note: inputs/2017-T1/08.yaml has changed since this document was"
+    " rendered; writing would also undo those changes (see the diff)\n")
+
+
+def test_an_input_edited_since_the_render_is_named(
+        area: Path, project: Project, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The document carries a fingerprint of the content it was rendered from; importing it
+    over a YAML whose content changed since would undo that change, and says so."""
+    from lxml import etree
+
+    with zipfile.ZipFile(project.output("08.docx")) as package:
+        core = etree.fromstring(package.read("docProps/core.xml"))
+    assert re.fullmatch(r"[0-9a-f]{16}", core.findtext(f"{CORE}version") or "")
+    edited = edited_copy(project, lambda doc: replace_words(doc, "er vedtatt", "ble vedtatt"))
+    monkeypatch.setattr("sys.stdin", Terminal("n\nn\nn\n"))
+
+    unchanged = import_(cli, edited)
+    area.write_text("# Lest av økonomisjefen.\n" + AREA, encoding="utf-8")  # not the content
+    commented = import_(cli, edited)
+    area.write_text(AREA.replace("Tre tiltak er prioritert", "Fire tiltak er prioritert"),
+                    encoding="utf-8")
+    changed = import_(cli, edited)
+
+    assert (unchanged.code, unchanged.err) == (0, "")
+    assert (commented.code, commented.err) == (0, "")
+    assert (changed.code, changed.err) == (0, CHANGED_SINCE)
+    assert "-    Fire tiltak er prioritert, fra punkt:\n" in changed.out
+    assert "+  Ny strategisk næringsplan ble vedtatt" in changed.out
+    assert changed.out.endswith("nothing written\n")
 
 
 @pytest.mark.parametrize(("shown", "value"), [

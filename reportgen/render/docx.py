@@ -231,6 +231,8 @@ def _properties(doc: Any, view: DocumentView) -> None:
         props.language = view.lang_tag
         props.keywords = f"{view.report_title}; {view.period_id}"
         props.identifier = f"reportgen:{view.document_id}"  # lets `reportgen import` find it
+        if view.source_fingerprint:  # lets `reportgen import` see that the YAML changed since
+            props.version = view.source_fingerprint
         props.comments = ""
         props.revision = 1
         moment = dt.datetime.combine(view.date, dt.time(12, 0))

@@ -1,0 +1,298 @@
+"""Merge an imported area into its YAML with ruamel.yaml's round trip; the diff; the write.
+
+Only the values that render differently change: a text keeps its author's line breaks and
+scalar style outside the changed blocks; Andre forhold items keep their YAML where their
+heading and text are unchanged; comments, key order and quoting stay. The merged text is
+validated and checked to render what the document holds before it is offered.
+Imports errors, sources, period, markup, view, validate, present, build (kommune.yaml) and
+importer.common/figures/yamltext.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen import sources
+from reportgen.errors import InputError, OutputError, ReportgenError, ReportgenErrors
+from reportgen.importer.common import (
+    BASE_LEVEL, NOT_SHOWN, ImportedArea, OtherItem, other_base, where,
+)
+from reportgen.importer.figures import merge_figures
+from reportgen.importer.yamltext import merged_text, scalar, set_text
+from reportgen.markup import parse_blocks
+from reportgen.period import Period
+
+FIELDS = ("ingress", "fakta", "vurdering", "konklusjon", "investeringer")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The YAML before and after the import, and the notes for the user."""
+
+    yaml_path: Path
+    old_text: str
+    new_text: str
+    notes: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the import changes the YAML at all."""
+        return self.old_text != self.new_text
+
+
+def unified_diff(result: ImportResult) -> str:
+    """The change to the YAML file as a unified diff."""
+    name = sources.display_path(result.yaml_path)
+    old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
+    lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def write_yaml(path: Path, text: str) -> None:
+    """Replace the YAML file atomically (temporary file beside it, then rename)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        raise OutputError(f"cannot write the input file: {exc.strerror}",
+                          location=where(path), hint="check the file's permissions") from exc
+
+
+# --- merging into the YAML -----------------------------------------------------------------
+
+def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
+    """The area file's new text: the changed values put in, everything else as it was."""
+    old = yaml_path.read_text(encoding="utf-8-sig")
+    return merge_yaml(yaml_path, old, imported)[0]
+
+
+def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list[str]]:
+    """The new text of the YAML file whose text is `old`, and notes on the merge."""
+    from reportgen.build import load_kommune
+    from reportgen.present import area_fingerprint
+    from reportgen.validate import validate_area
+
+    inputs = yaml_path.parent.parent
+    kommune = load_kommune(inputs)
+    period = Period.parse(imported.period)
+    area = validate_area(sources.load_yaml(yaml_path), imported.code, kommune, period)
+    yaml = _round_trip(old)
+    data = yaml.load(old)
+    notes: list[str] = []
+    changed = _merge_texts(data, area.content, imported, notes)
+    changed |= merge_figures(data["økonomisk_status"], area.content.economic_status.figures,
+                             imported, notes)
+    changed |= _merge_other(data, area.content.other_matters, imported.other_matters, notes)
+    if not changed:
+        return old, notes
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    new = stream.getvalue()
+    _verify(_check(new, yaml_path, imported, kommune, period).content, imported)
+    # The document's text replaces the YAML's: edits made to the YAML since the render go.
+    if imported.fingerprint and imported.fingerprint != area_fingerprint(area):
+        notes.append(f"{sources.display_path(yaml_path)} has changed since this document was"
+                     " rendered; writing would also undo those changes (see the diff)")
+    return new, notes
+
+
+def _round_trip(text: str) -> Any:
+    """A ruamel.yaml round-trip YAML whose indentation reproduces the file as written (the
+    first guess when none does)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    _, indent, offset = load_yaml_guess_indent(text)
+    candidates = []
+    for mapping, sequence, dash in ((2, indent, offset or 0), (2, 4, 2), (2, 2, 0), (4, 6, 4),
+                                    (4, 4, 2)):
+        yaml = YAML(typ="rt")
+        yaml.preserve_quotes, yaml.width = True, 100_000
+        yaml.indent(mapping=mapping, sequence=sequence, offset=dash)
+        stream = io.StringIO()
+        yaml.dump(yaml.load(text), stream)
+        if stream.getvalue() == text:
+            return yaml
+        candidates.append(yaml)
+    return candidates[0]
+
+
+def _check(text: str, yaml_path: Path, imported: ImportedArea, kommune: Any,
+           period: Period) -> Any:
+    """The new text as a valid Area; an InputError at the document if it is not one."""
+    from reportgen.validate import validate_area
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / yaml_path.name
+        path.write_text(text, encoding="utf-8")
+        try:
+            return validate_area(sources.load_yaml(path), imported.code, kommune, period)
+        except ReportgenErrors as exc:
+            problem = exc.errors[0]
+        except ReportgenError as exc:
+            problem = exc
+    raise InputError(
+        f"the document's content does not make a valid input: {problem.message}",
+        location=where(imported.path), hint=problem.hint,
+    )
+
+
+def _verify(content: Any, imported: ImportedArea) -> None:
+    """The merged input renders what the document holds (a failure here is a bug)."""
+    values = _field_values(content)
+    wrong = [key for key, text in imported.texts.items() if text and parse_blocks(
+        values[key] or "", BASE_LEVEL[key]) != parse_blocks(text, BASE_LEVEL[key])]
+    tokens = [key for item in imported.other_matters or [] if item.chunks
+              for key, _ in _tokens(item)]
+    if tokens != [key for item in content.other_matters for key in _old_keys(item)]:
+        wrong.append("andre_forhold")
+    if wrong:
+        raise RuntimeError(f"import: the merged YAML differs from the document in {wrong}")
+
+
+def _field_values(content: Any) -> dict[str, str | None]:
+    """The text fields of an area's validated content, by their YAML keys."""
+    status = content.economic_status
+    return {"ingress": content.lead, "fakta": status.facts, "vurdering": status.assessment,
+            "konklusjon": status.conclusion, "investeringer": content.investments}
+
+
+def _merge_texts(data: Any, content: Any, imported: ImportedArea, notes: list[str]) -> bool:
+    """The text fields: a changed one replaced block by block, a missing one noted."""
+    status = data["økonomisk_status"]
+    olds = _field_values(content)
+    changed = False
+    for key in FIELDS:
+        mapping = data if key in ("ingress", "investeringer") else status
+        new, old = imported.texts.get(key), olds[key]
+        if key == "investeringer":
+            changed |= _merge_investments(data, old, new, notes)
+        elif not new:
+            heading = "the title" if key == "ingress" else repr(key.capitalize())
+            notes.append(f"no text under {heading} in the document; the YAML text was kept"
+                         " (the field is required)")
+        elif (text := merged_text(old, new, BASE_LEVEL[key])) is not None:
+            set_text(mapping, key, text)
+            changed = True
+    return changed
+
+
+def _merge_investments(data: Any, old: str | None, new: str | None, notes: list[str]) -> bool:
+    if new == "" and old:
+        notes.append("'Investeringsbudsjettet' has no text; the section was removed")
+    if not new:
+        if old is None:
+            return False
+        del data["investeringer"]
+        return True
+    text = new if old is None else merged_text(old, new, BASE_LEVEL["investeringer"])
+    if text is None:
+        return False
+    if old is None:
+        data.insert(list(data).index("økonomisk_status") + 1, "investeringer", scalar(text))
+    else:
+        set_text(data, "investeringer", text)
+    return True
+
+
+def _merge_other(data: Any, old: tuple[Any, ...], new: list[OtherItem] | None,
+                 notes: list[str]) -> bool:
+    """Andre forhold: the items before and after the changed stretch keep their YAML as
+    written; in between, items matched by heading keep theirs, new ones are added in order."""
+    for item in new or []:
+        if not item.chunks:
+            notes.append(f"the heading {item.heading!r} under 'Andre forhold' has no text;"
+                         f" it was {NOT_SHOWN}")
+    tokens = [t for item in (new or []) if item.chunks for t in _tokens(item)]
+    olds = [_old_keys(o) for o in old]
+    if [k for keys in olds for k in keys] == [key for key, _ in tokens]:
+        return False
+    if not tokens:
+        del data["andre_forhold"]
+        return True
+    start, pos = _kept(olds, tokens)
+    end, back = _kept([keys[::-1] for keys in olds[start:][::-1]], tokens[pos:][::-1])
+    maps = list(data.get("andre_forhold") or [])
+    middle = _middle(maps[start:len(old) - end], old[start:len(old) - end],
+                     _items(tokens[pos:len(tokens) - back]))
+    items = maps[:start] + middle + maps[len(old) - end:]
+    if "andre_forhold" in data:
+        data["andre_forhold"][:] = items
+    else:
+        from ruamel.yaml.comments import CommentedSeq
+
+        data["andre_forhold"] = CommentedSeq(items)
+    return True
+
+
+def _tokens(item: OtherItem) -> list[tuple[Any, str | None]]:
+    """(block, markup) for the item's heading (markup None) and each of its chunks."""
+    from reportgen.view import Heading
+
+    base = other_base(item.heading)
+    head = [((Heading(3, item.heading),), None)] if item.heading else []
+    return head + [(tuple(parse_blocks(c, base)), c) for c in item.chunks]
+
+
+def _old_keys(item: Any) -> list[Any]:
+    from reportgen.view import Heading
+
+    head = [(Heading(3, item.heading),)] if item.heading else []
+    return head + [(b,) for b in parse_blocks(item.text, other_base(item.heading))]
+
+
+def _kept(olds: list[list[Any]], tokens: list[tuple[Any, str | None]]) -> tuple[int, int]:
+    """How many old items the document repeats unchanged at its start, and their tokens."""
+    count = pos = 0
+    for keys in olds:
+        if [key for key, _ in tokens[pos:pos + len(keys)]] != keys:
+            break
+        count, pos = count + 1, pos + len(keys)
+    return count, pos
+
+
+def _items(tokens: list[tuple[Any, str | None]]) -> list[OtherItem]:
+    """Tokens back into items: a heading starts one; text before any heading is untitled."""
+    items: list[OtherItem] = []
+    for key, chunk in tokens:
+        if chunk is None:
+            items.append(OtherItem(key[0].text))
+        else:
+            if not items:
+                items.append(OtherItem(None))
+            items[-1].chunks.append(chunk)
+    return items
+
+
+def _middle(maps: list[Any], old: tuple[Any, ...], new: list[OtherItem]) -> list[Any]:
+    """The changed stretch: old entries reused by heading (text updated), others new."""
+    from ruamel.yaml.comments import CommentedMap
+
+    unused, out = list(range(len(old))), []
+    for item in (i for i in new if i.chunks):
+        index = next((i for i in unused if old[i].heading == item.heading), None)
+        if index is None:
+            entry = CommentedMap({"overskrift": item.heading} if item.heading else {})
+            entry["tekst"] = scalar(item.text)
+        else:
+            unused.remove(index)
+            entry = maps[index]
+            text = merged_text(old[index].text, item.text, other_base(item.heading))
+            if text is not None:
+                set_text(entry, "tekst", text)
+        out.append(entry)
+    return out

@@ -1,0 +1,297 @@
+"""Runs, links and lists of one paragraph -> a line of the Markdown subset of markup.py.
+
+`Inline` reads a paragraph's accepted text (tracked insertions kept, deletions skipped, links
+and hyperlink fields resolved) as `Piece`s; `paragraph_markup` writes pieces as one line of
+markup, escaped where the text would otherwise read as markup; `list_kind` says whether a
+paragraph is a list item (by its numbering or its style). Imports markup and importer.common;
+python-docx objects arrive from importer.read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from itertools import groupby
+from typing import Any
+
+from reportgen.importer.common import NOT_SHOWN, SPACES, W
+from reportgen.markup import BULLET, HEADING, NUMBERED, escape, parse_spans
+
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+CONTAINERS = {f"{W}{t}" for t in ("ins", "moveTo", "smartTag", "customXml", "sdt",
+                                  "sdtContent", "dir", "bdo")}
+PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of a paragraph's accepted text with its emphasis and link target."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+# --- a paragraph's runs -> pieces ----------------------------------------------------------
+
+class Inline:
+    """A paragraph's accepted text as pieces: w:ins kept, w:del skipped, links resolved."""
+
+    def __init__(self, document: Any) -> None:
+        self.doc = document
+        self.fields: list[list[Any]] = []  # complex fields: [instruction, in result]
+        self.notes: list[str] = []
+        self.styles: dict[str, tuple[bool, bool]] = {}
+
+    def take_notes(self) -> list[str]:
+        """The notes gathered since the last call, each once."""
+        notes, self.notes = list(dict.fromkeys(self.notes)), []
+        return notes
+
+    def pieces(self, element: Any, href: str | None = None) -> list[Piece]:
+        """The accepted text of a paragraph (or of a part of one) as pieces."""
+        out: list[Piece] = []
+        for child in element:
+            tag = child.tag
+            if tag == f"{W}r":
+                out += self._run(child, href)
+            elif tag == f"{W}hyperlink":
+                out += self.pieces(child, self._link(child))
+            elif tag == f"{W}fldSimple":
+                out += self.pieces(child, field_link(child.get(f"{W}instr", "")) or href)
+            elif tag in CONTAINERS:
+                out += self.pieces(child, href)
+            elif tag.startswith("{http://schemas.openxmlformats.org/officeDocument/2006/math}"):
+                self.notes.append(f"an equation; {NOT_SHOWN}")
+        return out
+
+    def _link(self, link: Any) -> str | None:
+        rel = link.get(R_ID)
+        if rel and rel in self.doc.part.rels:
+            return str(self.doc.part.rels[rel].target_ref)
+        if link.get(f"{W}anchor"):
+            self.notes.append("a link to a place in the document became plain text")
+        return None
+
+    def _run(self, run: Any, href: str | None) -> list[Piece]:
+        bold, italic = self._emphasis(run.find(f"{W}rPr"))
+        text: list[str] = []
+        for child in run:
+            text.append(self._content(child))
+        link = href or next((field_link(f[0]) for f in reversed(self.fields) if f[1]), None)
+        if self.fields and not self.fields[-1][1]:
+            return []  # a field's instruction, not its shown result
+        return [Piece("".join(text), bold, italic, link)]
+
+    def _content(self, child: Any) -> str:
+        tag = child.tag[len(W):] if child.tag.startswith(W) else ""
+        if tag == "t":
+            return child.text or ""
+        if tag in ("tab", "noBreakHyphen", "softHyphen", "cr", "br"):
+            if tag == "br" and child.get(f"{W}type") in ("page", "column"):
+                return ""
+            if tag in ("br", "cr"):
+                self.notes.append("a line break inside the paragraph became a space")
+            return {"tab": "\t", "noBreakHyphen": "\u2011", "softHyphen": "\u00ad"}.get(tag, " ")
+        if child.tag in PICTURES:
+            self.notes.append(f"a picture; {NOT_SHOWN}")
+        elif child.tag.endswith("}AlternateContent"):  # shapes and text boxes
+            self.notes.append(f"a drawing or text box; {NOT_SHOWN}")
+        elif tag in ("footnoteReference", "endnoteReference"):
+            self.notes.append(f"a footnote; {NOT_SHOWN}")
+        elif tag == "fldChar":
+            self._field_char(child.get(f"{W}fldCharType"))
+        elif tag == "instrText" and self.fields:
+            self.fields[-1][0] += child.text or ""
+        return ""
+
+    def _field_char(self, kind: str | None) -> None:
+        if kind == "begin":
+            self.fields.append(["", False])
+        elif kind == "separate" and self.fields:
+            self.fields[-1][1] = True
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
+    def _emphasis(self, rpr: Any) -> tuple[bool, bool]:
+        style = rpr.find(f"{W}rStyle") if rpr is not None else None
+        bold, italic = self._style(style.get(f"{W}val") if style is not None else None)
+        return flag(rpr, "b", bold), flag(rpr, "i", italic)
+
+    def _style(self, style_id: str | None) -> tuple[bool, bool]:
+        """Bold and italic of a character style (such as Strong, Emphasis), via its bases."""
+        if not style_id:
+            return False, False
+        if style_id not in self.styles:
+            styles = self.doc.styles.element
+            style = styles.get_by_id(style_id)
+            rpr = style.find(f"{W}rPr") if style is not None else None
+            based = style.basedOn_val if style is not None else None
+            base = self._style(based) if based and based != style_id else (False, False)
+            self.styles[style_id] = (flag(rpr, "b", base[0]), flag(rpr, "i", base[1]))
+        return self.styles[style_id]
+
+
+def field_link(instruction: str) -> str | None:
+    """The target of a HYPERLINK field to a web or mail address (None: another field)."""
+    found = re.match(r'\s*HYPERLINK\s+"([^"]+)"', instruction)
+    return found.group(1) if found and "\\l" not in instruction else None
+
+
+def flag(rpr: Any, name: str, default: bool) -> bool:
+    """A run property's on/off element (such as w:b) in `rpr`; `default` when it is absent."""
+    element = rpr.find(f"{W}{name}") if rpr is not None else None
+    if element is None:
+        return default
+    return element.get(f"{W}val", "true").lower() not in ("0", "false", "off", "none")
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+def paragraph_style(doc: Any, p: Any) -> Any:
+    """The python-docx style object of a paragraph element."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    return doc.part.get_style(p.style, WD_STYLE_TYPE.PARAGRAPH)
+
+
+def list_kind(doc: Any, p: Any) -> tuple[bool, int, bool] | None:
+    """(ordered, first number, nested) when the paragraph is a list item, else None."""
+    style = paragraph_style(doc, p)
+    num_pr = p.find(f"{W}pPr/{W}numPr")
+    chain = []
+    while style is not None:
+        chain.append(style)
+        if num_pr is None:
+            num_pr = style.element.find(f"{W}pPr/{W}numPr")
+        style = style.base_style
+    names = [s.name or "" for s in chain]
+    num_id = num_pr.find(f"{W}numId") if num_pr is not None else None
+    ilvl = num_pr.find(f"{W}ilvl") if num_pr is not None else None
+    level = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+    numbered = any(n.startswith("List Number") for n in names)
+    if num_id is None or num_id.get(f"{W}val") == "0":
+        listed = numbered or any(n.startswith("List Bullet") for n in names)
+        return (numbered, 1, False) if listed else None
+    fmt, start = _numbering(doc, num_id.get(f"{W}val"), level)
+    if fmt == "none":
+        return None
+    return (fmt != "bullet" if fmt else numbered), start, level > 0
+
+
+def _numbering(doc: Any, num_id: str, level: int) -> tuple[str, int]:
+    """(numFmt, start) of a list level, honouring a restart of the w:num ("" if unknown)."""
+    try:
+        numbering = doc.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return "", 1
+    num = next((n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") == num_id), None)
+    if num is None or num.find(f"{W}abstractNumId") is None:
+        return "", 1
+    abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
+    abstract = next((a for a in numbering.iter(f"{W}abstractNum")
+                     if a.get(f"{W}abstractNumId") == abstract_id), None)
+    lvl = next((x for x in abstract.iter(f"{W}lvl") if x.get(f"{W}ilvl") == str(level)),
+               None) if abstract is not None else None
+    fmt = lvl.find(f"{W}numFmt") if lvl is not None else None
+    start = lvl.find(f"{W}start") if lvl is not None else None
+    override = next((o.find(f"{W}startOverride") for o in num.iter(f"{W}lvlOverride")
+                     if o.get(f"{W}ilvl") == str(level)), None)
+    first = override if override is not None else start
+    number = int(first.get(f"{W}val", "1")) if first is not None else 1
+    return (fmt.get(f"{W}val", "decimal") if fmt is not None else ""), number
+
+
+# --- pieces -> markup ----------------------------------------------------------------------
+
+def paragraph_markup(pieces: list[Piece]) -> tuple[str, list[str]]:
+    """One paragraph's pieces as one line of the Markdown subset, and notes on what could
+    not be written exactly."""
+    notes: list[str] = []
+    pieces = _trimmed([_linkable(p, notes) for p in pieces])
+    line = _joined(pieces)
+    if _shape(parse_spans(line)) != _shape(pieces):  # emphasis right next to other emphasis
+        notes.append("its bold and italic could not be written in the markup and were left"
+                     " out; add them in the YAML")
+        line = _joined([Piece(p.text, href=p.href) for p in pieces])
+    return _line_start(line), notes
+
+
+def _joined(pieces: list[Piece]) -> str:
+    return "".join(
+        f"[{_emphasised(list(group), True)}]({href})" if href else _emphasised(list(group))
+        for href, group in groupby(pieces, key=lambda p: p.href)
+    )
+
+
+def _linkable(piece: Piece, notes: list[str]) -> Piece:
+    text = piece.text.replace("\n", " ")
+    href = piece.href
+    if href:  # the markup's links take no spaces, brackets or parentheses: percent-encode
+        href = re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", href.strip())
+    if href and not re.fullmatch(r"(?:https?://|mailto:)\S+", href):
+        notes.append(f"a link to {href!r} became plain text (links start with"
+                     " https://, http:// or mailto:)")
+        href = None
+    return replace(piece, text=text, href=href)
+
+
+def _trimmed(pieces: list[Piece]) -> list[Piece]:
+    """Merge pieces that look the same; trim the paragraph's ends (the parser does too)."""
+    merged: list[Piece] = []
+    for piece in pieces:
+        last = merged[-1] if merged else None
+        if last and (last.bold, last.italic, last.href) == (piece.bold, piece.italic, piece.href):
+            merged[-1] = replace(last, text=last.text + piece.text)
+        elif piece.text:
+            merged.append(piece)
+    while merged and not merged[0].text.lstrip(SPACES):
+        merged.pop(0)
+    while merged and not merged[-1].text.rstrip(SPACES):
+        merged.pop()
+    if merged:
+        merged[0] = replace(merged[0], text=merged[0].text.lstrip(SPACES))
+        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip(SPACES))
+    return merged
+
+
+def _emphasised(pieces: list[Piece], in_link: bool = False) -> str:
+    """`**bold *with italic***` around literal, escaped text; spaces stay outside markers."""
+    parts = []
+    for bold, group in groupby(pieces, key=lambda p: p.bold):
+        inner = "".join(_wrap(_literal(p.text, in_link), "*") if p.italic
+                        else _literal(p.text, in_link) for p in group)
+        parts.append(_wrap(inner, "**") if bold else inner)
+    return "".join(parts)
+
+
+def _literal(text: str, in_link: bool) -> str:
+    """Escaped text; a backslash at its end is doubled, as markup may follow it."""
+    escaped = escape(text) + ("\\" if text.endswith("\\") else "")
+    return escaped.replace("]", "\\]") if in_link else escaped
+
+
+def _wrap(text: str, marker: str) -> str:
+    core = text.strip(SPACES)
+    if not core:
+        return text
+    start = text.index(core[0])
+    return f"{text[:start]}{marker}{core}{marker}{text[start + len(core):]}"
+
+
+def _line_start(line: str) -> str:
+    """A backslash where the line would otherwise start a heading, list item or number."""
+    if HEADING.fullmatch(line) or BULLET.fullmatch(line):
+        return "\\" + line
+    if NUMBERED.fullmatch(line):
+        return re.sub(r"^(\d+)\.", r"\1\\.", line)
+    return line
+
+
+def _shape(spans: Any) -> list[tuple[str, Any]]:
+    """Each character with its formatting; spaces count as unformatted."""
+    return [(c, None if c in SPACES else (s.bold, s.italic, s.href))
+            for s in spans for c in s.text]
+
+

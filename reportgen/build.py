@@ -55,6 +55,7 @@ def load_kommune(inputs: Path) -> Kommune:
             "kommune.yaml not found", location=SourceLocation(sources.display_path(path)),
             hint="create it with `kommune:`, `språk:` and `programområder:`, or pass --inputs",
         )
+    sources.resolve_inside(inputs, path.name, "kommune file")  # a link out, as for area files
     return validate_kommune(sources.load_yaml(path))
 
 

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 KeyPath = tuple[str | int, ...]
 FLOAT_TAG = "tag:yaml.org,2002:float"
 COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the walker builds these
+# Text, numbers, booleans, null and dates; not !!binary, whose bytes would slip past the
+# character checks of validate (pydantic turns bytes into text).
+SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{name}"
+                    for name in ("str", "int", "float", "bool", "null", "timestamp"))
 TAG_HINT = "remove the `!` tag: inputs are plain text, numbers, lists and mappings"
 
 
@@ -187,8 +191,8 @@ class _Walker:
                 else "check the indentation: the input schema is only a few levels deep",
             )
         self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in COLLECTION_TAGS:
-            raise InputError(  # a tag on a list or mapping (`!!python/object/apply:…`, `!!set`)
+        if node.tag not in (SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else COLLECTION_TAGS):
+            raise InputError(  # `!!python/object/apply:…`, `!!set`, `!!binary`, `!local`
                 f"invalid YAML: the tag {node.tag!r} is not allowed",
                 location=self._here(node), hint=TAG_HINT,
             )

@@ -29,27 +29,32 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     from docxtpl import DocxTemplate
 
     template = DocxTemplate(str(templates / TEMPLATE))
-    body = template.new_subdoc()  # before render: afterwards docxtpl would reload the template
-    writer = _BodyWriter(body)
+    # One subdocument holds the contents, then the body. It is made before docxtpl renders:
+    # afterwards docxtpl would reload the template, and with it the part our links live in.
+    sub = template.new_subdoc()
+    writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles})
+    if view.contents:
+        writer.contents(view)
+    contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
     for block in view.blocks:
         writer.add(block)
-    contents = _contents(template, view) if view.contents else None
     context = {
         "cover": _guard(asdict(view.cover)) if view.cover else None,
         "kommune": _guard(view.kommune),
         "report_title": _guard(view.report_title),
         "period_label": _guard(view.period_label),
         "labels": _guard(view.labels),
-        "contents": _marker(template, CONTENTS_MARKER) if view.contents else "",
-        "body": _marker(template, BODY_MARKER),
+        "contents": CONTENTS_MARKER,
+        "body": BODY_MARKER,
     }
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template.render(context, jinja_env=env, autoescape=True)
     document = template.docx
     _unguard(document)
-    _replace_marker(document, BODY_MARKER, body)
-    if contents is not None:
-        _replace_marker(document, CONTENTS_MARKER, contents)
+    elements = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
+    if contents:  # its marker stands on the cover, which only the whole report has
+        _replace_marker(document, CONTENTS_MARKER, [e for e in elements if e in contents])
+    _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents])
     _properties(document, view)
     _language(document, view.lang_tag)
     if view.contents:
@@ -93,40 +98,60 @@ def _unguard(document: Any) -> None:
                 text.text = re.sub("\ue000[\ue001\ue002]", lambda m: pairs[m.group()], text.text)
 
 
-def _marker(template: Any, text: str) -> Any:
-    marker = template.new_subdoc()
-    marker.add_paragraph(text)
-    return marker
-
-
-def _replace_marker(document: Any, text: str, subdoc: Any) -> None:
-    """Put the subdocument's paragraphs and tables where the marker paragraph stands."""
+def _qn(tag: str) -> str:
     from docx.oxml.ns import qn
 
-    marker = next(p for p in document.element.body.iter(qn("w:p"))
-                  if "".join(t.text or "" for t in p.iter(qn("w:t"))) == text)
-    for element in list(subdoc.subdocx.element.body):
-        if element.tag != qn("w:sectPr"):
-            marker.addprevious(element)
+    return qn(tag)
+
+
+def _replace_marker(document: Any, text: str, elements: list[Any]) -> None:
+    """Put the elements (paragraphs, tables) where the marker paragraph stands."""
+    marker = next(p for p in document.element.body.iter(_qn("w:p"))
+                  if "".join(t.text or "" for t in p.iter(_qn("w:t"))) == text)
+    for element in elements:
+        marker.addprevious(element)
     marker.getparent().remove(marker)
 
 
 class _BodyWriter:
     """Appends blocks to a docxtpl subdocument, using the template's styles."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, style_ids: dict[str, str]) -> None:
         self.doc = doc
+        self.style_ids = style_ids
         self.bookmarks = 0
+
+    def paragraph(self, style: str, text: str = "") -> Any:
+        """A new paragraph in a style, given by id: python-docx's lookup by name scans every
+        style of the template for each paragraph, which was a third of the render."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+    def contents(self, view: DocumentView) -> None:
+        """A TOC field Word refreshes on opening, pre-filled so other viewers show the entries."""
+        title = self.paragraph("TOC Heading", view.labels["contents"])
+        title.paragraph_format.page_break_before = True  # a page break, not an empty paragraph
+        entries = list(view.contents)
+        for i, heading in enumerate(entries):
+            paragraph = self.paragraph(f"TOC {min(heading.level, 2)}")
+            if i == 0:
+                _field_char(paragraph, "begin")
+                _instr(paragraph, ' TOC \\o "1-2" \\h \\z \\u ')
+                _field_char(paragraph, "separate")
+            _internal_link(paragraph, heading.text, heading.anchor)
+            if i == len(entries) - 1:
+                _field_char(paragraph, "end")
 
     def add(self, block: Block) -> None:
         if isinstance(block, Heading):
-            paragraph = self.doc.add_paragraph(block.text, style=f"Heading {min(block.level, 9)}")
+            paragraph = self.paragraph(f"Heading {min(block.level, 9)}", block.text)
             if block.new_page:
                 paragraph.paragraph_format.page_break_before = True
             self.bookmarks += 1
             _bookmark(paragraph, block.anchor, self.bookmarks)
         elif isinstance(block, Paragraph):
-            self._spans(self.doc.add_paragraph(style="Normal"), block.spans)
+            self._spans(self.paragraph("Normal"), block.spans)
         elif isinstance(block, ListBlock):
             self._list(block)
         elif isinstance(block, Table):
@@ -138,7 +163,7 @@ class _BodyWriter:
         style = "List Number" if block.ordered else "List Bullet"
         num_id = _restarted_numbering(self.doc, style, block.start) if block.ordered else None
         for item in block.items:
-            paragraph = self.doc.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             if num_id is not None:
                 _set_num_id(paragraph, num_id)
             self._spans(paragraph, item)
@@ -157,9 +182,9 @@ class _BodyWriter:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
-        self.doc.add_paragraph(block.caption, style="Caption")
+        self.paragraph("Caption", block.caption)
         table = self.doc.add_table(rows=0, cols=len(block.header))
-        table.style = "Figures Table"
+        table._tbl.tblPr.style = self.style_ids["Figures Table"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         widths = [Cm(3.7)] + [Cm(2.05)] * (len(block.header) - 1)  # 16 cm: A4 text width
@@ -178,37 +203,19 @@ class _BodyWriter:
                 run.bold = (is_header or is_sum) or None
                 if i > 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self.doc.add_paragraph(block.note, style="Table Note")
+        self.paragraph("Table Note", block.note)
 
     def _chart(self, block: Chart) -> None:
         from docx.shared import Cm
 
         from reportgen.render.chart import chart_png, chart_width_cm
 
-        self.doc.add_paragraph(block.caption, style="Caption")
-        run = self.doc.add_paragraph(style="Normal").add_run()
+        self.paragraph("Caption", block.caption)
+        run = self.paragraph("Normal").add_run()
         shape = run.add_picture(io.BytesIO(chart_png(block)), width=Cm(chart_width_cm()))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", block.alt)
         doc_pr.set("title", block.caption)
-
-
-def _contents(template: Any, view: DocumentView) -> Any:
-    """A TOC field Word refreshes on opening, pre-filled so other viewers show the entries."""
-    sub = template.new_subdoc()
-    title = sub.add_paragraph(view.labels["contents"], style="TOC Heading")
-    title.paragraph_format.page_break_before = True  # a page break, not an empty paragraph
-    entries = list(view.contents)
-    for i, heading in enumerate(entries):
-        paragraph = sub.add_paragraph(style=f"TOC {min(heading.level, 2)}")
-        if i == 0:
-            _field_char(paragraph, "begin")
-            _instr(paragraph, ' TOC \\o "1-2" \\h \\z \\u ')
-            _field_char(paragraph, "separate")
-        _internal_link(paragraph, heading.text, heading.anchor)
-        if i == len(entries) - 1:
-            _field_char(paragraph, "end")
-    return sub
 
 
 # docxcompose (imported by docxtpl's subdocuments) rebinds python-docx's "cp" prefix to the
@@ -281,7 +288,7 @@ def _run(paragraph: Any, text: str, bold: bool, italic: bool, char_style: str | 
     run = paragraph.add_run(text)
     run.bold, run.italic = bold or None, italic or None
     if char_style:
-        run.style = char_style
+        run._r.style = char_style  # the style's id; a lookup by name scans every style
     element = run._r
     element.getparent().remove(element)
     return element

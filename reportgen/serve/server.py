@@ -1,0 +1,232 @@
+"""`reportgen serve`, server: HTTP on 127.0.0.1, the Host check, the event stream, start/stop.
+
+Part of the serve front end (beside stage 5, build). Imports errors, period, build's
+REPORT_NAME and reportgen.serve.pages and .watch; standard library only (http.server).
+Only the index, the documents and /_events are answered; no file is served by its path.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import socketserver
+import sys
+import threading
+import traceback
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from reportgen.build import REPORT_NAME
+from reportgen.errors import UsageError
+from reportgen.period import Period
+from reportgen.serve.pages import (
+    EVENTS_PATH, State, bad_version_page, document_page, index_page, inject, method_page,
+    not_found_page, refused_page, reload_script,
+)
+from reportgen.serve.watch import EVERYTHING, Log, Preview, Watcher, log_to_stderr
+
+HOST = "127.0.0.1"  # the only address the server binds
+LOCAL_NAMES = {"127.0.0.1", "localhost"}  # the only Host headers it answers
+PING_SECONDS = 15.0  # an event-stream comment keeps idle connections open
+DOCUMENT_PATH = re.compile(r"/(\d{2}|" + REPORT_NAME + r")(?:\.html)?")
+INDEX_PATHS = ("/", "/index.html")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "reportgen-serve"
+    sys_version = ""
+    timeout = 30  # an idle connection (a browser's spare one) is dropped after this
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(head=True)
+
+    def _refuse_method(self) -> None:
+        self._send(405, method_page(), head=False, headers={"Allow": "GET, HEAD"})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass  # one line per request would bury the problems the terminal shows
+
+    def _answer(self, head: bool) -> None:
+        if not _local_host(self.headers.get("Host")):
+            self._send(403, refused_page(self.server.url), head)
+            return
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == EVENTS_PATH:
+            self._events(url.query, head)
+            return
+        state = self.server.preview.snapshot()
+        page = self._page_at(url.path, state)
+        if page is None:
+            self._send(404, not_found_page(url.path), head)
+            return
+        nonce = secrets.token_urlsafe(16)
+        self._send(200, inject(page, reload_script(state.version, nonce)), head, nonce=nonce)
+
+    def _page_at(self, path: str, state: State) -> str | None:
+        """The index or a document's page; None for any other path."""
+        period = self.server.preview.period
+        if path in INDEX_PATHS:
+            return index_page(state, period)
+        match = DOCUMENT_PATH.fullmatch(path)
+        if match and match.group(1) in state.documents:
+            return document_page(state.documents[match.group(1)], period)
+        return None
+
+    def _start(self, status: int, content_type: str) -> None:
+        """The status line and the headers every answer carries."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+
+    def _send(self, status: int, page: str, head: bool, nonce: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
+        body = page.encode("utf-8")
+        self._start(status, "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Referrer-Policy", "no-referrer")
+        scripts = f"'nonce-{nonce}'" if nonce else "'none'"
+        self.send_header("Content-Security-Policy", f"script-src {scripts}; object-src 'none'; "
+                         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _events(self, query: str, head: bool) -> None:
+        """Server-Sent Events: `data: <version>` now if the page's version is old, then on
+        every change; a comment every PING_SECONDS keeps the connection open."""
+        values = urllib.parse.parse_qs(query).get("version")
+        seen: int | None = None
+        if values:
+            try:
+                seen = int(values[0])
+            except ValueError:
+                self._send(400, bad_version_page(), head)
+                return
+        self._start(200, "text/event-stream; charset=utf-8")
+        self.end_headers()
+        self.close_connection = True
+        if head:
+            return
+        self.wfile.write(b"retry: 1000\n\n")
+        preview = self.server.preview
+        while True:
+            version = preview.wait_for_change(seen, PING_SECONDS)
+            if version is None:
+                return  # the server is stopping
+            self.wfile.write(f"data: {version}\n\n".encode() if version != seen else b": ping\n\n")
+            self.wfile.flush()
+            seen = version
+
+
+def _local_host(header: str | None) -> bool:
+    """True for a Host header naming this computer's loopback (any port), or none at all."""
+    if header is None:
+        return True
+    name = header.strip().lower()
+    if not name.startswith("["):
+        name = name.rsplit(":", 1)[0]
+    return name in LOCAL_NAMES
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The HTTP server of the preview, bound to 127.0.0.1; `stop` ends it and its threads."""
+
+    daemon_threads = True
+    block_on_close = False  # event streams end on stop; idle connections time out on their own
+
+    def __init__(self, preview: Preview, port: int) -> None:
+        super().__init__((HOST, port), _Handler)
+        self.preview = preview
+        self.watcher: Watcher | None = None
+        self._serving = threading.Event()
+
+    def server_bind(self) -> None:
+        """Bind without the host-name lookup that HTTPServer's own would do."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = HOST, self.server_address[1]
+
+    @property
+    def port(self) -> int:
+        """The bound port (the free one chosen when asked for 0)."""
+        return int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The preview's address, as printed and as the Host check expects."""
+        return f"http://{HOST}:{self.port}/"
+
+    def serve_forever(self, poll_interval: float = 0.25) -> None:
+        """Answer requests until `stop`."""
+        self._serving.set()
+        super().serve_forever(poll_interval)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log a request's internal error; a browser going away is no error."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser went away (a reload closes the event stream)
+        self.preview.log(traceback.format_exc().rstrip())
+
+    def stop(self) -> None:
+        """End the event streams, the watcher and the server, and close the socket."""
+        self.preview.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self._serving.is_set():
+            self.shutdown()
+        self.server_close()
+
+
+def start(period: Period, inputs: Path, templates: Path, port: int = 8000,
+          log: Log = log_to_stderr) -> PreviewServer:
+    """Bind 127.0.0.1:port (0: a free port), render every document, start watching.
+
+    The caller runs `serve_forever` and, at the end, `stop`.
+    """
+    preview = Preview(period, inputs, templates, log)
+    try:
+        server = PreviewServer(preview, port)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}",
+            hint="another program (perhaps another `reportgen serve`) may use the port: choose"
+            " another with --port, or --port 0 for a free one",
+        ) from exc
+    try:
+        watcher = Watcher(preview)  # its first look comes before the first render: no gap
+        preview.update({EVERYTHING})
+        watcher.start()
+        server.watcher = watcher
+    except BaseException:
+        server.server_close()
+        raise
+    return server
+
+
+def serve(period: Period, inputs: Path, templates: Path, port: int = 8000,
+          say: Log = print, log: Log = log_to_stderr) -> None:
+    """`reportgen serve`: run until Ctrl-C (or SIGTERM), then stop cleanly."""
+    server = None
+    try:
+        server = start(period, inputs, templates, port, log)
+        say(f"Serving {period} on {server.url} (Ctrl-C to stop)")
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            server.stop()
+    say("stopped")

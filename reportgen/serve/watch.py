@@ -1,0 +1,298 @@
+"""`reportgen serve`, watch: poll the inputs and templates, re-render what a change affects.
+
+Part of the serve front end (beside stage 5, build). Imports sources, build's loaders, errors,
+period and reportgen.serve.pages; present, model and render.html are imported where they are
+used, as build does, so the stages load only once there is something to render.
+
+An area file affects that area and the whole report; rapport.yaml the whole report;
+kommune.yaml or any template everything. Each update re-validates and re-renders only that,
+then bumps the version that the served pages' reload scripts wait on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from reportgen import sources
+from reportgen.build import (
+    REPORT_NAME, load_area, load_kommune, load_labels, load_report_settings,
+)
+from reportgen.errors import InputError, ReportgenError, ReportgenErrors, SourceLocation
+from reportgen.period import AREA_CODE, Period
+from reportgen.serve.pages import Document, State, problem_lines
+
+POLL_SECONDS = 0.3
+HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime
+EVERYTHING = "*"  # a change that affects every document (kommune.yaml, templates)
+RAPPORT = "rapport"  # a change to inputs/<period>/rapport.yaml
+
+Log = Callable[[str], None]
+Problems = tuple[ReportgenError, ...]
+T = TypeVar("T")
+
+
+def log_to_stderr(line: str) -> None:
+    """The default log: one line on stderr, at once."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _attempt(load: Callable[[], T]) -> T | Problems:
+    """What `load` returns, or the problems it raised (each of a ReportgenErrors)."""
+    try:
+        return load()
+    except ReportgenErrors as exc:
+        return tuple(exc.errors)
+    except ReportgenError as exc:
+        return (exc,)
+
+
+class Preview:
+    """The rendered documents of one period, kept up to date by `update`."""
+
+    def __init__(self, period: Period, inputs: Path, templates: Path,
+                 log: Log = log_to_stderr) -> None:
+        self.period, self.inputs, self.templates, self.log = period, inputs, templates, log
+        self.state = State()
+        self._changed = threading.Condition()
+        self._stopping = False
+        # Only the updating thread touches these:
+        self._kommune: Any = None
+        self._labels: dict[str, str] | None = None
+        self._common: Problems = ()
+        self._areas: dict[str, Any] = {}  # code -> validated Area, or a tuple of its problems
+        self._report_input: Any = ()  # validated ReportInput, or a tuple of its problems
+
+    # Reading: the request threads.
+
+    def snapshot(self) -> State:
+        """The current state, whole."""
+        with self._changed:
+            return self.state
+
+    def wait_for_change(self, seen: int | None, timeout: float) -> int | None:
+        """The version once it differs from `seen` (or after `timeout`); None when stopping."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._stopping or self.state.version != seen, timeout)
+            return None if self._stopping else self.state.version
+
+    def stop(self) -> None:
+        """Wake every waiting event stream and let it end."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+
+    # Updating: the watcher thread, and the start.
+
+    def update(self, changed: set[str], reason: str | None = None) -> None:
+        """Re-validate and re-render what `changed` affects, then bump the version.
+
+        `changed` holds area codes, RAPPORT, or EVERYTHING.
+        """
+        everything = EVERYTHING in changed
+        if everything:
+            self._load_common()
+        codes = sources.area_codes_with_input(self.inputs, str(self.period))
+        documents = {n: d for n, d in self.state.documents.items() if n in codes}
+        self._areas = {c: a for c, a in self._areas.items() if c in codes}
+        touched = [c for c in codes if everything or c in changed or c not in documents]
+        for code in touched:
+            self._areas[code] = self._validate_area(code)
+            documents[code] = self._render_area(code)
+        if everything or RAPPORT in changed:
+            self._report_input = _attempt(lambda: load_report_settings(self.inputs, self.period))
+        documents[REPORT_NAME] = self._render_report(codes)
+        updated = [*touched, REPORT_NAME]
+        with self._changed:
+            self.state = State(
+                self.state.version + 1, documents,
+                self._kommune.name if self._kommune is not None else None, self._common,
+            )
+            self._changed.notify_all()
+        self._report(reason, updated, [documents[name] for name in updated])
+
+    def _load_common(self) -> None:
+        """kommune.yaml and the labels of its language, or the problems with them."""
+        kommune = _attempt(lambda: load_kommune(self.inputs))
+        if isinstance(kommune, tuple):
+            self._kommune, self._labels, self._common = None, None, kommune
+            return
+        labels = _attempt(lambda: load_labels(self.templates, kommune.language))
+        self._kommune = kommune
+        self._labels, self._common = (None, labels) if isinstance(labels, tuple) else (labels, ())
+
+    def _validate_area(self, code: str) -> Any:
+        """The validated area, or a tuple of its problems."""
+        if self._kommune is None:
+            return ()  # the page shows the problems with kommune.yaml instead
+        if code not in self._kommune.areas:
+            path = self.inputs / str(self.period) / f"{code}.yaml"
+            return (InputError(
+                f"area {code} has an input file but is not in the register",
+                location=SourceLocation(sources.display_path(path)),
+                hint="add it under `programområder:` in kommune.yaml, or remove the file",
+            ),)
+        # load_area refuses `..` and links out of the inputs folder.
+        return _attempt(lambda: load_area(self.inputs, self.period, code, self._kommune))
+
+    def _render_area(self, code: str) -> Document:
+        from reportgen.present import build_area_document
+
+        kommune, area = self._kommune, self._areas[code]
+        name = kommune.areas.get(code) if kommune is not None else None
+        if name:
+            title = f"{code} {name}"
+        else:
+            title = code if kommune is None else f"{code} (ikke i registeret)"
+        if self._common or isinstance(area, tuple):
+            return Document(code, title, problems=self._common or area)
+        return self._render(code, title, lambda: build_area_document(area, kommune, self._labels))
+
+    def _render_report(self, codes: list[str]) -> Document:
+        from reportgen.model import Report
+        from reportgen.present import build_report_document
+
+        title = "Hele rapporten"
+        if self._common:
+            return Document(REPORT_NAME, title, problems=self._common)
+        kommune = self._kommune
+        included = [c for c in codes if c in kommune.areas]
+        problems = [p for c in included if isinstance(self._areas[c], tuple)
+                    for p in self._areas[c]]
+        if isinstance(self._report_input, tuple):
+            problems += self._report_input
+        if not included:
+            folder = self.inputs / str(self.period)
+            problems.append(InputError(
+                f"no area has an input file for {self.period}",
+                location=SourceLocation(sources.display_path(folder)),
+                hint=f"write inputs/{self.period}/<code>.yaml,"
+                f" such as inputs/{self.period}/08.yaml",
+            ))
+        if problems:
+            return Document(REPORT_NAME, title, problems=tuple(ReportgenErrors(problems).errors))
+        report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
+                        self._report_input)
+        return self._render(REPORT_NAME, title,
+                            lambda: build_report_document(report, self._labels or {}))
+
+    def _render(self, name: str, title: str, make_view: Callable[[], Any]) -> Document:
+        from reportgen.render.html import render_html
+
+        try:
+            page = _attempt(lambda: render_html(make_view(), self.templates))
+        except Exception as exc:  # a bug: keep serving, show it, keep the traceback
+            self.log(traceback.format_exc().rstrip())
+            return Document(name, title, failure=f"{type(exc).__name__}: {exc}")
+        if isinstance(page, tuple):
+            return Document(name, title, problems=page)
+        return Document(name, title, page)
+
+    def _report(self, reason: str | None, updated: list[str], documents: list[Document]) -> None:
+        """Tell the terminal what changed and every distinct problem, as `reportgen check` does."""
+        if reason:
+            self.log(f"{reason}: updated {', '.join(updated)}")
+        seen: set[tuple[str, str]] = set()
+        for document in documents:
+            for problem in document.problems:
+                key = (str(problem.location), problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    self.log("\n".join(problem_lines(problem)))
+            if document.failure:
+                self.log(f"{document.name}: internal error: {document.failure}")
+        if seen:
+            self.log(f"{len(seen)} problem(s); the browser shows them until they are fixed")
+
+
+class Watcher:
+    """Polls the files every POLL_SECONDS and hands each change to Preview.update."""
+
+    def __init__(self, preview: Preview, interval: float = POLL_SECONDS) -> None:
+        self.preview, self.interval = preview, interval
+        self.previous = self.snapshot()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="reportgen-watcher", daemon=True)
+
+    def start(self) -> None:
+        """Start polling in a daemon thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling; waits for a poll in progress (at most 10 seconds)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def files(self) -> list[Path]:
+        """kommune.yaml, the period's area files and rapport.yaml, every template file."""
+        preview = self.preview
+        found = [sources.kommune_path(preview.inputs)]
+        folder = preview.inputs / str(preview.period)
+        try:
+            found += [folder / name for name in os.listdir(folder) if _classify_input(name)]
+        except OSError:
+            pass
+        for top, dirs, names in os.walk(preview.templates):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [Path(top, n) for n in names if not n.startswith(".") and not n.endswith("~")]
+        return found
+
+    def snapshot(self) -> dict[Path, tuple[Any, ...]]:
+        """A signature per watched file that exists."""
+        signatures = {}
+        for path in self.files():
+            signature = _signature(path)
+            if signature is not None:
+                signatures[path] = signature
+        return signatures
+
+    def poll(self) -> bool:
+        """Compare with the last snapshot; update the preview if anything it shows changed."""
+        current = self.snapshot()
+        paths = {p for p in current.keys() | self.previous.keys()
+                 if current.get(p) != self.previous.get(p)}
+        self.previous = current
+        changed = {name for name in map(self._affects, paths) if name is not None}
+        if changed:
+            shown = sorted(sources.display_path(p) for p in paths)
+            more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+            self.preview.update(changed, f"changed {', '.join(shown[:3])}{more}")
+        return bool(changed)
+
+    def _affects(self, path: Path) -> str | None:
+        if path.parent == self.preview.inputs / str(self.preview.period):
+            return _classify_input(path.name)
+        return EVERYTHING  # kommune.yaml or a template
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll()
+            except Exception:  # a bug; the next change gets another chance
+                self.preview.log(traceback.format_exc().rstrip())
+
+
+def _classify_input(name: str) -> str | None:
+    """What a file in the period folder feeds: an area code, RAPPORT, or nothing."""
+    if name == "rapport.yaml":
+        return RAPPORT
+    if name.endswith(".yaml") and AREA_CODE.fullmatch(name[:-5]):
+        return name[:-5]
+    return None
+
+
+def _signature(path: Path) -> tuple[Any, ...] | None:
+    """Size and content digest (size and mtime above HASH_LIMIT); None if unreadable."""
+    try:
+        stat = path.stat()
+        if stat.st_size > HASH_LIMIT:
+            return (stat.st_size, stat.st_mtime_ns)
+        return (stat.st_size, hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    except OSError:
+        return None

@@ -5,6 +5,7 @@ No report logic lives here. Errors print as `file:line:column: error: what` with
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import traceback
@@ -336,7 +337,8 @@ def _terminated(signum: int, frame: Any) -> None:
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the `reportgen` command; exits with the codes of DESIGN.md section 6."""
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args  # accepted anywhere on the line, not only before the command
+    # --debug is accepted anywhere on the line; REPORTGEN_DEBUG=1 does the same for scripts.
+    debug = "--debug" in args or os.environ.get("REPORTGEN_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
     signal.signal(signal.SIGTERM, _terminated)  # unwind like Ctrl-C: temporary files are removed
     try:

@@ -37,8 +37,12 @@ def digest_tree(folder: Path, suffix: str = "") -> str:
         dirs.sort()
         for name in sorted(f for f in files if f.endswith(suffix)):
             path = Path(root, name)
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue  # removed while we looked (an editor's temporary file, say)
             total.update(str(path.relative_to(folder)).encode() + b"\0")
-            total.update(path.read_bytes())
+            total.update(data)
     return total.hexdigest()
 
 

@@ -7,7 +7,9 @@ instead of raising: errors become TemplateError, warnings are collected for the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -21,19 +23,47 @@ _font_config: Any = None  # one FontConfiguration per process: building it costs
 def warm_up() -> None:
     """Import WeasyPrint and build the font configuration ahead of the first render."""
     global _font_config
-    from weasyprint.text.fonts import FontConfiguration
-
     if _font_config is None:
+        with _one_library_lookup():
+            from weasyprint.text.fonts import FontConfiguration
         _font_config = FontConfiguration()
+
+
+@contextlib.contextmanager
+def _one_library_lookup() -> Iterator[None]:
+    """WeasyPrint finds Pango, HarfBuzz and fontconfig by trying several names each with
+    ctypes.util.find_library, which runs ldconfig (and gcc) for every try: half of its import
+    time. One reading of the linker cache answers all of them."""
+    import ctypes.util
+    import subprocess
+
+    original = ctypes.util.find_library
+    try:
+        listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True,
+                                 check=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        yield  # no ldconfig here: keep the slow, general lookup
+        return
+    known: dict[str, str] = {}
+    for line in listing.splitlines()[1:]:
+        soname = line.strip().split(" ", 1)[0]
+        if soname.startswith("lib") and ".so" in soname:
+            known.setdefault(soname[3:soname.index(".so")], soname)
+    ctypes.util.find_library = lambda name: known.get(name) or (
+        None if name.startswith("lib") or "." in name.removesuffix(".0") else original(name))
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
 
 
 def render_pdf(html: str, templates: Path, *, variant: str | None = None,
                warnings: list[str] | None = None) -> bytes:
     """The PDF bytes of an HTML page made by render_html; WeasyPrint's warnings are appended
     to `warnings` (a stylesheet property it ignores, say) for the caller to show."""
+    warm_up()
     from weasyprint import HTML
 
-    warm_up()
     fetcher = _fetcher_inside(templates)
     problems = _Collect()
     logger = logging.getLogger("weasyprint")

@@ -289,8 +289,10 @@ def start_pdf_workers(count: int, jobs: int | None) -> object:
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs <= 1:
         return _InProcess()
-    return ProcessPoolExecutor(min(count, jobs), multiprocessing.get_context("fork"),
+    pool = ProcessPoolExecutor(min(count, jobs), multiprocessing.get_context("fork"),
                                initializer=_warm_pdf_worker)
+    pool.submit(os.getpid)  # the pool forks its workers at the first job: make that now
+    return pool
 
 
 class _InProcess:

@@ -3,8 +3,11 @@ overview and its chart, incremental rebuilds, and parallel output equal to seria
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
+import xml.etree.ElementTree as ET
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from helpers import (
 
 PERIOD = "2017-T1"
 AREAS = [f"{n:02d}" for n in range(1, 15)]
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def render(out: Path, *extra: str, inputs: Path = INPUTS) -> int:
@@ -164,6 +168,59 @@ def test_chart_has_alt_text_in_html_and_docx(built: Path) -> None:
     assert len(docx.inline_shapes) == 1
     width_px = docx.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill
     assert width_px is not None
+    assert pictures[0].get("title") == document.find("figcaption").text()
+    assert round(docx.inline_shapes[0].width.cm, 2) == 16.0
+
+
+def overview_table(built: Path) -> list[list[str]]:
+    return next(t for t in docx_tables(built / "tertialrapport.docx") if t[-1][0] == "Sum"
+                and t[1][0].startswith("01 "))
+
+
+def chart_svg(built: Path) -> ET.Element:
+    image = html_document(built / "tertialrapport.html").find("img")
+    return ET.fromstring(base64.b64decode(image.attrs["src"].split(",", 1)[1]))
+
+
+@pytest.mark.render
+def test_chart_shows_each_area_and_its_deviation_as_the_table_does(built: Path) -> None:
+    rows = overview_table(built)[1:-1]
+    expected = [text for row in rows for text in (row[0], row[3])]  # name, deviation
+    svg = chart_svg(built)
+    texts = [e.text for e in svg.iter(f"{SVG}text")]
+    assert texts[:len(expected)] == expected
+    assert texts[-1] == "mill. kr"
+    fills = [next(g.iter(f"{SVG}rect")).get("fill") for g in svg.iter(f"{SVG}g")
+             if g.get("class") == "bar"]
+    assert fills == ["#b3261e" if row[3].startswith("\u2212") else "#2c7a4b" for row in rows]
+    assert svg.find(f"{SVG}title").text == html_document(
+        built / "tertialrapport.html").find("figcaption").text()
+
+
+@pytest.mark.render
+def test_chart_text_is_real_text_in_the_pdf(built: Path) -> None:
+    rows = overview_table(built)[1:-1]
+    pages = pdf_pages(built / "tertialrapport.pdf")
+    caption = "Avvik per april 2017 for hvert programområde (mill. kr)"
+    page = next(p for p in pages if caption in p)
+    # The chart's labels and values, one after the other, as the SVG holds them.
+    assert squash("".join(text for row in rows for text in (row[0], row[3]))) in squash(page)
+
+
+@pytest.mark.render
+def test_docx_chart_is_a_300_dpi_png_16_cm_wide(built: Path) -> None:
+    with zipfile.ZipFile(built / "tertialrapport.docx") as docx:
+        (name,) = [n for n in docx.namelist() if n.startswith("word/media/")]
+        data = docx.read(name)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = {}, 8
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        chunks.setdefault(data[at + 4:at + 8], data[at + 8:at + 8 + length])
+        at += 12 + length
+    assert set(chunks) == {b"IHDR", b"pHYs", b"IDAT", b"IEND"}  # no text, no time
+    assert chunks[b"pHYs"] == (11811).to_bytes(4, "big") * 2 + b"\x01"  # 300 dpi
+    assert int.from_bytes(chunks[b"IHDR"][:4], "big") == 1890  # 16 cm
 
 
 @pytest.mark.render

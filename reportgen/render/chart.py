@@ -1,67 +1,256 @@
-"""The deviation chart, drawn by matplotlib: SVG for HTML and PDF, PNG at 300 dpi for DOCX.
+"""The deviation chart: one geometry, drawn twice.
 
-Imported only when a document has a chart (the whole report): matplotlib costs ~0.5 s.
-Output is reproducible: fixed SVG id salt, no creation date, fonts drawn as paths.
+`chart_layout` places every bar, line and text once, in points, format-neutral. The HTML
+renderer writes it as SVG through templates/html/chart.svg.j2 (real text, for HTML and PDF);
+`chart_png` draws it with Pillow at 300 dpi for DOCX, in the documents' own font (Carlito).
+
+No text is measured: the area names sit right-aligned in a label column of fixed width, and
+the x range leaves room at each bar's end for its value from a generous estimate of its width.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
+import re
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
 from reportgen.view import Chart
 
-WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page
+WIDTH_CM = 16.0  # the text width of an A4 page
+WIDTH = 453.5  # pt, = 16 cm
+DPI = 300
 POSITIVE, NEGATIVE = "#2c7a4b", "#b3261e"  # under budget green, over budget red (contrast ≥ 4.5)
+INK, MUTED, GRID = "#1d1d1b", "#4d4d4d", "#d9d9d9"
+FONT_FAMILY = "Carlito, Calibri, sans-serif"
+FONT_FILES = {False: "Carlito-Regular.ttf", True: "Carlito-Bold.ttf"}
+
+LABEL_COLUMN = WIDTH * 0.38  # area names end 8 pt before it; the plot begins at it
+LABEL_GAP = 8.0
+RIGHT_MARGIN = 16.0  # room for half of the last tick label
+TOP = 4.0
+ROW = 20.0  # pitch of the bars
+BAR = 12.0  # thickness of a bar
+LABEL_SIZE, VALUE_SIZE, TICK_SIZE, UNIT_SIZE = 9.0, 8.5, 8.0, 8.5
+VALUE_GAP = 3.0  # between a bar's end and its value
+BASELINE = 0.32  # of the font size: a baseline this far below a line's centre centres digits
+CHAR_WIDTH = 0.55  # of the font size: wider than any character of a formatted amount in Carlito
+MAX_TICKS = 6  # per side of zero
 
 
-def chart_svg(chart: Chart) -> str:
-    """The chart as a standalone SVG document."""
-    out = io.StringIO()
-    _figure(chart).savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    return out.getvalue()
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
 
 
-def chart_png(chart: Chart) -> bytes:
-    """The chart as PNG at print resolution."""
-    out = io.BytesIO()
-    _figure(chart).savefig(out, format="png", dpi=300, metadata={"Software": None})
-    return out.getvalue()
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+    width: float
 
 
-def chart_width_cm() -> float:
-    return WIDTH_IN * 2.54
+@dataclass(frozen=True)
+class Text:
+    """One line of text; (x, y) is the start, middle or end of its baseline."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    anchor: Literal["start", "middle", "end"]
+    fill: str = INK
+    bold: bool = False
 
 
-def _figure(chart: Chart) -> Any:
-    import matplotlib
+@dataclass(frozen=True)
+class BarShape:
+    label: Text  # the area's name
+    rect: Rect
+    value: Text  # the amount as in the table, outside the bar's end
 
-    matplotlib.use("Agg")
-    from matplotlib import rcParams
-    from matplotlib.figure import Figure
 
-    rcParams["svg.hashsalt"] = "reportgen"
-    rcParams["svg.fonttype"] = "path"
-    rcParams["font.size"] = 9
-    rcParams["text.parse_math"] = False  # area names are text: `$x$` is not a formula
-    bars = list(reversed(chart.bars))  # matplotlib draws bottom-up; read top-down
-    height = 0.8 + 0.32 * len(bars)
-    figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
-    axes = figure.add_subplot()
-    values = [float(b.value) for b in bars]
-    colours = [POSITIVE if v >= 0 else NEGATIVE for v in values]
-    axes.barh([b.label for b in bars], values, color=colours, height=0.6)
-    span = max((abs(v) for v in values), default=1.0) or 1.0
-    for y, (bar, value) in enumerate(zip(bars, values)):
-        offset = span * 0.02 * (1 if value >= 0 else -1)
-        axes.text(value + offset, y, bar.shown, va="center",
-                  ha="left" if value >= 0 else "right", fontsize=8)
-    axes.axvline(0, color="#1d1d1b", linewidth=0.8)
-    axes.set_xlim(-span * 1.3, span * 1.3)
-    axes.set_xlabel(chart.unit)
-    axes.xaxis.set_major_formatter(
-        matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}".replace("-", "\u2212").replace(".", ","))
+@dataclass(frozen=True)
+class Layout:
+    """The chart in points, from the top left corner; y grows downwards."""
+
+    width: float
+    height: float
+    caption: str
+    alt: str
+    font_family: str
+    grid: tuple[Line, ...]  # a light vertical line at every tick but zero
+    bars: tuple[BarShape, ...]  # top to bottom, in the view's order
+    zero: Line
+    axis: Line
+    ticks: tuple[Line, ...]
+    tick_labels: tuple[Text, ...]
+    unit: Text
+
+
+@lru_cache(maxsize=4)
+def chart_layout(chart: Chart) -> Layout:
+    """Where everything goes: a symmetric x range with 1-2-5 ticks, one row per bar."""
+    plot_left, plot_right = LABEL_COLUMN, WIDTH - RIGHT_MARGIN
+    half = (plot_right - plot_left) / 2
+    zero_x = plot_left + half
+    step, limit = _x_range(chart, half)
+
+    def x_of(value: Decimal) -> float:
+        return zero_x + float(value / limit) * half
+
+    bars = []
+    for i, bar in enumerate(chart.bars):
+        centre = TOP + ROW * (i + 0.5)
+        end = x_of(bar.value)
+        positive = bar.value >= 0
+        bars.append(BarShape(
+            label=Text(_r(plot_left - LABEL_GAP), _r(centre + BASELINE * LABEL_SIZE),
+                       _one_line(bar.label), LABEL_SIZE, "end"),
+            rect=Rect(_r(min(zero_x, end)), _r(centre - BAR / 2), _r(abs(end - zero_x)), BAR,
+                      POSITIVE if positive else NEGATIVE),
+            value=Text(_r(end + VALUE_GAP if positive else end - VALUE_GAP),
+                       _r(centre + BASELINE * VALUE_SIZE), bar.shown, VALUE_SIZE,
+                       "start" if positive else "end"),
+        ))
+    axis_y = TOP + ROW * len(chart.bars) + 2
+    count = int(limit / step)
+    values = [step * k for k in range(-count, count + 1)]
+    tick_labels = tuple(Text(_r(x_of(v)), _r(axis_y + 4 + TICK_SIZE), format_tick(v), TICK_SIZE,
+                             "middle", MUTED) for v in values)
+    return Layout(
+        width=WIDTH,
+        height=_r(axis_y + 4 + TICK_SIZE + 6 + UNIT_SIZE + 4),
+        caption=chart.caption,
+        alt=chart.alt,
+        font_family=FONT_FAMILY,
+        grid=tuple(Line(_r(x_of(v)), TOP, _r(x_of(v)), _r(axis_y), GRID, 0.5)
+                   for v in values if v != 0),
+        bars=tuple(bars),
+        zero=Line(_r(zero_x), TOP, _r(zero_x), _r(axis_y + 3), INK, 1.0),
+        axis=Line(_r(plot_left), _r(axis_y), _r(plot_right), _r(axis_y), MUTED, 0.5),
+        ticks=tuple(Line(_r(x_of(v)), _r(axis_y), _r(x_of(v)), _r(axis_y + 3), MUTED, 0.5)
+                    for v in values),
+        tick_labels=tick_labels,
+        unit=Text(_r(zero_x), _r(axis_y + 4 + TICK_SIZE + 6 + UNIT_SIZE), _one_line(chart.unit),
+                  UNIT_SIZE, "middle", MUTED),
     )
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    return figure
+
+
+def _x_range(chart: Chart, half: float) -> tuple[Decimal, Decimal]:
+    """The tick step and the limit (a multiple of it): each bar's value fits outside its end,
+    within the range. About four ticks a side, at most MAX_TICKS, and never closer than their
+    labels are wide."""
+    largest = max((abs(b.value) for b in chart.bars), default=Decimal(0)) or Decimal(1)
+    step = _nice(largest / 4)
+    limit = _ceil_to(largest, step)
+    for _ in range(100):  # a value too long to fit anywhere must not widen the range forever
+        ticks = limit / step
+        widest = max(len(format_tick(-limit)), len(format_tick(-step)))
+        if ticks > MAX_TICKS or half / float(ticks) < widest * CHAR_WIDTH * TICK_SIZE + 6:
+            step = _nice(step * Decimal("1.000001"))  # the next 1-2-5 step
+            limit = _ceil_to(limit, step)
+            continue
+        if all(float(abs(b.value) / limit) * half + VALUE_GAP
+               + len(b.shown) * CHAR_WIDTH * VALUE_SIZE <= half for b in chart.bars):
+            break
+        limit += step
+    return step, limit
+
+
+def _nice(raw: Decimal) -> Decimal:
+    """The smallest of 1, 2, 5 times a power of ten that is at least raw (> 0)."""
+    base = Decimal(1).scaleb(raw.adjusted())
+    return next(f * base for f in (1, 2, 5, 10) if f * base >= raw)
+
+
+def _ceil_to(value: Decimal, step: Decimal) -> Decimal:
+    return max((value / step).to_integral_value(rounding=ROUND_CEILING), Decimal(1)) * step
+
+
+def format_tick(value: Decimal) -> str:
+    """Norwegian, without trailing zeros: −1 500, −0,5, 0 (real minus, no-break space between
+    thousands, decimal comma)."""
+    places = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    text = f"{abs(value):,.{places}f}".replace(",", "\u00a0").replace(".", ",")
+    return ("\u2212" if value < 0 else "") + text
+
+
+def _r(x: float) -> float:
+    return round(x, 2)
+
+
+# --- PNG --------------------------------------------------------------------------------------
+
+def chart_png(chart: Chart, fonts: Path) -> bytes:
+    """The chart as PNG at 300 dpi, 16 cm wide, in Carlito from the fonts folder. The same
+    chart and Pillow give the same bytes: no text chunks, no time."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    layout = chart_layout(chart)
+    scale = DPI / 72
+    image = Image.new("RGB", (round(layout.width * scale), round(layout.height * scale)), "white")
+    draw = ImageDraw.Draw(image)
+    loaded: dict[tuple[bool, float], ImageFont.FreeTypeFont] = {}
+
+    def px(x: float) -> int:
+        return round(x * scale)
+
+    def line(each: Line) -> None:
+        thickness = max(1, px(each.width))
+        if each.x1 == each.x2:  # vertical: a rectangle centred on x, exactly that thick
+            left = px(each.x1) - thickness // 2
+            draw.rectangle((left, px(each.y1), left + thickness - 1, px(each.y2) - 1),
+                           fill=each.stroke)
+        else:
+            top = px(each.y1) - thickness // 2
+            draw.rectangle((px(each.x1), top, px(each.x2) - 1, top + thickness - 1),
+                           fill=each.stroke)
+
+    def text(each: Text) -> None:
+        key = (each.bold, each.size)
+        if key not in loaded:
+            loaded[key] = ImageFont.truetype(  # whole pixels: Pillow 10.0 takes no others
+                str(fonts / FONT_FILES[each.bold]), round(each.size * scale),
+                layout_engine=ImageFont.Layout.BASIC)  # the same with or without libraqm
+        anchor = {"start": "ls", "middle": "ms", "end": "rs"}[each.anchor]
+        # Carlito has no glyph for the no-break space in amounts; browsers and WeasyPrint
+        # draw a space for it, and so does this.
+        draw.text((each.x * scale, each.y * scale), each.text.replace("\u00a0", " "),
+                  fill=each.fill, font=loaded[key], anchor=anchor)
+
+    for each in layout.grid:
+        line(each)
+    for bar in layout.bars:
+        text(bar.label)
+        r = bar.rect
+        if px(r.x + r.width) > px(r.x):
+            draw.rectangle((px(r.x), px(r.y), px(r.x + r.width) - 1, px(r.y + r.height) - 1),
+                           fill=r.fill)
+        text(bar.value)
+    line(layout.axis)
+    line(layout.zero)
+    for each in layout.ticks:
+        line(each)
+    for each in layout.tick_labels:
+        text(each)
+    text(layout.unit)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=False, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def _one_line(text: str) -> str:
+    """A name on one line: tabs and line breaks as spaces (Pillow would break the line there,
+    SVG would drop them); every other character as written."""
+    return re.sub("[\t\n\r]", " ", text)

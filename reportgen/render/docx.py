@@ -32,7 +32,8 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     # One subdocument holds the contents, then the body. It is made before docxtpl renders:
     # afterwards docxtpl would reload the template, and with it the part our links live in.
     sub = template.new_subdoc()
-    writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles})
+    writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles},
+                         templates / "fonts")
     if view.contents:
         writer.contents(view)
     contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
@@ -116,9 +117,10 @@ def _replace_marker(document: Any, text: str, elements: list[Any]) -> None:
 class _BodyWriter:
     """Appends blocks to a docxtpl subdocument, using the template's styles."""
 
-    def __init__(self, doc: Any, style_ids: dict[str, str]) -> None:
+    def __init__(self, doc: Any, style_ids: dict[str, str], fonts: Path) -> None:
         self.doc = doc
         self.style_ids = style_ids
+        self.fonts = fonts  # the chart is drawn in Carlito, as the HTML and PDF show it
         self.bookmarks = 0
 
     def paragraph(self, style: str, text: str = "") -> Any:
@@ -208,11 +210,11 @@ class _BodyWriter:
     def _chart(self, block: Chart) -> None:
         from docx.shared import Cm
 
-        from reportgen.render.chart import chart_png, chart_width_cm
+        from reportgen.render.chart import WIDTH_CM, chart_png
 
         self.paragraph("Caption", block.caption)
         run = self.paragraph("Normal").add_run()
-        shape = run.add_picture(io.BytesIO(chart_png(block)), width=Cm(chart_width_cm()))
+        shape = run.add_picture(io.BytesIO(chart_png(block, self.fonts)), width=Cm(WIDTH_CM))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", block.alt)
         doc_pr.set("title", block.caption)

@@ -15,6 +15,7 @@ from reportgen.errors import TemplateError, SourceLocation
 from reportgen.view import Chart, DocumentView
 
 TEMPLATE = "document.html.j2"
+CHART_TEMPLATE = "chart.svg.j2"  # the whole report's chart, from the page's template
 
 
 @lru_cache(maxsize=4)
@@ -31,10 +32,22 @@ def _environment(html_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _chart_svg_base64(chart: Chart) -> str:
-    from reportgen.render.chart import chart_svg
+@jinja2.pass_environment
+def _chart_svg_base64(env: jinja2.Environment, chart: Chart) -> str:
+    return base64.b64encode(_chart_svg(env, chart).encode("utf-8")).decode("ascii")
 
-    return base64.b64encode(chart_svg(chart).encode("utf-8")).decode("ascii")
+
+def _chart_svg(env: jinja2.Environment, chart: Chart) -> str:
+    """The chart as a standalone SVG document: its layout through templates/html/chart.svg.j2,
+    autoescaped like the page (the bars' labels are the authors' area names)."""
+    from reportgen.render.chart import chart_layout
+
+    return env.get_template(CHART_TEMPLATE).render(layout=chart_layout(chart))
+
+
+def render_chart_svg(chart: Chart, templates: Path) -> str:
+    """The chart's SVG on its own, as the page embeds it."""
+    return _chart_svg(_environment(templates / "html"), chart)
 
 
 def render_html(view: DocumentView, templates: Path) -> str:
@@ -52,7 +65,8 @@ def render_html(view: DocumentView, templates: Path) -> str:
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
             f"template {exc.name} not found in {html_dir}",
-            hint="check --templates; the folder needs html/document.html.j2 and html/css/",
+            hint="check --templates; the folder needs html/document.html.j2, html/chart.svg.j2 "
+                 "and html/css/",
         ) from exc
     except jinja2.UndefinedError as exc:
         raise TemplateError(

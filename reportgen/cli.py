@@ -143,7 +143,8 @@ def check(period: Period | None, inputs: Path, templates: Path | None, strict: b
     placeholders left by `reportgen new`, empty sections, very long sentences, figures that
     do not add up. --strict makes warnings fail too.
     """
-    from reportgen.build import Options, check_inputs, periods_with_input
+    from reportgen.build import Options
+    from reportgen.check import check_inputs, periods_with_input
 
     options = Options(inputs, templates or default_templates(), Path("build"))
     for each in [period] if period else periods_with_input(inputs):

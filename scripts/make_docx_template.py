@@ -9,6 +9,7 @@ List Bullet/Number, Caption, TOC Heading), so Word's navigation pane, TOC and re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -69,12 +70,7 @@ def _defaults(doc: docx.document.Document) -> None:
         fonts.set(qn(attr), FONT)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    for attr in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attr), "nb-NO")
+    _set_language(rpr)
 
 
 def _styles(doc: docx.document.Document) -> None:
@@ -146,7 +142,11 @@ def _styles(doc: docx.document.Document) -> None:
 
 def _language(style: docx.styles.style.BaseStyle) -> None:
     """w:lang on the style itself, so Word's proofing and screen readers know the language."""
-    rpr = style.element.get_or_add_rPr()
+    _set_language(style.element.get_or_add_rPr())
+
+
+def _set_language(rpr: Any) -> None:
+    """nb-NO on a run-properties element (reportgen sets nn-NO at render time for nynorsk)."""
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")

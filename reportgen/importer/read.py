@@ -246,7 +246,7 @@ class _Reader:
         if text in self.captions:
             self.caption_unit = self.captions[text]
         else:
-            self.note(f"the table's caption and note are written by reportgen; the edit was "
+            self.note("the table's caption and note are written by reportgen; the edit was "
                       + NOT_SHOWN)
 
     def _text(self, p: Any, pieces: list[Piece]) -> None:

@@ -37,6 +37,11 @@ class _BlockParser:
         self.list_start = 1
         self.items: list[list[str]] = []
         self.after_blank = False
+        # A numbered list needs two items: authors wrap lines at "1. tertial", and a paragraph
+        # may begin with it. Until the second item comes, the paragraph a "1." line broke into
+        # and the line as written are kept, to become text again if no second item follows.
+        self.interrupted: list[str] = []
+        self.first_line = ""
 
     def feed(self, line: str) -> None:
         if not line.strip(SPACES):
@@ -49,7 +54,7 @@ class _BlockParser:
             text = "".join(s.text for s in parse_spans(heading.group(2)))
             self.blocks.append(Heading(self.level + len(heading.group(1)) - 1, text))
         elif bullet or (numbered and (not self.paragraph or numbered.group(1) == "1")):
-            self._add_item(ordered=bool(numbered), match=numbered or bullet)
+            self._add_item(ordered=bool(numbered), match=numbered or bullet, line=line)
         elif self.items and not self.after_blank:
             self.items[-1].append(line.strip(SPACES))  # the item's text continues
         else:
@@ -58,12 +63,15 @@ class _BlockParser:
             self.paragraph.append(line.strip(SPACES))
         self.after_blank = False
 
-    def _add_item(self, ordered: bool, match: re.Match[str]) -> None:
-        self._flush_paragraph()
+    def _add_item(self, ordered: bool, match: re.Match[str], line: str) -> None:
         if self.list_ordered is not ordered:
             self._flush_list()
+            if ordered:
+                self.interrupted, self.paragraph = self.paragraph, []
+                self.first_line = line.strip(SPACES)
             self.list_ordered = ordered
             self.list_start = int(match.group(1)) if ordered else 1
+        self._flush_paragraph()
         self.items.append([match.groups()[-1]])
 
     def _flush_paragraph(self) -> None:
@@ -72,10 +80,15 @@ class _BlockParser:
             self.paragraph = []
 
     def _flush_list(self) -> None:
-        if self.items:
+        if self.list_ordered and len(self.items) == 1:  # a lone "1. …" line is text
+            lines = [*self.interrupted, self.first_line, *self.items[0][1:]]
+            self.blocks.append(Paragraph(parse_spans(" ".join(lines))))
+        elif self.items:
+            if self.interrupted:
+                self.blocks.append(Paragraph(parse_spans(" ".join(self.interrupted))))
             items = tuple(parse_spans(" ".join(item)) for item in self.items)
             self.blocks.append(ListBlock(bool(self.list_ordered), self.list_start, items))
-        self.items, self.list_ordered = [], None
+        self.items, self.list_ordered, self.interrupted = [], None, []
 
     def _flush(self) -> None:
         self._flush_paragraph()

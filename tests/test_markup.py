@@ -88,14 +88,26 @@ def test_numbered_list_keeps_its_start_number() -> None:
     assert shape(parse_blocks("10. ti\n11. elleve", 3))[0][:2] == ("ol", 10)
 
 
-def test_numbered_line_inside_a_paragraph_is_text_unless_it_is_1() -> None:
-    # "per\n2. tertial" is a wrapped sentence, not a list; "1." after text starts a list.
+def test_numbered_line_inside_a_paragraph_is_text_unless_a_list_follows() -> None:
+    # "per\n2. tertial" and "i\n1. tertial" are wrapped sentences, not lists; "1." and "2."
+    # after text start a list.
     assert shape(parse_blocks("Tall per\n2. tertial 2017", 3)) == [
         ("p", [("Tall per 2. tertial 2017",)])
     ]
-    assert shape(parse_blocks("Slik:\n1. først", 3)) == [
+    assert shape(parse_blocks("Det er i\n1. tertial gjennomført\nto møter.", 3)) == [
+        ("p", [("Det er i 1. tertial gjennomført to møter.",)])
+    ]
+    assert shape(parse_blocks("Slik:\n1. først\n2. så", 3)) == [
         ("p", [("Slik:",)]),
-        ("ol", 1, [[("først",)]]),
+        ("ol", 1, [[("først",)], [("så",)]]),
+    ]
+
+
+def test_a_lone_numbered_line_is_text() -> None:
+    # A paragraph may begin with "1. tertial"; a list has at least two items.
+    assert shape(parse_blocks("1. tertial 2017 viser et merforbruk.\n\n- a", 3)) == [
+        ("p", [("1. tertial 2017 viser et merforbruk.",)]),
+        ("ul", 1, [[("a",)]]),
     ]
 
 
@@ -109,9 +121,9 @@ def test_two_numbered_lists_separated_by_text_are_two_lists() -> None:
 
 
 def test_switching_between_bullets_and_numbers_starts_a_new_list() -> None:
-    assert shape(parse_blocks("- a\n1. b", 3)) == [
+    assert shape(parse_blocks("- a\n1. b\n2. c", 3)) == [
         ("ul", 1, [[("a",)]]),
-        ("ol", 1, [[("b",)]]),
+        ("ol", 1, [[("b",)], [("c",)]]),
     ]
 
 

@@ -57,7 +57,7 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
     if source.data is None:
         problems.append(InputError(
             "the file is empty", location=source.location(),
-            hint=f"write the keys {', '.join(_aliases(model))}",
+            hint=_empty_file_hint(model),
         ))
     else:
         try:
@@ -85,6 +85,14 @@ def _follows(error: Any, errors: list[Any]) -> bool:
 def _said(error: Any, source: SourceFile, reported: set[Any]) -> bool:
     """Pydantic refuses a lone surrogate too; _bad_characters has already said what it is."""
     return error["type"] == "string_unicode" and source.location(tuple(error["loc"])) in reported
+
+
+def _empty_file_hint(model: type[Model]) -> str:
+    required = [f.alias or n for n, f in model.model_fields.items() if f.is_required()]
+    optional = [f.alias or n for n, f in model.model_fields.items() if not f.is_required()]
+    if not required:
+        return f"write any of the keys {', '.join(optional)}, or remove the file"
+    return f"write the keys {', '.join(required)} (and, if needed, {', '.join(optional)})"
 
 
 def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[ReportgenError]:

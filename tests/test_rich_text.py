@@ -167,19 +167,23 @@ def test_docx_literal_text_and_refused_link(rich: dict[str, Path]) -> None:
             in texts)
 
 
+# The headings of RICH at their levels: `#` one below the heading its text stands under.
+RICH_HEADINGS = [
+    (1, "Programområde 08 Kompetanse, markedsføring og næring"),
+    (2, "Økonomisk status"),
+    (3, "Fakta"),
+    (3, "Vurdering"),
+    (4, "Økte husleieutgifter fra 2017"),
+    (5, "Nye avtaler"),
+    (3, "Konklusjon"),
+    (2, "Investeringsbudsjettet"),
+    (3, "Vannforsyning"),
+]
+
+
 def test_docx_sub_headings_get_levels_below_their_heading(rich: dict[str, Path]) -> None:
     headings = [(level, text) for level, text in docx_blocks(rich["docx"]) if level]
-    assert headings == [
-        (1, "Programområde 08 Kompetanse, markedsføring og næring"),
-        (2, "Økonomisk status"),
-        (3, "Fakta"),
-        (3, "Vurdering"),
-        (4, "Økte husleieutgifter fra 2017"),
-        (5, "Nye avtaler"),
-        (3, "Konklusjon"),
-        (2, "Investeringsbudsjettet"),
-        (3, "Vannforsyning"),
-    ]
+    assert headings == RICH_HEADINGS
     styles = {p.text: p.style.name for p in paragraphs(rich["docx"])}
     assert styles["Økte husleieutgifter fra 2017"] == "Heading 4"
     assert styles["Nye avtaler"] == "Heading 5"
@@ -249,17 +253,7 @@ def test_html_literal_text_is_escaped_not_interpreted(rich: dict[str, Path]) -> 
 
 def test_html_sub_headings(rich: dict[str, Path]) -> None:
     headings = [(level, text) for level, text in html_blocks(rich["html"]) if level]
-    assert headings == [
-        (1, "Programområde 08 Kompetanse, markedsføring og næring"),
-        (2, "Økonomisk status"),
-        (3, "Fakta"),
-        (3, "Vurdering"),
-        (4, "Økte husleieutgifter fra 2017"),
-        (5, "Nye avtaler"),
-        (3, "Konklusjon"),
-        (2, "Investeringsbudsjettet"),
-        (3, "Vannforsyning"),
-    ]
+    assert headings == RICH_HEADINGS
     blocks = html_blocks(rich["html"])
     at = blocks.index((4, "Økte husleieutgifter fra 2017"))
     assert blocks[at - 2: at + 2] == [

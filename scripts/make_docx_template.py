@@ -114,8 +114,15 @@ def _styles(doc: docx.document.Document) -> None:
     caption.font.bold = True
     caption.font.color.rgb = BLUE
     caption.paragraph_format.keep_with_next = True
+    cells = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)  # in the figures' cells
+    cells.base_style = normal
+    cells.font.size = Pt(9)
+    cells.paragraph_format.space_before = Pt(2)
+    cells.paragraph_format.space_after = Pt(2)
+    cells.paragraph_format.line_spacing = 1.0
     note = styles.add_style("Table Note", WD_STYLE_TYPE.PARAGRAPH)
     note.base_style = normal
+    note.paragraph_format.space_before = Pt(4)
     note.font.size = Pt(9)
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = RGBColor(0x00, 0x56, 0xA3)
@@ -131,7 +138,7 @@ def _styles(doc: docx.document.Document) -> None:
         _right_tab_with_dots(styles[name])
     table = styles.add_style("Figures Table", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
-    table.font.size = Pt(9.5)
+    table.font.size = Pt(9)
     for style in styles:
         if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER) and not style.hidden:
             _language(style)

@@ -189,7 +189,7 @@ class _BodyWriter:
         table._tbl.tblPr.style = self.style_ids["Figures Table"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        widths = [Cm(3.7)] + [Cm(2.05)] * (len(block.header) - 1)  # 16 cm: A4 text width
+        widths = [Cm(3.4)] + [Cm(2.1)] * (len(block.header) - 1)  # 16 cm: A4 text width
         rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
         for column, width in zip(table.columns, widths):
             column.width = width  # the grid: LibreOffice lays tables out by it
@@ -201,6 +201,7 @@ class _BodyWriter:
             for i, (cell, text) in enumerate(zip(row.cells, cells)):
                 cell.width = widths[i]
                 paragraph = cell.paragraphs[0]
+                paragraph._p.style = self.style_ids["Table Text"]
                 run = paragraph.add_run(text)
                 run.bold = (is_header or is_sum) or None
                 if i > 0:

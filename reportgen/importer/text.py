@@ -3,19 +3,20 @@
 `Inline` reads a paragraph's accepted text (tracked insertions kept, deletions skipped, links
 and hyperlink fields resolved) as `Piece`s; `paragraph_markup` writes pieces as one line of
 markup, escaped where the text would otherwise read as markup; `list_kind` says whether a
-paragraph is a list item (by its numbering or its style). Imports markup and importer.common;
+paragraph is a list item (by its numbering or its style). Imports markup, view and importer.common;
 python-docx objects arrive from importer.read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
 from reportgen.importer.common import NOT_SHOWN, SPACES, W
 from reportgen.markup import BULLET, HEADING, NUMBERED, escape, parse_spans
+from reportgen.view import Span
 
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 CONTAINERS = {f"{W}{t}" for t in ("ins", "moveTo", "smartTag", "customXml", "sdt",
@@ -23,14 +24,9 @@ CONTAINERS = {f"{W}{t}" for t in ("ins", "moveTo", "smartTag", "customXml", "sdt
 PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A stretch of a paragraph's accepted text with its emphasis and link target."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-    href: str | None = None
+# A stretch of a paragraph's accepted text with its emphasis and link target: the same shape
+# the renderers receive, read back the other way.
+Piece = Span
 
 
 # --- a paragraph's runs -> pieces ----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The command line: parse arguments, call build, print results and errors, set exit codes.
+"""The command line: parse arguments, call a command (reportgen.commands), print, exit code.
 
 No report logic lives here. Errors print as `file:line:column: error: what` with a hint line.
 """
@@ -15,27 +15,22 @@ from typing import Any, NoReturn
 import click
 
 from reportgen import __version__
-from reportgen.errors import ExitCode, ReportgenError, ReportgenErrors, ReportgenWarning
+from reportgen.errors import (
+    ExitCode,
+    ReportgenError,
+    ReportgenErrors,
+    ReportgenWarning,
+    format_problem,
+)
 from reportgen.period import AREA_CODE, Period
+from reportgen.project import ALL, DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
+from reportgen.render import DEFAULT_FORMATS, RENDERERS
 
-FORMATS = ("docx", "pdf", "html")
 # The variants WeasyPrint 70 writes (weasyprint.pdf.VARIANTS), listed here so that parsing the
 # command line does not import WeasyPrint.
 PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a",
                 "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
                 "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g", "plain")
-
-
-def default_templates() -> Path:
-    """./templates when the project has one, else the templates shipped with reportgen."""
-    local = Path("templates")
-    if local.is_dir():
-        return local
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "templates", package.parent / "templates"):
-        if candidate.is_dir():
-            return candidate
-    return local
 
 
 def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
@@ -49,17 +44,17 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Pe
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    wrong = [f for f in chosen if f not in FORMATS]
+    wrong = [f for f in chosen if f not in RENDERERS]
     if wrong or not chosen:
         raise click.BadParameter(
-            f"{', '.join(wrong) or 'nothing'} is not a format; choose from {','.join(FORMATS)}"
+            f"{', '.join(wrong) or 'nothing'} is not a format; choose from {','.join(RENDERERS)}"
         )
     return chosen
 
 
 def _areas(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
-        if value != "all" and not AREA_CODE.fullmatch(value):
+        if value != ALL and not AREA_CODE.fullmatch(value):
             hint = f" (write {int(value):02d})" if value.isdigit() and len(value) == 1 else ""
             raise click.BadParameter(
                 f"{value!r} is not an area code: use two digits such as 08, or `all`{hint}",
@@ -69,16 +64,19 @@ def _areas(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _folder_options(func: Any) -> Any:
-    func = click.option("--inputs", type=click.Path(path_type=Path), default=Path("inputs"),
-                        show_default=True, help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")(func)
+    func = click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
+                        show_default=True,
+                        help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")(func)
     func = click.option("--templates", type=click.Path(path_type=Path), default=None,
-                        help="Folder with docx/, html/ and labels.yaml [default: ./templates].")(func)
+                        help="Folder with docx/, html/ and labels.yaml "
+                             "[default: ./templates].")(func)
     return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="reportgen")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (anywhere on the line).")
+@click.option("--debug", is_flag=True,
+              help="Show tracebacks of internal errors (anywhere on the line).")
 def cli(debug: bool) -> None:
     """Render a municipality's tertial report from YAML to DOCX, PDF and HTML."""
 
@@ -87,13 +85,14 @@ def cli(debug: bool) -> None:
 @click.argument("areas", nargs=-1, required=True)
 @click.argument("period", callback=_period)
 @_folder_options
-@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder; documents go to <OUT>/<PERIOD>/.")
-@click.option("--format", "formats", default="docx,pdf,html", callback=_formats,
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), callback=_formats,
               show_default=True, help="Comma-separated formats to write.")
 @click.option("--force", is_flag=True, help="Render even outputs whose sources have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option("--pdf-variant", default="pdf/a-2a", show_default=True, type=click.Choice(PDF_VARIANTS),
+@click.option("--pdf-variant", default="pdf/a-2a", show_default=True,
+              type=click.Choice(PDF_VARIANTS),
               help="PDF flavour: PDF/A-2a is tagged, accessible and archival; `plain` is none.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="PDF worker processes [default: one per core; 1 renders in one process].")
@@ -108,8 +107,7 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
       reportgen render 01 08 2017-T1 --format docx,html
       reportgen render all 2017-T1        (every area and the whole report)
     """
-    from reportgen.build import Options, render_reports
-    from reportgen.sources import display_path
+    from reportgen.commands.render import Options, render_reports
 
     variant = None if pdf_variant == "plain" else pdf_variant
     options = Options(inputs, templates or default_templates(), out, formats, force, variant, jobs)
@@ -143,25 +141,23 @@ def check(period: Period | None, inputs: Path, templates: Path | None, strict: b
     placeholders left by `reportgen new`, empty sections, very long sentences, figures that
     do not add up. --strict makes warnings fail too.
     """
-    from reportgen.build import Options
-    from reportgen.check import check_inputs, periods_with_input
+    from reportgen.commands.check import check_inputs, periods_with_input
 
-    options = Options(inputs, templates or default_templates(), Path("build"))
     for each in [period] if period else periods_with_input(inputs):
-        _check_period(each, options, strict, check_inputs)
+        _check_period(each, inputs, templates or default_templates(), strict, check_inputs)
 
 
-def _check_period(period: Period, options: Any, strict: bool, check_inputs: Any) -> None:
-    codes, warnings = check_inputs(period, options)
+def _check_period(period: Period, inputs: Path, templates: Path, strict: bool,
+                  check_inputs: Any) -> None:
+    codes, warnings = check_inputs(period, inputs, templates)
+
     def place(warning: ReportgenWarning) -> tuple[str, int, int]:
         loc = warning.location
         return (loc.path, loc.line or 0, loc.column or 0) if loc else ("", 0, 0)
 
     for warning in sorted(warnings, key=place):
-        where = f"{warning.location}: " if warning.location else ""
-        click.echo(f"{where}warning: {warning.message}", err=True)
-        if warning.hint:
-            click.echo(f"  hint: {warning.hint}", err=True)
+        for line in format_problem(warning):
+            click.echo(line, err=True)
     click.echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'}),"
                f" {len(warnings)} warning(s)")
     if strict and warnings:
@@ -173,7 +169,7 @@ def _check_period(period: Period, options: Any, strict: bool, check_inputs: Any)
 @click.argument("period", callback=_period)
 @click.option("--from", "source", callback=_period, default=None, metavar="PERIOD",
               help="The period to start from [default: the tertial before PERIOD].")
-@click.option("--inputs", type=click.Path(path_type=Path), default=Path("inputs"),
+@click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
               show_default=True, help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")
 def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: Path) -> None:
     """Create inputs/PERIOD/AREA.yaml from the area's file of the previous period.
@@ -183,31 +179,15 @@ def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: P
     reports them until you do); "per april" becomes "per august". `all` makes every area
     that has a file in the earlier period. An existing file is never overwritten.
     """
-    from reportgen.errors import InputError, SourceLocation
-    from reportgen.scaffold import new_area_text, write_new_file
-    from reportgen.sources import area_codes_with_input, area_path, display_path
+    from reportgen.commands.new import new_areas
+    from reportgen.model import PLACEHOLDER
 
-    old = source or period.previous()
-    codes = area_codes_with_input(inputs, str(old)) if "all" in _areas(areas) else list(areas)
-    if not codes:
-        raise InputError(f"no area has an input file for {old}",
-                         location=SourceLocation(display_path(inputs / str(old))),
-                         hint="choose the period to start from with --from")
-    made, kept = 0, []
-    for code in codes:
-        origin, target = area_path(inputs, str(old), code), area_path(inputs, str(period), code)
-        if "all" in areas and target.exists():
-            kept.append(code)
-            continue
-        if not origin.is_file():
-            raise InputError(f"no input for area {code} in {old} to start from",
-                             location=SourceLocation(display_path(origin)),
-                             hint="choose another period with --from, or write the file by hand")
-        write_new_file(target, new_area_text(origin, old, period))
-        made += 1
-        click.echo(f"wrote {display_path(target)} (from {old}); fill in what is marked FYLL UT")
-    if kept:
-        click.echo(f"kept, already there: {', '.join(kept)}")
+    old, outcome = new_areas(_areas(areas), period, source, inputs)
+    for target in outcome.written:
+        click.echo(f"wrote {display_path(target)} (from {old}); fill in what is marked"
+                   f" {PLACEHOLDER}")
+    if outcome.kept:
+        click.echo(f"kept, already there: {', '.join(outcome.kept)}")
 
 
 @cli.command(short_help="Preview a period in the browser, reloading as the inputs change.")
@@ -222,7 +202,7 @@ def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> No
     Problems in the inputs show in the browser (and here) until they are fixed. Only this
     computer can connect. Ctrl-C stops.
     """
-    from reportgen.serve import serve as run
+    from reportgen.commands.serve import serve as run
 
     run(period, inputs, templates or default_templates(), port,
         say=click.echo, log=lambda line: click.echo(line, err=True))
@@ -244,9 +224,8 @@ def import_(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None
       reportgen import build/2017-T1/08.docx
       reportgen import ~/Nedlastinger/08.docx --yes
     """
+    from reportgen.commands.importer import import_docx, unified_diff, write_yaml
     from reportgen.errors import OutputError, SourceLocation
-    from reportgen.importer import import_docx, unified_diff, write_yaml
-    from reportgen.sources import display_path
 
     result = import_docx(file, inputs, templates or default_templates())
     for note in result.notes:
@@ -325,10 +304,8 @@ def _progress(quiet: bool) -> _Plain:
 
 def print_error(error: ReportgenError) -> None:
     """`path:line:column: error: message` and an indented hint, on stderr."""
-    where = f"{error.location}: " if error.location else ""
-    click.echo(f"{where}error: {error.message}", err=True)
-    if error.hint:
-        click.echo(f"  hint: {error.hint}", err=True)
+    for line in format_problem(error):
+        click.echo(line, err=True)
 
 
 def _terminated(signum: int, frame: Any) -> None:

@@ -1,15 +1,23 @@
 """Error types shared by every stage. Imports nothing from reportgen.
 
-Exceptions never print: cli.py formats them as `file:line:column: error: what` plus a hint.
+Exceptions never print: `format_problem` gives the lines that cli.py prints and that the
+serve page shows, `file:line:column: error: what` plus a hint; `collect` gathers every problem
+of a run so that all of them are reported at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class ExitCode(IntEnum):
+    """The process exit status of a run, by what went wrong."""
+
     OK = 0
     USER_ERROR = 1  # input, template or output problem the user can fix
     USAGE = 2  # command-line misuse
@@ -47,6 +55,7 @@ class ReportgenError(Exception):
         self.hint = hint
 
     def sort_key(self) -> tuple[str, int, int]:
+        """Order problems by file, line and column; those without a location first."""
         loc = self.location
         return (loc.path, loc.line or 0, loc.column or 0) if loc else ("", 0, 0)
 
@@ -85,3 +94,33 @@ class ReportgenErrors(ReportgenError):
         super().__init__(f"{len(errors)} problem(s)")
         self.errors = sorted(errors, key=ReportgenError.sort_key)
         self.exit_code = max(e.exit_code for e in errors)
+
+
+def problems_of(error: ReportgenError) -> list[ReportgenError]:
+    """The single problems an error stands for (the members of a ReportgenErrors)."""
+    return list(error.errors) if isinstance(error, ReportgenErrors) else [error]
+
+
+def collect(problems: list[ReportgenError], attempt: Callable[[], T]) -> T | None:
+    """What `attempt` returns; or None, with every problem it raised added to `problems`."""
+    try:
+        return attempt()
+    except ReportgenError as exc:
+        problems += problems_of(exc)
+        return None
+
+
+def raise_all(problems: list[ReportgenError]) -> None:
+    """Raise every collected problem at once (nothing when there is none)."""
+    if problems:
+        raise ReportgenErrors(problems)
+
+
+def format_problem(problem: ReportgenError | ReportgenWarning) -> list[str]:
+    """`path:line:column: error: message` (or `warning:`) and `  hint: …`, as printed."""
+    kind = "warning" if isinstance(problem, ReportgenWarning) else "error"
+    where = f"{problem.location}: " if problem.location else ""
+    lines = [f"{where}{kind}: {problem.message}"]
+    if problem.hint:
+        lines.append(f"  hint: {problem.hint}")
+    return lines

@@ -48,7 +48,9 @@ class _BlockParser:
             self._flush_paragraph()
             self.after_blank = True
             return
-        heading, bullet, numbered = HEADING.fullmatch(line), BULLET.fullmatch(line), NUMBERED.fullmatch(line)
+        heading, bullet, numbered = (
+            HEADING.fullmatch(line), BULLET.fullmatch(line), NUMBERED.fullmatch(line)
+        )
         if heading:
             self._flush()
             text = "".join(s.text for s in parse_spans(heading.group(2)))

@@ -1,6 +1,8 @@
-"""Stage 2, model: typed, frozen values of the report. Pure: no I/O; imports only errors.
+"""Stage 2, model: typed, frozen values of the report. Pure: no I/O; imports period and
+languages.
 
-Field names are English; each names the Norwegian YAML key the authors write as its alias.
+Field names are English; each names the Norwegian YAML key the authors write as its alias:
+the aliases are the one place the YAML keys are spelled (outline.py reads them from here).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from reportgen.languages import DEFAULT_LANGUAGE, LanguageCode
 from reportgen.period import Period
+
+PLACEHOLDER = "FYLL UT"  # what `reportgen new` leaves where the author must write
 
 
 class Model(BaseModel):
@@ -23,34 +28,46 @@ class Model(BaseModel):
     )
 
 
+@dataclass(frozen=True)
+class AmountUnit:
+    """A unit the figures may be given in: how many decimals show, and its size in kroner."""
+
+    name: str
+    decimals: int
+    kroner: int
+
+
+AMOUNT_UNITS = {unit.name: unit for unit in (
+    AmountUnit("mill. kr", 1, 1_000_000),
+    AmountUnit("1000 kr", 0, 1_000),
+)}
+DEFAULT_UNIT = "mill. kr"  # also the unit of the whole report's overview
+
 Text = Annotated[str, StringConstraints(min_length=1)]
 Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
-Unit = Literal["mill. kr", "1000 kr"]
+Unit = Literal[tuple(AMOUNT_UNITS)]  # type: ignore[valid-type]
 
 
 class FigureRow(Model):
+    """One row of an area's figures table: a name and its amounts."""
+
     name: Text = Field(alias="navn")
     accounts: Amount = Field(alias="regnskap")  # at the period's end
     budget: Amount = Field(alias="budsjett")  # periodised, at the period's end
     annual_budget: Amount = Field(alias="årsbudsjett")  # revised, for the year
     forecast: Amount = Field(alias="prognose")  # for the year
 
-    @property
-    def deviation(self) -> Decimal:
-        """Positive is mindreforbruk (under budget)."""
-        return self.budget - self.accounts
-
-    @property
-    def forecast_deviation(self) -> Decimal:
-        return self.annual_budget - self.forecast
-
 
 class Figures(Model):
-    unit: Unit = Field("mill. kr", alias="enhet")
+    """An area's figures table: the unit of its amounts and its rows."""
+
+    unit: Unit = Field(DEFAULT_UNIT, alias="enhet")
     rows: Annotated[tuple[FigureRow, ...], Field(min_length=1)] = Field(alias="rader")
 
 
 class EconomicStatus(Model):
+    """An area's economic status: facts, assessment, conclusion and optional figures."""
+
     facts: Text = Field(alias="fakta")
     assessment: Text = Field(alias="vurdering")
     conclusion: Text = Field(alias="konklusjon")
@@ -58,6 +75,8 @@ class EconomicStatus(Model):
 
 
 class OtherMatter(Model):
+    """One item under other matters: an optional heading and its text."""
+
     heading: Text | None = Field(None, alias="overskrift")
     text: Text = Field(alias="tekst")
 
@@ -81,22 +100,20 @@ class Area:
     period: Period
     content: AreaInput
 
-    @property
-    def title(self) -> str:
-        return f"Programområde {self.code} {self.name}"
-
 
 class Kommune(Model):
     """inputs/kommune.yaml."""
 
     name: Text = Field(alias="kommune")
-    language: Literal["nb", "nn"] = Field("nb", alias="språk")
+    language: LanguageCode = Field(DEFAULT_LANGUAGE, alias="språk")
     areas: dict[Annotated[str, StringConstraints(pattern=r"^\d{2}$")], Text] = Field(
         alias="programområder", min_length=1
     )
 
 
 class Chapter(Model):
+    """A chapter of the whole report before or after the areas: a heading and its text."""
+
     heading: Text = Field(alias="overskrift")
     text: Text = Field(alias="tekst")
 

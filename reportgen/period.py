@@ -1,6 +1,7 @@
 """Value types for the command line and the model: tertial periods and area codes.
 
-Standard library only, so the command line can parse arguments without loading the model.
+Standard library and languages only, so the command line can parse arguments without
+loading the model.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
+
 AREA_CODE = re.compile(r"\d{2}")
 PERIOD_FORM = re.compile(r"(\d{4})-T([123])")
-MONTHS = {1: "april", 2: "august", 3: "desember"}
-PERIOD_ENDS = {1: (4, 30), 2: (8, 31), 3: (12, 31)}
+PERIOD_ENDS = {1: (4, 30), 2: (8, 31), 3: (12, 31)}  # tertial: (month, day) it ends on
 
 
 @dataclass(frozen=True, order=True)
@@ -38,12 +40,16 @@ class Period:
     @property
     def label(self) -> str:
         """'1. tertial 2017'."""
-        return f"{self.tertial}. tertial {self.year}"
+        return self.label_in(DEFAULT_LANGUAGE)
+
+    def label_in(self, lang: str) -> str:
+        """The period's name in a language of the languages table."""
+        return language(lang).period_label.format(tertial=self.tertial, year=self.year)
 
     @property
     def month(self) -> str:
         """The month the tertial ends in, lower case: 'april'."""
-        return MONTHS[self.tertial]
+        return month_name(PERIOD_ENDS[self.tertial][0])
 
     @property
     def end(self) -> dt.date:

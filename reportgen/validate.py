@@ -1,7 +1,8 @@
 """Stage 2, validate: plain data with positions -> typed model, or every problem with its place.
 
-Imports errors, sources (for SourceFile) and model. Pydantic's error locations are Norwegian
-YAML keys (aliases); each is mapped back to the file, line and column the author wrote.
+Imports errors, yamlsource (for SourceFile), model and outline (the amount keys). Pydantic's
+error locations are Norwegian YAML keys (aliases); each is mapped back to the file, line and
+column the author wrote.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pydantic
 
 from reportgen.errors import InputError, ReportgenError, ReportgenErrors, UsageError
 from reportgen.model import Area, AreaInput, Kommune, Model, Period, ReportInput
-from reportgen.sources import KeyPath, SourceFile
+from reportgen.outline import AMOUNT_KEYS, alias
+from reportgen.yamlsource import KeyPath, SourceFile
 
 # C0 controls other than tab and newline, the non-characters U+FFFE/U+FFFF, lone surrogates:
 # XML cannot carry them, so a DOCX holding one is corrupt.
@@ -46,7 +48,7 @@ def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Perio
     if content.code is not None and content.code != code:
         raise ReportgenErrors([InputError(
             f"programområde: {content.code!r} does not match the file name {code}.yaml",
-            location=source.location(("programområde",)),
+            location=source.location((alias(AreaInput, "code"),)),
             hint="the file name decides the area; remove this key or rename the file",
         )])
     return Area(code, kommune.areas[code], period, content)
@@ -133,7 +135,7 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
             location=source.location(loc, at_key=True),
             hint=f"{guess}the keys allowed here are {', '.join(allowed)}",
         )
-    if value is None and loc and loc[-1] in ("regnskap", "budsjett", "årsbudsjett", "prognose"):
+    if value is None and loc and loc[-1] in AMOUNT_KEYS:
         return InputError(
             f"{where}: the amount is not filled in", location=source.location(loc),
             hint="write the amount with a dot decimal separator, such as 120.4"
@@ -164,13 +166,22 @@ def _describe(kind: str, value: Any, error: Any) -> tuple[str, str]:
     if kind == "literal_error":
         return f"{value!r} is not allowed", error["msg"].replace("Input should be", "use")
     if kind in ("dict_type", "model_type"):
-        return f"expected keys and values, found {_yaml_kind(value)}", "indent `key: value` lines under it"
+        return (
+            f"expected keys and values, found {_yaml_kind(value)}",
+            "indent `key: value` lines under it",
+        )
     if kind in ("tuple_type", "list_type"):
-        return f"expected a list, found {_yaml_kind(value)}", "write each item on a line starting with `- `"
+        return (
+            f"expected a list, found {_yaml_kind(value)}",
+            "write each item on a line starting with `- `",
+        )
     if kind in ("too_short",):
         return "needs at least one item", "add an item starting with `- `, or remove the key"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a two-digit code", "write area codes as two digits in quotes, such as \"07\""
+        return (
+            f"{value!r} is not a two-digit code",
+            "write area codes as two digits in quotes, such as \"07\"",
+        )
     if kind.startswith("date"):
         return f"{value!r} is not a date", "write dates as YYYY-MM-DD, such as 2017-05-23"
     return error["msg"], "see the input format in README.md"

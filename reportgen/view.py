@@ -24,12 +24,16 @@ class Span:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of text spans."""
+
     spans: tuple[Span, ...]
     kind: Literal["paragraph"] = "paragraph"
 
 
 @dataclass(frozen=True)
 class ListBlock:
+    """A bulleted or numbered list; a numbered one counts from `start`."""
+
     ordered: bool
     start: int
     items: tuple[tuple[Span, ...], ...]
@@ -38,6 +42,8 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading at an absolute level, with its anchor."""
+
     level: int
     text: str
     anchor: str = ""
@@ -47,6 +53,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class TableRow:
+    """One row of a figures table; `is_sum` marks the sum row."""
+
     cells: tuple[str, ...]
     is_sum: bool = False
 
@@ -64,6 +72,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar of a chart: its label, its amount and the amount as shown."""
+
     label: str
     value: Decimal
     shown: str  # the formatted amount, as in the table
@@ -98,7 +108,8 @@ class DocumentView:
 
     kind: Literal["area", "report"]
     document_id: str  # "2017-T1/08" or "2017-T1/tertialrapport": where the text came from
-    lang: Literal["nb", "nn"]
+    lang: str  # a code of the languages table: "nb"
+    lang_tag: str  # its BCP 47 tag for documents: "nb-NO"
     title: str
     kommune: str
     period_id: str  # "2017-T1"
@@ -110,8 +121,3 @@ class DocumentView:
     cover: Cover | None = None
     contents: tuple[Heading, ...] = ()  # table of contents entries (whole report)
     source_fingerprint: str = ""  # of an area's input (present.area_fingerprint); "" if none
-
-    @property
-    def lang_tag(self) -> str:
-        """BCP 47 tag for documents: nb-NO or nn-NO."""
-        return f"{self.lang}-NO"

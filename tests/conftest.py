@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from helpers import (
-    INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, run_cli, run_main,
+    INPUTS,
+    TEMPLATES,
+    Project,
+    Result,
+    SeedRun,
+    make_project,
+    run_cli,
+    run_main,
 )
 
 

@@ -13,12 +13,12 @@ import io
 import re
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from helpers import HYPHENS, INPUTS, TEMPLATES, Element, html_document, run_main, squash
 
 PERIOD = "2017-T1"

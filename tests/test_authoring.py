@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
-
 from helpers import INPUTS, Project, Result, snapshot
 
 AREA_T1 = """\

@@ -12,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, TEMPLATES
-from reportgen.present import format_amount
-from reportgen.render.chart import NEGATIVE, POSITIVE, chart_layout, chart_png, format_tick
+
+from reportgen.present.numbers import format_amount
+from reportgen.present.numbers import format_plain as format_tick
+from reportgen.render.chart import NEGATIVE, POSITIVE, chart_layout, chart_png
 from reportgen.render.html import render_chart_svg
 from reportgen.view import Bar, Chart
 

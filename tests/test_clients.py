@@ -18,12 +18,18 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from lxml import etree
-
 from helpers import (
-    INPUTS, MINIMAL_AREA, TEMPLATES, docx_blocks, make_project, open_docx, pdf_body_lines,
-    run_main, squash,
+    INPUTS,
+    MINIMAL_AREA,
+    TEMPLATES,
+    docx_blocks,
+    make_project,
+    open_docx,
+    pdf_body_lines,
+    run_main,
+    squash,
 )
+from lxml import etree
 
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"

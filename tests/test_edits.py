@@ -12,11 +12,10 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from helpers import MINIMAL_AREA, Project, Result, docx_blocks, snapshot
 
 RENDER = ("render", "08", "2017-T1", "--out", "out")

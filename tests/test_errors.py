@@ -7,15 +7,22 @@ file, no folder, and an earlier output byte for byte unchanged.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from helpers import (
+    INPUTS,
+    MINIMAL_AREA,
+    Project,
+    Result,
+    dump_yaml,
+    run_process,
+    snapshot,
+)
 
 import reportgen
-from helpers import (
-    INPUTS, MINIMAL_AREA, Project, Result, dump_yaml, run_process, snapshot,
-)
 
 AREA = "inputs/2017-T1/08.yaml"
 RENDER = ("render", "08", "2017-T1", "--out", "out")
@@ -175,7 +182,7 @@ CASES = {
         "  hint: remove the control character (often pasted from Word or e-mail)\n",
     ),
     "not UTF-8": Case(
-        {AREA: "ingress: Tekst\n".encode() + "økonomisk_status: x\n".encode("latin-1")},
+        {AREA: b"ingress: Tekst\n" + "økonomisk_status: x\n".encode("latin-1")},
         RENDER, 1,
         f"{AREA}:2:1: error: the file is not valid UTF-8 (byte 0xf8)\n"
         "  hint: save the file as UTF-8 (in most editors: Save As, encoding UTF-8)\n",

@@ -19,17 +19,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import (
+    Project,
+    collapse,
+    docx_blocks,
+    docx_tables,
+    html_blocks,
+    html_document,
+    open_docx,
+    pdf_pages,
+    squash,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import (
-    Project, collapse, docx_blocks, docx_tables, html_blocks, html_document, open_docx,
-    pdf_pages, squash,
-)
-from reportgen.importer import (
-    Piece, import_docx, merge_into_yaml, paragraph_markup, parse_amount, read_docx, unified_diff,
+from reportgen.commands.importer import (
+    import_docx,
+    merge_into_yaml,
+    paragraph_markup,
+    read_docx,
+    unified_diff,
 )
 from reportgen.markup import parse_blocks
+from reportgen.present.numbers import parse_amount
+from reportgen.view import Span as Piece
 
 NBSP, MINUS = "\u00a0", "\u2212"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -15,12 +15,12 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
 from helpers import INPUTS, TEMPLATES, Project, Result, reportgen_command, snapshot
 
 PERIOD = "2017-T1"

@@ -12,7 +12,13 @@ import pytest
 pytest.register_assert_rewrite("readback")
 
 from helpers import (  # noqa: E402
-    collapse, docx_tables, html_document, make_project, open_docx, pdf_pages, squash,
+    collapse,
+    docx_tables,
+    html_document,
+    make_project,
+    open_docx,
+    pdf_pages,
+    squash,
 )
 from readback import Rendered, docx_part, docx_part_names, render_in_process, w  # noqa: E402
 

@@ -19,7 +19,12 @@ pytest.register_assert_rewrite("readback")
 
 from helpers import MINIMAL_AREA, Project, collapse, html_document, squash  # noqa: E402
 from readback import (  # noqa: E402
-    Rendered, all_objects, fonts_of, html_reading_blocks, join_continued, structure_tree,
+    Rendered,
+    all_objects,
+    fonts_of,
+    html_reading_blocks,
+    join_continued,
+    structure_tree,
     tagged_blocks,
 )
 

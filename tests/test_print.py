@@ -17,11 +17,22 @@ import pytest
 pytest.register_assert_rewrite("readback")
 
 from helpers import (  # noqa: E402
-    MINIMAL_AREA, collapse, html_document, make_project, pdf_pages, squash,
+    MINIMAL_AREA,
+    collapse,
+    html_document,
+    make_project,
+    pdf_pages,
+    squash,
 )
 from readback import (  # noqa: E402
-    Rendered, html_reading_blocks, join_continued, pdftotext_pages, render_in_process,
-    structure_tree, tagged_blocks, warnings_in,
+    Rendered,
+    html_reading_blocks,
+    join_continued,
+    pdftotext_pages,
+    render_in_process,
+    structure_tree,
+    tagged_blocks,
+    warnings_in,
 )
 
 pytest_plugins = ("readback",)

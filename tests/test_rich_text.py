@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import (
-    Element, collapse, docx_blocks, docx_tables, html_blocks, html_document, open_docx,
+    Element,
+    collapse,
+    docx_blocks,
+    docx_tables,
+    html_blocks,
+    html_document,
+    open_docx,
     render_area,
 )
 

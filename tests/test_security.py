@@ -13,14 +13,22 @@ import os
 import shutil
 import socket
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
-
 from helpers import (
-    MINIMAL_AREA, TEMPLATES, Project, Result, docx_blocks, dump_yaml, html_document,
-    open_docx, pdf_pages, snapshot, squash,
+    MINIMAL_AREA,
+    TEMPLATES,
+    Project,
+    Result,
+    docx_blocks,
+    dump_yaml,
+    html_document,
+    open_docx,
+    pdf_pages,
+    snapshot,
+    squash,
 )
 
 AREA = "inputs/2017-T1/08.yaml"

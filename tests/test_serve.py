@@ -7,8 +7,8 @@ end. Waiting is bounded: an event stream read with a socket timeout, never an op
 from __future__ import annotations
 
 import html
-import os
 import http.client
+import os
 import re
 import select
 import shutil
@@ -17,11 +17,11 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, Project, collapse, reportgen_command
 
 PERIOD = "2017-T1"
@@ -111,8 +111,8 @@ def seed_project(project: Project) -> str:
 @pytest.fixture
 def running(project: Project) -> Iterator[tuple[Client, Any, list[str], str]]:
     """A preview of the project on a free port: (client, server, terminal lines, 08's text)."""
+    from reportgen.commands.serve import start
     from reportgen.period import Period
-    from reportgen.serve import start
 
     text = seed_project(project)
     logged: list[str] = []
@@ -209,8 +209,8 @@ def _without_nonce(page: str) -> str:
 
 def test_templates_feed_every_document(project: Project) -> None:
     """A change to the templates re-renders every area; a broken template is a problem page."""
+    from reportgen.commands.serve import start
     from reportgen.period import Period
-    from reportgen.serve import start
 
     templates = project.root / "templates"
     templates.unlink()  # a link to the project's own templates: use a copy to change
@@ -276,9 +276,9 @@ def test_binds_loopback_only(running: tuple[Client, Any, list[str], str]) -> Non
 
 
 def test_port_in_use_is_a_usage_error(project: Project) -> None:
+    from reportgen.commands.serve import start
     from reportgen.errors import UsageError
     from reportgen.period import Period
-    from reportgen.serve import start
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

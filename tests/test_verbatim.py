@@ -15,16 +15,24 @@ import base64
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from helpers import (
+    TEMPLATES,
+    Element,
+    docx_level,
+    html_document,
+    open_docx,
+    pdf_pages,
+    run_main,
+    squash,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from helpers import (
-    TEMPLATES, Element, docx_level, html_document, open_docx, pdf_pages, run_main, squash,
-)
 from reportgen.markup import escape
 
 PERIOD = "2017-T1"

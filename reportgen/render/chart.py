@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from reportgen.present.numbers import format_plain
 from reportgen.view import Chart
 
 WIDTH_CM = 16.0  # the text width of an A4 page
@@ -43,6 +44,8 @@ MAX_TICKS = 6  # per side of zero
 
 @dataclass(frozen=True)
 class Rect:
+    """A filled rectangle; (x, y) is its top left corner."""
+
     x: float
     y: float
     width: float
@@ -52,6 +55,8 @@ class Rect:
 
 @dataclass(frozen=True)
 class Line:
+    """A straight line from (x1, y1) to (x2, y2)."""
+
     x1: float
     y1: float
     x2: float
@@ -75,6 +80,8 @@ class Text:
 
 @dataclass(frozen=True)
 class BarShape:
+    """One bar of the chart: its label, its rectangle and its value."""
+
     label: Text  # the area's name
     rect: Rect
     value: Text  # the amount as in the table, outside the bar's end
@@ -126,7 +133,7 @@ def chart_layout(chart: Chart) -> Layout:
     axis_y = TOP + ROW * len(chart.bars) + 2
     count = int(limit / step)
     values = [step * k for k in range(-count, count + 1)]
-    tick_labels = tuple(Text(_r(x_of(v)), _r(axis_y + 4 + TICK_SIZE), format_tick(v), TICK_SIZE,
+    tick_labels = tuple(Text(_r(x_of(v)), _r(axis_y + 4 + TICK_SIZE), format_plain(v), TICK_SIZE,
                              "middle", MUTED) for v in values)
     return Layout(
         width=WIDTH,
@@ -156,7 +163,7 @@ def _x_range(chart: Chart, half: float) -> tuple[Decimal, Decimal]:
     limit = _ceil_to(largest, step)
     for _ in range(100):  # a value too long to fit anywhere must not widen the range forever
         ticks = limit / step
-        widest = max(len(format_tick(-limit)), len(format_tick(-step)))
+        widest = max(len(format_plain(-limit)), len(format_plain(-step)))
         if ticks > MAX_TICKS or half / float(ticks) < widest * CHAR_WIDTH * TICK_SIZE + 6:
             step = _nice(step * Decimal("1.000001"))  # the next 1-2-5 step
             limit = _ceil_to(limit, step)
@@ -176,14 +183,6 @@ def _nice(raw: Decimal) -> Decimal:
 
 def _ceil_to(value: Decimal, step: Decimal) -> Decimal:
     return max((value / step).to_integral_value(rounding=ROUND_CEILING), Decimal(1)) * step
-
-
-def format_tick(value: Decimal) -> str:
-    """Norwegian, without trailing zeros: −1 500, −0,5, 0 (real minus, no-break space between
-    thousands, decimal comma)."""
-    places = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
-    text = f"{abs(value):,.{places}f}".replace(",", "\u00a0").replace(".", ",")
-    return ("\u2212" if value < 0 else "") + text
 
 
 def _r(x: float) -> float:

@@ -9,16 +9,42 @@ from __future__ import annotations
 import io
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
 from reportgen.view import Block, Chart, DocumentView, Heading, ListBlock, Paragraph, Span, Table
 
+if TYPE_CHECKING:
+    from reportgen.render import RenderOptions
+
 TEMPLATE = Path("docx") / "document.docx"
-RIGHT = "right"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do not depend on when
+
+
+def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes:
+    """The format's entry (see reportgen.render): the document, with reproducible zip bytes."""
+    return normalise_zip(render_docx(view, templates))
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
 
 
 def render_docx(view: DocumentView, templates: Path) -> bytes:
-    """The document as .docx bytes (zip entries not yet normalised; see build).
+    """The document as .docx bytes (zip entries not yet normalised: see `render`).
 
     docxtpl fills the template's own fields (cover, header, footer) with guarded strings; the
     body is built afterwards and put in place of a marker paragraph, so that no text of the
@@ -136,10 +162,10 @@ class _BodyWriter:
         title.paragraph_format.page_break_before = True  # a page break, not an empty paragraph
         entries = list(view.contents)
         for i, heading in enumerate(entries):
-            paragraph = self.paragraph(f"TOC {min(heading.level, 2)}")
+            paragraph = self.paragraph(f"TOC {shown_level(heading.level, CONTENTS_LEVELS)}")
             if i == 0:
                 _field_char(paragraph, "begin")
-                _instr(paragraph, ' TOC \\o "1-2" \\h \\z \\u ')
+                _instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
                 _field_char(paragraph, "separate")
             _internal_link(paragraph, heading.text, heading.anchor)
             if i == len(entries) - 1:
@@ -147,7 +173,8 @@ class _BodyWriter:
 
     def add(self, block: Block) -> None:
         if isinstance(block, Heading):
-            paragraph = self.paragraph(f"Heading {min(block.level, 9)}", block.text)
+            paragraph = self.paragraph(f"Heading {shown_level(block.level, DOCX_LEVELS)}",
+                                       block.text)
             if block.new_page:
                 paragraph.paragraph_format.page_break_before = True
             self.bookmarks += 1

@@ -8,11 +8,15 @@ from __future__ import annotations
 import base64
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from reportgen.errors import TemplateError, SourceLocation
+from reportgen.errors import SourceLocation, TemplateError
 from reportgen.view import Chart, DocumentView
+
+if TYPE_CHECKING:
+    from reportgen.render import RenderOptions
 
 TEMPLATE = "document.html.j2"
 CHART_TEMPLATE = "chart.svg.j2"  # the whole report's chart, from the page's template
@@ -48,6 +52,11 @@ def _chart_svg(env: jinja2.Environment, chart: Chart) -> str:
 def render_chart_svg(chart: Chart, templates: Path) -> str:
     """The chart's SVG on its own, as the page embeds it."""
     return _chart_svg(_environment(templates / "html"), chart)
+
+
+def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes:
+    """The format's entry (see reportgen.render): the page as UTF-8 bytes."""
+    return render_html(view, templates).encode("utf-8")
 
 
 def render_html(view: DocumentView, templates: Path) -> str:

@@ -11,10 +11,13 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from reportgen.errors import TemplateError
+
+if TYPE_CHECKING:
+    from reportgen.render import RenderOptions
 
 PRINT_CSS = Path("html") / "css" / "print.css"
 _font_config: Any = None  # one FontConfiguration per process: building it costs ~50 ms
@@ -55,6 +58,16 @@ def _one_library_lookup() -> Iterator[None]:
         yield
     finally:
         ctypes.util.find_library = original
+
+
+def render(html: bytes, templates: Path, options: RenderOptions) -> bytes:
+    """The format's entry (see reportgen.render): the HTML format's page, printed."""
+    warnings: list[str] = []
+    pdf = render_pdf(html.decode("utf-8"), templates, variant=options.pdf_variant,
+                     warnings=warnings)
+    for warning in warnings:
+        options.warn(f"WeasyPrint: {warning}")
+    return pdf
 
 
 def render_pdf(html: str, templates: Path, *, variant: str | None = None,

@@ -5,22 +5,58 @@ Konklusjon and every amount are left for the author, marked «FYLL UT» (text) o
 `# FYLL UT` comment (amounts), which `check` reports until they are filled in. Period words
 ("per april", "1. tertial") follow the new period. Comments and key order survive
 (ruamel.yaml round trip). An existing file is never overwritten.
+The parts to empty and the amounts come from the outline (outline.py).
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen import project
 from reportgen.errors import InputError, OutputError, SourceLocation
-from reportgen.lint import MARKER
+from reportgen.inputs import no_areas_error
+from reportgen.model import PLACEHOLDER as MARKER
+from reportgen.outline import AMOUNT_KEYS, AREA_OUTLINE, FIGURES, ROWS_KEY, top_parts
 from reportgen.period import Period
-from reportgen.sources import display_path
+from reportgen.project import display_path
 
-AMOUNT_KEYS = ("regnskap", "budsjett", "årsbudsjett", "prognose")
-FILL_IN_KEYS = ("fakta", "vurdering", "konklusjon")
+
+@dataclass
+class NewOutcome:
+    """What `new` did: the files it wrote (with the period each came from) and the areas it
+    left alone because their file exists already."""
+
+    written: list[Path] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def new_areas(codes: tuple[str, ...], period: Period, source: Period | None,
+              inputs: Path) -> tuple[Period, NewOutcome]:
+    """`reportgen new`: each area's file for `period` from its file of the period before
+    (or of `source`); `all` makes every area that has a file there."""
+    old = source or period.previous()
+    whole = project.ALL in codes
+    chosen = project.area_codes_with_input(inputs, old) if whole else list(codes)
+    if not chosen:
+        raise no_areas_error(inputs, old, hint="choose the period to start from with --from")
+    outcome = NewOutcome()
+    for code in chosen:
+        origin = project.area_path(inputs, old, code)
+        target = project.area_path(inputs, period, code)
+        if whole and target.exists():
+            outcome.kept.append(code)
+            continue
+        if not origin.is_file():
+            raise InputError(f"no input for area {code} in {old} to start from",
+                             location=SourceLocation(display_path(origin)),
+                             hint="choose another period with --from, or write the file by hand")
+        write_new_file(target, new_area_text(origin, old, period))
+        outcome.written.append(target)
+    return old, outcome
 
 
 def new_area_text(source: Path, old: Period, new: Period) -> str:
@@ -35,15 +71,17 @@ def new_area_text(source: Path, old: Period, new: Period) -> str:
             hint=f"run `reportgen check {old}` and fix the file first",
         ) from exc
     if not hasattr(data, "items"):
-        raise InputError("expected an area's keys (ingress, økonomisk_status, …)",
+        required = ", ".join(p.name for p in top_parts() if not p.optional)
+        raise InputError(f"expected an area's keys ({required}, …)",
                          location=SourceLocation(display_path(source)))
     _renew(data, old, new)
-    status = data.get("økonomisk_status")
-    if hasattr(status, "items"):
-        for key in FILL_IN_KEYS:
-            if key in status:
-                status[key] = _placeholder(str(status[key]), key, new)
-        rows = (status.get("tall") or {}).get("rader") or []
+    for part in AREA_OUTLINE:
+        mapping = part.container(data)
+        if part.fill_in and mapping is not None and part.name in mapping:
+            mapping[part.name] = _placeholder(str(mapping[part.name]), part.name, new)
+    figures = FIGURES.container(data)
+    if figures is not None:
+        rows = (figures.get(FIGURES.name) or {}).get(ROWS_KEY) or []
         for row in rows:
             for key in AMOUNT_KEYS:
                 if key in row:

@@ -1,10 +1,10 @@
 """Walk an area DOCX's body (paragraphs, tables, tracked changes) into an `ImportedArea`.
 
-The body follows the fixed structure `present.area_blocks` gives an area: the title, the
-lead, Økonomisk status (Fakta, the figures table, Vurdering, Konklusjon), Investeringer and
-Andre forhold. `_Reader` is a state machine over that structure, matching headings by the
-labels of the document's language; what it cannot place becomes a note with its place.
-Imports errors, period, markup, build (labels) and importer.common/text.
+The body follows the outline (outline.AREA_OUTLINE) that present gives an area: the title,
+the lead, Økonomisk status (Fakta, the figures table, Vurdering, Konklusjon), Investeringer
+and Andre forhold. `_Reader` is a state machine over that outline, matching headings by the
+labels of the document's language and the levels the outline gives them; what it cannot
+place becomes a note with its place.
 """
 
 from __future__ import annotations
@@ -13,19 +13,48 @@ import re
 from pathlib import Path
 from typing import Any
 
+from reportgen.commands.importer.common import (
+    FIGURES_TEXT,
+    NOT_SHOWN,
+    SPACES,
+    ImportedArea,
+    ImportedTable,
+    OtherItem,
+    W,
+    other_base,
+    text_level,
+    where,
+)
+from reportgen.commands.importer.text import (
+    Inline,
+    flag,
+    list_kind,
+    paragraph_markup,
+    paragraph_style,
+)
 from reportgen.errors import InputError
-from reportgen.importer.common import (
-    BASE_LEVEL, NOT_SHOWN, SPACES, ImportedArea, ImportedTable, OtherItem, W, other_base, where,
-)
-from reportgen.importer.text import (
-    Inline, Piece, flag, list_kind, paragraph_markup, paragraph_style,
-)
+from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
 from reportgen.markup import escape
-from reportgen.period import Period
+from reportgen.model import AMOUNT_UNITS
+from reportgen.outline import (
+    AREA_OUTLINE,
+    DOCX_LEVELS,
+    FIGURE_COLUMNS,
+    NAME_LABEL,
+    OTHER_MATTERS,
+    TOP_LEVEL,
+    Part,
+    item_heading_level,
+    shown_level,
+)
+from reportgen.period import AREA_CODE, Period
+from reportgen.project import default_templates
+from reportgen.view import Span
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 IDENTIFIER = re.compile(r"reportgen:(\d{4}-T[123])/(\S+)")
-STATUS_LABELS = {"facts": "fakta", "assessment": "vurdering", "conclusion": "konklusjon"}
+LABELLED = tuple(p for p in AREA_OUTLINE if p.label)  # the parts a heading announces
+TABLE_WIDTH = len(FIGURE_COLUMNS) + 1  # the names, then the amounts
 TRACKED = {f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange",
                                 "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange")}
 
@@ -41,17 +70,17 @@ def read_docx(path: Path, templates: Path | None = None) -> ImportedArea:
             hint="import an area document from `reportgen render` (such as build/2017-T1/08.docx),"
             " saved by Word or LibreOffice; its properties name its source",
         )
-    if not re.fullmatch(r"\d{2}", match.group(2)):
+    if not AREA_CODE.fullmatch(match.group(2)):
         raise InputError("this is the whole report; import reads one area's document",
                          location=where(path),
                          hint="import the area documents (such as 08.docx) one at a time")
-    language = (props.language or "nb")[:2].lower()
-    language = language if language in ("nb", "nn") else "nb"
-    from reportgen.build import load_labels
+    language = (props.language or DEFAULT_LANGUAGE)[:2].lower()
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    from reportgen.inputs import load_labels
 
-    labels = load_labels(templates or _templates(), language)
+    labels = load_labels(templates or default_templates(), language)
     imported = ImportedArea(path, match.group(1), match.group(2), language,
-                            fingerprint=_source_fingerprint(document))
+                            fingerprint=_source_fingerprint(document), labels=labels)
     _Reader(document, labels, Period.parse(imported.period), imported).read(props.title or "")
     return imported
 
@@ -85,15 +114,6 @@ def _open(path: Path) -> Any:
         ) from exc
 
 
-def _templates() -> Path:
-    """./templates when the project has one, else the templates shipped with reportgen."""
-    package = Path(__file__).resolve().parent.parent  # reportgen/
-    for candidate in (Path("templates"), package / "templates", package.parent / "templates"):
-        if candidate.is_dir():
-            return candidate
-    return Path("templates")
-
-
 class _Reader:
     """Walks the body in order; a state machine over the fixed structure of an area."""
 
@@ -101,18 +121,17 @@ class _Reader:
                  out: ImportedArea) -> None:
         self.doc, self.labels, self.out = document, labels, out
         self.inline = Inline(document)
-        self.section = "start"  # start, lead, status, investments, other
-        self.target: str | int | None = None  # a field name, or an index into other_matters
+        self.section: Part | None = None  # None: before the title; else the part we are in
+        self.target: str | int | None = None  # a field's key, or an index into other_matters
         self.chunks: dict[str | int, list[str]] = {}
         self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
-        self.number, self.after, self.carry = 0, "", [Piece("")]
+        self.number, self.after, self.carry = 0, "", [Span("")]
         words = {"month": period.month, "year": period.year}
-        self.captions = {labels[k].format(unit=u, **words): u for u in ("mill. kr", "1000 kr")
+        self.captions = {labels[k].format(unit=u, **words): u for u in AMOUNT_UNITS
                          for k in ("table_caption", "table_note")}
         self.header = tuple(labels[k].format(unit="", **words) for k in (
-            "col_name", "col_accounts", "col_budget", "col_deviation", "col_annual_budget",
-            "col_forecast", "col_forecast_deviation"))
+            NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
         self.caption_unit: str | None = None
         self.moved = False  # the note about text after the table is given once
 
@@ -146,12 +165,12 @@ class _Reader:
         if _mark_deleted(p):  # a tracked deletion of the paragraph mark joins it to the next
             self.carry += pieces
             return
-        pieces, self.carry = self.carry + pieces, [Piece("")]
+        pieces, self.carry = self.carry + pieces, [Span("")]
         text = "".join(x.text for x in pieces).strip(SPACES + "\n")
         level, style = self._level(p)
         if level and text:
             self._heading(level, re.sub(r"[ \t\n]+", " ", text))
-        elif text and style in ("Caption", "Table Note") and self.target == "fakta":
+        elif text and style in ("Caption", "Table Note") and self.target == FIGURES_TEXT.name:
             self._caption(text)
         elif text:
             self._text(p, pieces)
@@ -162,10 +181,10 @@ class _Reader:
         style = paragraph_style(self.doc, p)
         name = style.name or ""
         if outline is not None and outline.get(f"{W}val", "9").isdigit():
-            return min(int(outline.get(f"{W}val")) + 1, 10) % 10, name
+            return (min(int(outline.get(f"{W}val")), DOCX_LEVELS) + 1) % (DOCX_LEVELS + 1), name
         while style is not None:
             if style.name == "Title":
-                return 1, name
+                return TOP_LEVEL, name
             if found := re.fullmatch(r"Heading ([1-9])", style.name or ""):
                 return int(found.group(1)), name
             style = style.base_style
@@ -176,15 +195,16 @@ class _Reader:
         if self.skipping:  # only the unknown heading's own text is skipped
             self.target = self.skipping[3]
             self._end_skip()
-        if self.section == "start" and level == 1:
+        if self.section is None and level == TOP_LEVEL:
             self._title(text)
-        elif self.section == "start":
-            self.note("the title (a heading 1) is missing; the text before here was " + NOT_SHOWN)
-            self.section, self.target = "lead", "ingress"
+        elif self.section is None:
+            self.note(f"the title (a heading {TOP_LEVEL}) is missing; the text before here was "
+                      + NOT_SHOWN)
+            self._title(None)
             self._heading(level, text)
         elif not self._structural(level, text):
             if self.target is not None and level >= self._base():
-                self._add("#" * min(level - self._base() + 1, 6) + " " + escape(text))
+                self._add("#" * shown_level(level - self._base() + 1) + " " + escape(text))
             else:
                 what = f"{self._here()}: a heading {level} {text!r} that is not part of an" \
                        " area's structure; it"
@@ -192,25 +212,26 @@ class _Reader:
                 self.target = None
         self.after = text
 
-    def _title(self, text: str) -> None:
-        self.section, self.target = "lead", "ingress"
-        if self.title and text != self.title:
+    def _title(self, text: str | None) -> None:
+        lead = AREA_OUTLINE[0]  # the text under the title
+        self.section, self.target = lead, lead.name
+        if text is not None and self.title and text != self.title:
             self.note("the title is made from the area's name in kommune.yaml; the edit was "
                       + NOT_SHOWN)
 
     def _structural(self, level: int, text: str) -> bool:
-        """Headings of the fixed structure move to their field; True when `text` is one."""
-        label = {self.labels[k]: k for k in (
-            "economic_status", "investments", "other_matters", *STATUS_LABELS)}.get(text)
-        if level == 2 and label in ("economic_status", "investments", "other_matters"):
-            self.section = {"economic_status": "status", "investments": "investments",
-                            "other_matters": "other"}[label]
-            self.target = "investeringer" if label == "investments" else None
-            if label == "other_matters":
+        """Headings of the outline move to their part; True when `text` is one."""
+        found = next((p for p in LABELLED if self.labels[p.label or ""] == text
+                      and p.heading_level(TOP_LEVEL) == level
+                      and (p.parent is None or p.parent == self.section)), None)
+        if found is not None and found.parent is None:  # a part under the title
+            self.section = found
+            self.target = found.name if found.kind == "text" else None
+            if found is OTHER_MATTERS:
                 self.out.other_matters = self.out.other_matters or []
-        elif level == 3 and self.section == "status" and label in STATUS_LABELS:
-            self.target = STATUS_LABELS[label]
-        elif level == 3 and self.section == "other":
+        elif found is not None:  # a text inside a group (Fakta in Økonomisk status)
+            self.target = found.name
+        elif level == item_heading_level(TOP_LEVEL) and self.section is OTHER_MATTERS:
             self.target = self._new_item(text)
         else:
             return False
@@ -240,7 +261,7 @@ class _Reader:
         if isinstance(self.target, int):
             assert self.out.other_matters is not None
             return other_base(self.out.other_matters[self.target].heading)
-        return BASE_LEVEL.get(self.target or "", 99)
+        return text_level(self.target) if self.target else DOCX_LEVELS + 1  # no `#` lines
 
     def _caption(self, text: str) -> None:
         if text in self.captions:
@@ -249,19 +270,19 @@ class _Reader:
             self.note("the table's caption and note are written by reportgen; the edit was "
                       + NOT_SHOWN)
 
-    def _text(self, p: Any, pieces: list[Piece]) -> None:
+    def _text(self, p: Any, pieces: list[Span]) -> None:
         if self.skipping:
             self.skipping[2] += 1
             return
-        if self.section == "other" and self.target is None:
+        if self.section is OTHER_MATTERS and self.target is None:
             self.target = self._new_item(None)
         if self.target is None:
-            where = "before the title" if self.section == "start" else "outside the fields"
+            where = "before the title" if self.section is None else "outside the fields"
             quote = "".join(x.text for x in pieces).strip()
             quote = quote if len(quote) <= 40 else quote[:39] + "…"
             self.note(f"text {where} ({quote!r}); {NOT_SHOWN}")
             return
-        if self.target == "fakta" and self.out.figures is not None and not self.moved:
+        if self.target == FIGURES_TEXT.name and self.out.figures is not None and not self.moved:
             self.moved = True
             self.note("text after the figures table belongs to Fakta, which stands before the"
                       " table; it will move there")
@@ -298,12 +319,12 @@ class _Reader:
         if self.skipping:
             self.skipping[2] += 1
             return
-        if self.target != "fakta" or self.out.figures is not None:
+        if self.target != FIGURES_TEXT.name or self.out.figures is not None:
             self.note(f"a table where none belongs (only Fakta has one); {NOT_SHOWN}")
             return
         rows = [r for r in table.findall(f"{W}tr") if r.find(f"{W}trPr/{W}del") is None]
         cells = [tuple(self._cell(c) for c in r.findall(f"{W}tc")) for r in rows]
-        if not cells or len(cells[0]) != 7:
+        if not cells or len(cells[0]) != TABLE_WIDTH:
             self.note(f"a table that is not the figures table; {NOT_SHOWN}")
             return
         if cells[0] != self.header:
@@ -312,10 +333,10 @@ class _Reader:
         if len(body) > 1 and (body[-1][0] == self.labels["sum"] or _all_bold(rows[-1])):
             body, total = body[:-1], body[-1]
         for number, row in enumerate(body, 2):
-            if len(row) != 7:
-                self.note(f"row {number} of the figures table has {len(row)} cells, not 7;"
-                          f" it was {NOT_SHOWN}")
-        body = [row for row in body if len(row) == 7]
+            if len(row) != TABLE_WIDTH:
+                self.note(f"row {number} of the figures table has {len(row)} cells, not"
+                          f" {TABLE_WIDTH}; it was {NOT_SHOWN}")
+        body = [row for row in body if len(row) == TABLE_WIDTH]
         self.out.figures = ImportedTable(body, total, self.caption_unit, self.header,
                                          self._here())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from reportgen.importer.common import SPACES
+from reportgen.commands.importer.common import SPACES
 from reportgen.markup import parse_blocks
 
 
@@ -57,7 +57,9 @@ def _segments(text: str, base: int) -> list[list[str]] | None:
 def scalar(text: str, old: Any = None) -> Any:
     """A multi-line text as a literal block (`|`); a single line in the style it had."""
     from ruamel.yaml.scalarstring import (
-        DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
+        DoubleQuotedScalarString,
+        FoldedScalarString,
+        LiteralScalarString,
         SingleQuotedScalarString,
     )
 

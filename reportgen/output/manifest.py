@@ -18,6 +18,7 @@ NAME = ".reportgen.json"
 
 
 def digest_bytes(data: bytes) -> str:
+    """sha256 of some bytes, as hex."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -57,6 +58,8 @@ def digest_sources(*parts: str | bytes | None) -> str:
 
 @dataclass
 class Entry:
+    """What the manifest knows of one output: its sources' digest and its bytes' digest."""
+
     sources: str
     written: str
 
@@ -70,9 +73,11 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
+        """Read the folder's manifest; a missing or unreadable one knows no outputs."""
         try:
             raw = json.loads((folder / NAME).read_text(encoding="utf-8"))
-            entries = {name: Entry(e["sources"], e["written"]) for name, e in raw["outputs"].items()}
+            entries = {name: Entry(e["sources"], e["written"])
+                       for name, e in raw["outputs"].items()}
         except (OSError, ValueError, KeyError, TypeError):
             entries = {}  # no manifest (first build) or an unreadable one: nothing is known
         return cls(folder, entries)
@@ -92,9 +97,11 @@ class Manifest:
         return entry is None or entry.written != on_disk
 
     def record(self, name: str, sources: str, data: bytes) -> None:
+        """Note that `data` was written as `name`, rendered from `sources`."""
         self.entries[name] = Entry(sources, digest_bytes(data))
 
     def to_bytes(self) -> bytes:
+        """The manifest as JSON, its outputs sorted by name."""
         outputs = {n: {"sources": e.sources, "written": e.written}
                    for n, e in sorted(self.entries.items())}
         return (json.dumps({"outputs": outputs}, indent=1) + "\n").encode()

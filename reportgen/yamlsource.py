@@ -1,6 +1,7 @@
-"""Stage 1, load: find the input files and read YAML into plain data with source positions.
+"""Stage 1, read: YAML text into plain data with source positions (SourceFile).
 
-Imports only errors. Knows nothing of the model or of templates.
+Imports errors and project (for display_path). Knows nothing of the model or of templates;
+which files to read is inputs.py's business.
 The safe loader only; every mapping key is kept as the text the author wrote (so `07:` stays
 "07", never the YAML 1.1 octal 7); floats become exact Decimals from their text; duplicate
 keys, unknown tags and alias bombs are errors.
@@ -8,13 +9,13 @@ keys, unknown tags and alias bombs are errors.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, SourceLocation
+from reportgen.project import display_path
 
 MAX_FILE_BYTES = 1_000_000  # a long area section is ~20 kB
 MAX_VALUES = 50_000  # values after expanding aliases; stops "billion laughs" early
@@ -52,27 +53,6 @@ class SourceFile:
             marks = self.value_marks
         line, column = marks.get(path, (1, 1))
         return SourceLocation(self.display, line, column)
-
-
-def display_path(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def resolve_inside(root: Path, relative: str, what: str) -> Path:
-    """root/relative, refusing anything (`..`, absolute, symlinks) that lands outside root."""
-    root_real = root.resolve()
-    candidate = (root / relative).resolve()
-    if not candidate.is_relative_to(root_real):
-        raise InputError(
-            f"{what} {relative!r} points outside {display_path(root)}",
-            location=SourceLocation(display_path(root / relative)),
-            hint=f"keep input files inside {display_path(root)}; symbolic links may not leave it",
-        )
-    return candidate
 
 
 def load_yaml(path: Path) -> SourceFile:
@@ -186,7 +166,8 @@ class _Walker:
                 if too_many
                 else f"nested more than {MAX_DEPTH} levels deep",
                 location=self._here(node),
-                hint="anchors and aliases (&, *) are not needed in report inputs; write the text out"
+                hint="anchors and aliases (&, *) are not needed in report inputs;"
+                " write the text out"
                 if too_many
                 else "check the indentation: the input schema is only a few levels deep",
             )
@@ -239,29 +220,3 @@ class _Walker:
                 )
             return number
         return self.loader.construct_object(node)
-
-
-def kommune_path(inputs: Path) -> Path:
-    """inputs/kommune.yaml, the municipality's settings and register of areas."""
-    return inputs / "kommune.yaml"
-
-
-def area_path(inputs: Path, period: str, code: str) -> Path:
-    """inputs/<period>/<code>.yaml, refusing paths that leave the inputs folder."""
-    return resolve_inside(inputs, f"{period}/{code}.yaml", "area file")
-
-
-def report_path(inputs: Path, period: str) -> Path:
-    """inputs/<period>/rapport.yaml, the whole report's settings (optional)."""
-    return resolve_inside(inputs, f"{period}/rapport.yaml", "report file")
-
-
-def area_codes_with_input(inputs: Path, period: str) -> list[str]:
-    """The two-digit codes that have an input file for the period, sorted."""
-    folder = inputs / period
-    if not folder.is_dir():
-        return []
-    return sorted(
-        name[:-5] for name in os.listdir(folder)
-        if name.endswith(".yaml") and len(name) == 7 and name[:2].isdigit()
-    )

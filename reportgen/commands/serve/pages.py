@@ -1,7 +1,6 @@
 """`reportgen serve`, pages: the documents held in memory and the pages the server makes itself.
 
-Part of the serve front end (beside stage 5, build). Imports errors, period and build's
-REPORT_NAME, and nothing else from reportgen.serve. The server's own pages (index, problems,
+Part of the serve command. The server's own pages (index, problems,
 not found, refusals) are small, in bokmål, and escape everything they show with html.escape;
 the documents themselves are rendered by the render stage, never here.
 """
@@ -11,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from reportgen.build import REPORT_NAME
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, format_problem
 from reportgen.period import Period
+from reportgen.project import REPORT_NAME
 
 EVENTS_PATH = "/_events"  # where a served page's reload script listens
 BACK = '<p><a href="/">Til oversikten</a></p>\n'
@@ -39,14 +38,6 @@ class State:
     kommune: str | None = None
     common: tuple[ReportgenError, ...] = ()  # problems with kommune.yaml or the labels
 
-
-def problem_lines(problem: ReportgenError) -> list[str]:
-    """`path:line:column: error: message` and `  hint: …`, as the command line prints them."""
-    where = f"{problem.location}: " if problem.location else ""
-    lines = [f"{where}error: {problem.message}"]
-    if problem.hint:
-        lines.append(f"  hint: {problem.hint}")
-    return lines
 
 
 STYLE = """
@@ -78,7 +69,7 @@ def problems_html(problems: tuple[ReportgenError, ...]) -> str:
     """The problems as a list; the messages are in English, as on the command line."""
     items = []
     for problem in problems:
-        error, *hint = problem_lines(problem)
+        error, *hint = format_problem(problem)
         item = f'<li><p class="error">{escape(error)}</p>'
         if hint:
             item += f'<p class="hint">{escape(hint[0].removeprefix("  "))}</p>'

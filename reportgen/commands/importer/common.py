@@ -1,6 +1,7 @@
 """What the importer's modules share: the values read from a document, and a few constants.
 
-Imports only sources and errors (for a document's place in notes and errors).
+Imports errors, project (a document's place in notes and errors) and outline (the levels
+a document's headings and `#` lines stand for: an area document's title is at TOP_LEVEL).
 """
 
 from __future__ import annotations
@@ -8,23 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen import sources
 from reportgen.errors import SourceLocation
+from reportgen.outline import AREA_OUTLINE, FIGURES, TOP_LEVEL, Part, item_text_level, text_parts
+from reportgen.project import display_path
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-BASE_LEVEL = {"ingress": 2, "fakta": 4, "vurdering": 4, "konklusjon": 4, "investeringer": 3}
 SPACES = " \t"
 NOT_SHOWN = "not imported"
+TEXT_PARTS: dict[str, Part] = {p.name: p for p in text_parts()}  # by YAML key
+FIGURES_TEXT = AREA_OUTLINE[AREA_OUTLINE.index(FIGURES) - 1]  # the text the table belongs to
+
+
+def text_level(key: str) -> int:
+    """The level a `#` line stands for in a text field of an area document (by its key)."""
+    return TEXT_PARTS[key].text_level(TOP_LEVEL)
 
 
 def other_base(heading: str | None) -> int:
     """The level a `#` line stands for in an Andre forhold item: below its heading, if any."""
-    return 4 if heading else 3
+    return item_text_level(TOP_LEVEL, bool(heading))
 
 
 def where(path: Path) -> SourceLocation:
     """A file as the place of an error (its path as the user sees it)."""
-    return SourceLocation(sources.display_path(path))
+    return SourceLocation(display_path(path))
 
 
 @dataclass
@@ -64,3 +72,4 @@ class ImportedArea:
     other_matters: list[OtherItem] | None = None  # None: no "Andre forhold" heading
     notes: list[str] = field(default_factory=list)
     fingerprint: str = ""  # of the input it was rendered from ("" if the document has none)
+    labels: dict[str, str] = field(default_factory=dict)  # the fixed wording it was read by

@@ -1,8 +1,8 @@
 """`reportgen serve`, watch: poll the inputs and templates, re-render what a change affects.
 
-Part of the serve front end (beside stage 5, build). Imports sources, build's loaders, errors,
-period and reportgen.serve.pages; present, model and render.html are imported where they are
-used, as build does, so the stages load only once there is something to render.
+Part of the serve command. It loads through the loading API (inputs.py); present, model and
+render.html are imported where they are used, as the render command does, so the stages load
+only once there is something to render.
 
 An area file affects that area and the whole report; rapport.yaml the whole report;
 kommune.yaml or any template everything. Each update re-validates and re-renders only that,
@@ -16,16 +16,23 @@ import os
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-from reportgen import sources
-from reportgen.build import (
-    REPORT_NAME, load_area, load_kommune, load_labels, load_report_settings,
+from reportgen import project
+from reportgen.commands.serve.pages import Document, State
+from reportgen.errors import ReportgenError, ReportgenErrors, collect, format_problem
+from reportgen.inputs import (
+    load_area,
+    load_kommune,
+    load_labels,
+    load_report_settings,
+    no_areas_error,
+    unregistered_area_error,
 )
-from reportgen.errors import InputError, ReportgenError, ReportgenErrors, SourceLocation
-from reportgen.period import AREA_CODE, Period
-from reportgen.serve.pages import Document, State, problem_lines
+from reportgen.period import Period
+from reportgen.project import REPORT_NAME, display_path
 
 POLL_SECONDS = 0.3
 HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime
@@ -39,17 +46,15 @@ T = TypeVar("T")
 
 def log_to_stderr(line: str) -> None:
     """The default log: one line on stderr, at once."""
-    print(line, file=sys.stderr, flush=True)
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def _attempt(load: Callable[[], T]) -> T | Problems:
     """What `load` returns, or the problems it raised (each of a ReportgenErrors)."""
-    try:
-        return load()
-    except ReportgenErrors as exc:
-        return tuple(exc.errors)
-    except ReportgenError as exc:
-        return (exc,)
+    problems: list[ReportgenError] = []
+    result = collect(problems, load)
+    return tuple(problems) if problems else result  # type: ignore[return-value]
 
 
 class Preview:
@@ -97,7 +102,7 @@ class Preview:
         everything = EVERYTHING in changed
         if everything:
             self._load_common()
-        codes = sources.area_codes_with_input(self.inputs, str(self.period))
+        codes = project.area_codes_with_input(self.inputs, self.period)
         documents = {n: d for n, d in self.state.documents.items() if n in codes}
         self._areas = {c: a for c, a in self._areas.items() if c in codes}
         touched = [c for c in codes if everything or c in changed or c not in documents]
@@ -131,12 +136,7 @@ class Preview:
         if self._kommune is None:
             return ()  # the page shows the problems with kommune.yaml instead
         if code not in self._kommune.areas:
-            path = self.inputs / str(self.period) / f"{code}.yaml"
-            return (InputError(
-                f"area {code} has an input file but is not in the register",
-                location=SourceLocation(sources.display_path(path)),
-                hint="add it under `programområder:` in kommune.yaml, or remove the file",
-            ),)
+            return (unregistered_area_error(self.inputs, self.period, code),)
         # load_area refuses `..` and links out of the inputs folder.
         return _attempt(lambda: load_area(self.inputs, self.period, code, self._kommune))
 
@@ -167,13 +167,7 @@ class Preview:
         if isinstance(self._report_input, tuple):
             problems += self._report_input
         if not included:
-            folder = self.inputs / str(self.period)
-            problems.append(InputError(
-                f"no area has an input file for {self.period}",
-                location=SourceLocation(sources.display_path(folder)),
-                hint=f"write inputs/{self.period}/<code>.yaml,"
-                f" such as inputs/{self.period}/08.yaml",
-            ))
+            problems.append(no_areas_error(self.inputs, self.period))
         if problems:
             return Document(REPORT_NAME, title, problems=tuple(ReportgenErrors(problems).errors))
         report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
@@ -203,7 +197,7 @@ class Preview:
                 key = (str(problem.location), problem.message)
                 if key not in seen:
                     seen.add(key)
-                    self.log("\n".join(problem_lines(problem)))
+                    self.log("\n".join(format_problem(problem)))
             if document.failure:
                 self.log(f"{document.name}: internal error: {document.failure}")
         if seen:
@@ -232,8 +226,8 @@ class Watcher:
     def files(self) -> list[Path]:
         """kommune.yaml, the period's area files and rapport.yaml, every template file."""
         preview = self.preview
-        found = [sources.kommune_path(preview.inputs)]
-        folder = preview.inputs / str(preview.period)
+        found = [project.kommune_path(preview.inputs)]
+        folder = project.period_folder(preview.inputs, preview.period)
         try:
             found += [folder / name for name in os.listdir(folder) if _classify_input(name)]
         except OSError:
@@ -260,13 +254,13 @@ class Watcher:
         self.previous = current
         changed = {name for name in map(self._affects, paths) if name is not None}
         if changed:
-            shown = sorted(sources.display_path(p) for p in paths)
+            shown = sorted(display_path(p) for p in paths)
             more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
             self.preview.update(changed, f"changed {', '.join(shown[:3])}{more}")
         return bool(changed)
 
     def _affects(self, path: Path) -> str | None:
-        if path.parent == self.preview.inputs / str(self.preview.period):
+        if path.parent == project.period_folder(self.preview.inputs, self.preview.period):
             return _classify_input(path.name)
         return EVERYTHING  # kommune.yaml or a template
 
@@ -280,11 +274,9 @@ class Watcher:
 
 def _classify_input(name: str) -> str | None:
     """What a file in the period folder feeds: an area code, RAPPORT, or nothing."""
-    if name == "rapport.yaml":
+    if name == project.REPORT_FILE:
         return RAPPORT
-    if name.endswith(".yaml") and AREA_CODE.fullmatch(name[:-5]):
-        return name[:-5]
-    return None
+    return project.area_code_of(name)
 
 
 def _signature(path: Path) -> tuple[Any, ...] | None:

@@ -1,7 +1,6 @@
 """`reportgen serve`, server: HTTP on 127.0.0.1, the Host check, the event stream, start/stop.
 
-Part of the serve front end (beside stage 5, build). Imports errors, period, build's
-REPORT_NAME and reportgen.serve.pages and .watch; standard library only (http.server).
+Part of the serve command; standard library only (http.server).
 Only the index, the documents and /_events are answered; no file is served by its path.
 """
 
@@ -18,14 +17,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from reportgen.build import REPORT_NAME
+from reportgen.commands.serve.pages import (
+    EVENTS_PATH,
+    State,
+    bad_version_page,
+    document_page,
+    index_page,
+    inject,
+    method_page,
+    not_found_page,
+    refused_page,
+    reload_script,
+)
+from reportgen.commands.serve.watch import EVERYTHING, Log, Preview, Watcher, log_to_stderr
 from reportgen.errors import UsageError
 from reportgen.period import Period
-from reportgen.serve.pages import (
-    EVENTS_PATH, State, bad_version_page, document_page, index_page, inject, method_page,
-    not_found_page, refused_page, reload_script,
-)
-from reportgen.serve.watch import EVERYTHING, Log, Preview, Watcher, log_to_stderr
+from reportgen.project import REPORT_NAME
 
 HOST = "127.0.0.1"  # the only address the server binds
 LOCAL_NAMES = {"127.0.0.1", "localhost"}  # the only Host headers it answers

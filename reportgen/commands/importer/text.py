@@ -1,10 +1,10 @@
 """Runs, links and lists of one paragraph -> a line of the Markdown subset of markup.py.
 
 `Inline` reads a paragraph's accepted text (tracked insertions kept, deletions skipped, links
-and hyperlink fields resolved) as `Piece`s; `paragraph_markup` writes pieces as one line of
+and hyperlink fields resolved) as `Span`s; `paragraph_markup` writes pieces as one line of
 markup, escaped where the text would otherwise read as markup; `list_kind` says whether a
-paragraph is a list item (by its numbering or its style). Imports markup, view and importer.common;
-python-docx objects arrive from importer.read.
+paragraph is a list item (by its numbering or its style). Imports markup, view and
+importer.common; python-docx objects arrive from importer.read.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
-from reportgen.importer.common import NOT_SHOWN, SPACES, W
+from reportgen.commands.importer.common import NOT_SHOWN, SPACES, W
 from reportgen.markup import BULLET, HEADING, NUMBERED, escape, parse_spans
 from reportgen.view import Span
 
@@ -22,11 +22,6 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 CONTAINERS = {f"{W}{t}" for t in ("ins", "moveTo", "smartTag", "customXml", "sdt",
                                   "sdtContent", "dir", "bdo")}
 PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
-
-
-# A stretch of a paragraph's accepted text with its emphasis and link target: the same shape
-# the renderers receive, read back the other way.
-Piece = Span
 
 
 # --- a paragraph's runs -> pieces ----------------------------------------------------------
@@ -45,9 +40,9 @@ class Inline:
         notes, self.notes = list(dict.fromkeys(self.notes)), []
         return notes
 
-    def pieces(self, element: Any, href: str | None = None) -> list[Piece]:
+    def pieces(self, element: Any, href: str | None = None) -> list[Span]:
         """The accepted text of a paragraph (or of a part of one) as pieces."""
-        out: list[Piece] = []
+        out: list[Span] = []
         for child in element:
             tag = child.tag
             if tag == f"{W}r":
@@ -70,7 +65,7 @@ class Inline:
             self.notes.append("a link to a place in the document became plain text")
         return None
 
-    def _run(self, run: Any, href: str | None) -> list[Piece]:
+    def _run(self, run: Any, href: str | None) -> list[Span]:
         bold, italic = self._emphasis(run.find(f"{W}rPr"))
         text: list[str] = []
         for child in run:
@@ -78,7 +73,7 @@ class Inline:
         link = href or next((field_link(f[0]) for f in reversed(self.fields) if f[1]), None)
         if self.fields and not self.fields[-1][1]:
             return []  # a field's instruction, not its shown result
-        return [Piece("".join(text), bold, italic, link)]
+        return [Span("".join(text), bold, italic, link)]
 
     def _content(self, child: Any) -> str:
         tag = child.tag[len(W):] if child.tag.startswith(W) else ""
@@ -201,7 +196,7 @@ def _numbering(doc: Any, num_id: str, level: int) -> tuple[str, int]:
 
 # --- pieces -> markup ----------------------------------------------------------------------
 
-def paragraph_markup(pieces: list[Piece]) -> tuple[str, list[str]]:
+def paragraph_markup(pieces: list[Span]) -> tuple[str, list[str]]:
     """One paragraph's pieces as one line of the Markdown subset, and notes on what could
     not be written exactly."""
     notes: list[str] = []
@@ -210,18 +205,18 @@ def paragraph_markup(pieces: list[Piece]) -> tuple[str, list[str]]:
     if _shape(parse_spans(line)) != _shape(pieces):  # emphasis right next to other emphasis
         notes.append("its bold and italic could not be written in the markup and were left"
                      " out; add them in the YAML")
-        line = _joined([Piece(p.text, href=p.href) for p in pieces])
+        line = _joined([Span(p.text, href=p.href) for p in pieces])
     return _line_start(line), notes
 
 
-def _joined(pieces: list[Piece]) -> str:
+def _joined(pieces: list[Span]) -> str:
     return "".join(
         f"[{_emphasised(list(group), True)}]({href})" if href else _emphasised(list(group))
         for href, group in groupby(pieces, key=lambda p: p.href)
     )
 
 
-def _linkable(piece: Piece, notes: list[str]) -> Piece:
+def _linkable(piece: Span, notes: list[str]) -> Span:
     text = piece.text.replace("\n", " ")
     href = piece.href
     if href:  # the markup's links take no spaces, brackets or parentheses: percent-encode
@@ -233,9 +228,9 @@ def _linkable(piece: Piece, notes: list[str]) -> Piece:
     return replace(piece, text=text, href=href)
 
 
-def _trimmed(pieces: list[Piece]) -> list[Piece]:
+def _trimmed(pieces: list[Span]) -> list[Span]:
     """Merge pieces that look the same; trim the paragraph's ends (the parser does too)."""
-    merged: list[Piece] = []
+    merged: list[Span] = []
     for piece in pieces:
         last = merged[-1] if merged else None
         if last and (last.bold, last.italic, last.href) == (piece.bold, piece.italic, piece.href):
@@ -252,7 +247,7 @@ def _trimmed(pieces: list[Piece]) -> list[Piece]:
     return merged
 
 
-def _emphasised(pieces: list[Piece], in_link: bool = False) -> str:
+def _emphasised(pieces: list[Span], in_link: bool = False) -> str:
     """`**bold *with italic***` around literal, escaped text; spaces stay outside markers."""
     parts = []
     for bold, group in groupby(pieces, key=lambda p: p.bold):

@@ -3,24 +3,29 @@
 Only typed values are taken: the accounts, budgets and forecasts as the user wrote them
 (Norwegian or plain number formats). The deviation columns and the sum row are computed at
 render time; a changed one is noted and ignored. Amounts are compared as the table shows
-them (rounded per unit), so an exact 4.24 shown as 4,2 stays 4.24.
-Imports errors, present (DECIMALS), importer.common and importer.yamltext.
+them (rounded per unit), so an exact 4.24 shown as 4,2 stays 4.24. The columns are those of
+outline.FIGURE_COLUMNS, after the column of names; the numbers are read by present.numbers.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
+from reportgen.commands.importer.common import NOT_SHOWN, ImportedArea, ImportedTable
+from reportgen.commands.importer.yamltext import scalar
 from reportgen.errors import InputError
-from reportgen.importer.common import NOT_SHOWN, ImportedArea, ImportedTable
-from reportgen.importer.yamltext import scalar
-
-AMOUNTS = {1: "regnskap", 2: "budsjett", 4: "årsbudsjett", 5: "prognose"}  # column: key
-ATTRIBUTES = {"regnskap": "accounts", "budsjett": "budget", "årsbudsjett": "annual_budget",
-              "prognose": "forecast"}
-COMPUTED = {3: ("budsjett", "regnskap"), 6: ("årsbudsjett", "prognose")}  # column: a − b
+from reportgen.model import DEFAULT_UNIT
+from reportgen.outline import (
+    FIGURE_COLUMNS,
+    FIGURES,
+    ROW_NAME_KEY,
+    ROWS_KEY,
+    UNIT_KEY,
+    column_values,
+)
+from reportgen.present.numbers import parse_amount, round_amount
 
 
 def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str]) -> bool:
@@ -30,12 +35,13 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
     table = imported.figures
     if table is None:
         if old is not None:
-            notes.append("the figures table is not in the document; `tall` was removed")
-            del status["tall"]
+            notes.append(f"the figures table is not in the document; `{FIGURES.name}` was"
+                         " removed")
+            del status[FIGURES.name]
         return old is not None
-    unit = old.unit if old is not None else (table.unit or "mill. kr")
+    unit = old.unit if old is not None else (table.unit or DEFAULT_UNIT)
     olds = list(old.rows) if old is not None else []
-    maps = list(status["tall"]["rader"]) if old is not None else []
+    maps = list(status[FIGURES.name][ROWS_KEY]) if old is not None else []
     names = {cells[0] for cells in table.rows}
     rows, used, changed = CommentedSeq(), [], False
     for number, cells in enumerate(table.rows):
@@ -46,7 +52,7 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
             continue
         entry = maps[index] if index is not None else CommentedMap()
         if before is None or before.name != cells[0]:
-            entry["navn"] = scalar(cells[0], entry.get("navn"))
+            entry[ROW_NAME_KEY] = scalar(cells[0], entry.get(ROW_NAME_KEY))
         for key, value in values.items():
             entry[key] = value
         changed |= bool(values) or before is None or before.name != cells[0]
@@ -56,9 +62,9 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
     if not rows or not (changed or used != list(range(len(olds)))):
         return False
     if old is None:
-        status["tall"] = CommentedMap({"enhet": unit, "rader": rows})
+        status[FIGURES.name] = CommentedMap({UNIT_KEY: unit, ROWS_KEY: rows})
     else:
-        status["tall"]["rader"][:] = rows
+        status[FIGURES.name][ROWS_KEY][:] = rows
     return True
 
 
@@ -78,57 +84,35 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
     """The amounts that changed ({} if none); None when a new row has no valid amounts."""
     where = f"{table.where}: row {cells[0]!r}"
     values: dict[str, Any] = {}
-    shown: dict[str, Decimal] = {}
-    for column, key in AMOUNTS.items():
-        parsed = parse_amount(cells[column])
-        original = getattr(before, ATTRIBUTES[key]) if before is not None else None
+    shown: dict[str, Decimal] = {}  # typed amounts by attribute, as the YAML will give them
+    for column, cell, heading in zip(FIGURE_COLUMNS, cells[1:], table.header[1:]):
+        if not column.typed:
+            continue
+        parsed = parse_amount(cell)
+        original = getattr(before, column.attribute) if before is not None else None
         if parsed is None:
             what = "the YAML value was kept" if original is not None else "the row was " + NOT_SHOWN
-            notes.append(f"{where}, column {table.header[column]!r}: {cells[column]!r} is not"
-                         f" an amount; {what}")
+            notes.append(f"{where}, column {heading!r}: {cell!r} is not an amount; {what}")
             if original is None:
                 return None
-        elif original is None or parsed != _rounded(original, unit):
-            values[key] = _yaml_number(parsed)
-        shown[key] = original if before is not None else parsed
-    for column, (plus, minus) in COMPUTED.items():  # as rendered, from the YAML's amounts
-        if parse_amount(cells[column]) != _rounded(shown[plus] - shown[minus], unit):
-            notes.append(f"{where}, column {table.header[column]!r}: computed; ignored")
+        elif original is None or parsed != round_amount(original, unit):
+            values[column.key] = _yaml_number(parsed)
+        shown[column.attribute] = original if before is not None else parsed
+    row = SimpleNamespace(**shown)
+    for column, cell, heading in zip(FIGURE_COLUMNS, cells[1:], table.header[1:]):
+        if not column.typed and parse_amount(cell) != round_amount(column.value(row), unit):
+            notes.append(f"{where}, column {heading!r}: computed; ignored")
     return values
 
 
 def _check_sum(table: ImportedTable, olds: list[Any], unit: str, notes: list[str]) -> None:
     if table.sum_row is None:
         return
-    columns = [[r.accounts, r.budget, r.deviation, r.annual_budget, r.forecast,
-                r.forecast_deviation] for r in olds]
+    columns = [column_values(r) for r in olds]
     sums = [sum(c, Decimal(0)) for c in zip(*columns)] if len(olds) > 1 else None
     shown = [parse_amount(c) for c in table.sum_row[1:]]
-    if sums is None or shown != [_rounded(s, unit) for s in sums]:
+    if sums is None or shown != [round_amount(s, unit) for s in sums]:
         notes.append(f"{table.where}: the sum row is computed; ignored")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """'1 234,5', '−0,4', '1.234,5' or '1234.5' as a Decimal; None if it is not a number."""
-    plain = re.sub(r"[\s\u00a0\u202f\u2009]", "", text).replace("\u2212", "-")
-    plain = plain.replace("\u2013", "-")
-    if "," in plain:
-        plain = plain.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(\.\d{3}){2,}", plain):
-        plain = plain.replace(".", "")
-    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", plain):
-        return None
-    try:
-        return Decimal(plain)
-    except InvalidOperation:
-        return None
-
-
-def _rounded(value: Decimal, unit: str) -> Decimal:
-    """As the table shows it: half up to one decimal (mill. kr) or none (1000 kr)."""
-    from reportgen.present import DECIMALS
-
-    return value.quantize(Decimal(1).scaleb(-DECIMALS[unit]), rounding=ROUND_HALF_UP)
 
 
 def _yaml_number(value: Decimal) -> int | float:

@@ -1,33 +1,47 @@
-"""Writing outputs: atomic replace, reproducible zip containers. Used only by build."""
+"""Stage 5, write: files replaced atomically (a temporary file beside the target, then a
+rename), all or nothing for a set of outputs; edited outputs kept as backups.
+
+Used by `render` (the documents) and `import` (the YAML). Imports errors and project.
+"""
 
 from __future__ import annotations
 
 import datetime
-import io
 import os
 import shutil
-import zipfile
 from pathlib import Path
 
 from reportgen.errors import OutputError, SourceLocation
-from reportgen.sources import display_path
-
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do not depend on when
+from reportgen.project import display_path
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return out.getvalue()
+def temporary_path(path: Path) -> Path:
+    """The temporary file a write of `path` goes through, beside it (removed if orphaned)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _write_temporary(temp: Path, data: bytes) -> None:
+    with open(temp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def atomic_write(path: Path, data: bytes, what: str = "output") -> None:
+    """Replace one file atomically, keeping its permissions; on failure it is as it was."""
+    temp = temporary_path(path)
+    try:
+        _write_temporary(temp, data)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        raise OutputError(f"cannot write the {what}: {exc.strerror}",
+                          location=SourceLocation(display_path(path)),
+                          hint="check the file's permissions") from exc
 
 
 def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
@@ -50,12 +64,9 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
     try:
         for name, data in outputs.items():
             final = current = target / name
-            temp = target / f".{name}.{os.getpid()}.tmp"
-            with open(temp, "wb") as handle:
-                temps.append((temp, final))
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            temp = temporary_path(final)
+            temps.append((temp, final))
+            _write_temporary(temp, data)
         for _, current in temps:
             if current.exists():
                 earlier[current] = _keep_earlier(current)

@@ -3,32 +3,46 @@
 Only the values that render differently change: a text keeps its author's line breaks and
 scalar style outside the changed blocks; Andre forhold items keep their YAML where their
 heading and text are unchanged; comments, key order and quoting stay. The merged text is
-validated and checked to render what the document holds before it is offered.
-Imports errors, sources, period, markup, view, validate, present, build (kommune.yaml) and
-importer.common/figures/yamltext.
+validated and checked to render what the document holds before it is offered. The parts
+and their keys come from the outline (outline.py).
 """
 
 from __future__ import annotations
 
 import difflib
 import io
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen import sources
-from reportgen.errors import InputError, OutputError, ReportgenError, ReportgenErrors
-from reportgen.importer.common import (
-    BASE_LEVEL, NOT_SHOWN, ImportedArea, OtherItem, other_base, where,
+from reportgen.commands.importer.common import (
+    NOT_SHOWN,
+    TEXT_PARTS,
+    ImportedArea,
+    OtherItem,
+    other_base,
+    text_level,
+    where,
 )
-from reportgen.importer.figures import merge_figures
-from reportgen.importer.yamltext import merged_text, scalar, set_text
+from reportgen.commands.importer.figures import merge_figures
+from reportgen.commands.importer.yamltext import merged_text, scalar, set_text
+from reportgen.errors import InputError, ReportgenError, ReportgenErrors
 from reportgen.markup import parse_blocks
+from reportgen.outline import (
+    AREA_OUTLINE,
+    FIGURES,
+    ITEM_HEADING_KEY,
+    ITEM_TEXT_KEY,
+    OTHER_MATTERS,
+    TOP_LEVEL,
+    Part,
+    item_heading_level,
+)
+from reportgen.output.write import atomic_write
 from reportgen.period import Period
-
-FIELDS = ("ingress", "fakta", "vurdering", "konklusjon", "investeringer")
+from reportgen.project import display_path
+from reportgen.yamlsource import load_yaml
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class ImportResult:
 
 def unified_diff(result: ImportResult) -> str:
     """The change to the YAML file as a unified diff."""
-    name = sources.display_path(result.yaml_path)
+    name = display_path(result.yaml_path)
     old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
     lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
@@ -56,20 +70,7 @@ def unified_diff(result: ImportResult) -> str:
 
 def write_yaml(path: Path, text: str) -> None:
     """Replace the YAML file atomically (temporary file beside it, then rename)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException as exc:
-        temp.unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
-        raise OutputError(f"cannot write the input file: {exc.strerror}",
-                          location=where(path), hint="check the file's permissions") from exc
+    atomic_write(path, text.encode("utf-8"), "input file")
 
 
 # --- merging into the YAML -----------------------------------------------------------------
@@ -82,19 +83,19 @@ def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
 
 def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list[str]]:
     """The new text of the YAML file whose text is `old`, and notes on the merge."""
-    from reportgen.build import load_kommune
+    from reportgen.inputs import load_kommune
     from reportgen.present import area_fingerprint
     from reportgen.validate import validate_area
 
     inputs = yaml_path.parent.parent
     kommune = load_kommune(inputs)
     period = Period.parse(imported.period)
-    area = validate_area(sources.load_yaml(yaml_path), imported.code, kommune, period)
+    area = validate_area(load_yaml(yaml_path), imported.code, kommune, period)
     yaml = _round_trip(old)
     data = yaml.load(old)
     notes: list[str] = []
     changed = _merge_texts(data, area.content, imported, notes)
-    changed |= merge_figures(data["økonomisk_status"], area.content.economic_status.figures,
+    changed |= merge_figures(FIGURES.container(data), FIGURES.value(area.content),
                              imported, notes)
     changed |= _merge_other(data, area.content.other_matters, imported.other_matters, notes)
     if not changed:
@@ -105,7 +106,7 @@ def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, 
     _verify(_check(new, yaml_path, imported, kommune, period).content, imported)
     # The document's text replaces the YAML's: edits made to the YAML since the render go.
     if imported.fingerprint and imported.fingerprint != area_fingerprint(area):
-        notes.append(f"{sources.display_path(yaml_path)} has changed since this document was"
+        notes.append(f"{display_path(yaml_path)} has changed since this document was"
                      " rendered; writing would also undo those changes (see the diff)")
     return new, notes
 
@@ -140,7 +141,7 @@ def _check(text: str, yaml_path: Path, imported: ImportedArea, kommune: Any,
         path = Path(folder) / yaml_path.name
         path.write_text(text, encoding="utf-8")
         try:
-            return validate_area(sources.load_yaml(path), imported.code, kommune, period)
+            return validate_area(load_yaml(path), imported.code, kommune, period)
         except ReportgenErrors as exc:
             problem = exc.errors[0]
         except ReportgenError as exc:
@@ -155,58 +156,70 @@ def _verify(content: Any, imported: ImportedArea) -> None:
     """The merged input renders what the document holds (a failure here is a bug)."""
     values = _field_values(content)
     wrong = [key for key, text in imported.texts.items() if text and parse_blocks(
-        values[key] or "", BASE_LEVEL[key]) != parse_blocks(text, BASE_LEVEL[key])]
+        values[key] or "", text_level(key)) != parse_blocks(text, text_level(key))]
     tokens = [key for item in imported.other_matters or [] if item.chunks
               for key, _ in _tokens(item)]
     if tokens != [key for item in content.other_matters for key in _old_keys(item)]:
-        wrong.append("andre_forhold")
+        wrong.append(OTHER_MATTERS.name)
     if wrong:
         raise RuntimeError(f"import: the merged YAML differs from the document in {wrong}")
 
 
 def _field_values(content: Any) -> dict[str, str | None]:
     """The text fields of an area's validated content, by their YAML keys."""
-    status = content.economic_status
-    return {"ingress": content.lead, "fakta": status.facts, "vurdering": status.assessment,
-            "konklusjon": status.conclusion, "investeringer": content.investments}
+    return {key: part.value(content) for key, part in TEXT_PARTS.items()}
 
 
 def _merge_texts(data: Any, content: Any, imported: ImportedArea, notes: list[str]) -> bool:
     """The text fields: a changed one replaced block by block, a missing one noted."""
-    status = data["økonomisk_status"]
     olds = _field_values(content)
     changed = False
-    for key in FIELDS:
-        mapping = data if key in ("ingress", "investeringer") else status
+    for key, part in TEXT_PARTS.items():
+        mapping = part.container(data)
         new, old = imported.texts.get(key), olds[key]
-        if key == "investeringer":
-            changed |= _merge_investments(data, old, new, notes)
+        if part.optional:
+            changed |= _merge_optional(data, part, old, new, imported, notes)
         elif not new:
-            heading = "the title" if key == "ingress" else repr(key.capitalize())
+            heading = "the title" if part.label is None else repr(key.capitalize())
             notes.append(f"no text under {heading} in the document; the YAML text was kept"
                          " (the field is required)")
-        elif (text := merged_text(old, new, BASE_LEVEL[key])) is not None:
+        elif (text := merged_text(old, new, text_level(key))) is not None:
             set_text(mapping, key, text)
             changed = True
     return changed
 
 
-def _merge_investments(data: Any, old: str | None, new: str | None, notes: list[str]) -> bool:
+def _merge_optional(data: Any, part: Part, old: str | None, new: str | None,
+                    imported: ImportedArea, notes: list[str]) -> bool:
+    """An optional text (Investeringsbudsjettet): added, changed, or removed with its heading."""
+    mapping = part.container(data)
     if new == "" and old:
-        notes.append("'Investeringsbudsjettet' has no text; the section was removed")
+        heading = imported.labels.get(part.label or "", part.name)
+        notes.append(f"{heading!r} has no text; the section was removed")
     if not new:
         if old is None:
             return False
-        del data["investeringer"]
+        del mapping[part.name]
         return True
-    text = new if old is None else merged_text(old, new, BASE_LEVEL["investeringer"])
+    text = new if old is None else merged_text(old, new, text_level(part.name))
     if text is None:
         return False
     if old is None:
-        data.insert(list(data).index("økonomisk_status") + 1, "investeringer", scalar(text))
+        mapping.insert(_place_for(mapping, part), part.name, scalar(text))
     else:
-        set_text(data, "investeringer", text)
+        set_text(mapping, part.name, text)
     return True
+
+
+def _place_for(mapping: Any, part: Part) -> int:
+    """Where a new key goes: after the nearest part before it in the outline that the
+    mapping holds (at the start if none)."""
+    keys = list(mapping)
+    before = AREA_OUTLINE[:AREA_OUTLINE.index(part)]
+    for earlier in reversed(before):
+        if earlier.key[:-1] == part.key[:-1] and earlier.name in keys:
+            return keys.index(earlier.name) + 1
+    return 0
 
 
 def _merge_other(data: Any, old: tuple[Any, ...], new: list[OtherItem] | None,
@@ -222,20 +235,20 @@ def _merge_other(data: Any, old: tuple[Any, ...], new: list[OtherItem] | None,
     if [k for keys in olds for k in keys] == [key for key, _ in tokens]:
         return False
     if not tokens:
-        del data["andre_forhold"]
+        del data[OTHER_MATTERS.name]
         return True
     start, pos = _kept(olds, tokens)
     end, back = _kept([keys[::-1] for keys in olds[start:][::-1]], tokens[pos:][::-1])
-    maps = list(data.get("andre_forhold") or [])
+    maps = list(data.get(OTHER_MATTERS.name) or [])
     middle = _middle(maps[start:len(old) - end], old[start:len(old) - end],
                      _items(tokens[pos:len(tokens) - back]))
     items = maps[:start] + middle + maps[len(old) - end:]
-    if "andre_forhold" in data:
-        data["andre_forhold"][:] = items
+    if OTHER_MATTERS.name in data:
+        data[OTHER_MATTERS.name][:] = items
     else:
         from ruamel.yaml.comments import CommentedSeq
 
-        data["andre_forhold"] = CommentedSeq(items)
+        data[OTHER_MATTERS.name] = CommentedSeq(items)
     return True
 
 
@@ -244,14 +257,14 @@ def _tokens(item: OtherItem) -> list[tuple[Any, str | None]]:
     from reportgen.view import Heading
 
     base = other_base(item.heading)
-    head = [((Heading(3, item.heading),), None)] if item.heading else []
+    head = [((Heading(item_heading_level(TOP_LEVEL), item.heading),), None)] if item.heading else []
     return head + [(tuple(parse_blocks(c, base)), c) for c in item.chunks]
 
 
 def _old_keys(item: Any) -> list[Any]:
     from reportgen.view import Heading
 
-    head = [(Heading(3, item.heading),)] if item.heading else []
+    head = [(Heading(item_heading_level(TOP_LEVEL), item.heading),)] if item.heading else []
     return head + [(b,) for b in parse_blocks(item.text, other_base(item.heading))]
 
 
@@ -286,13 +299,13 @@ def _middle(maps: list[Any], old: tuple[Any, ...], new: list[OtherItem]) -> list
     for item in (i for i in new if i.chunks):
         index = next((i for i in unused if old[i].heading == item.heading), None)
         if index is None:
-            entry = CommentedMap({"overskrift": item.heading} if item.heading else {})
-            entry["tekst"] = scalar(item.text)
+            entry = CommentedMap({ITEM_HEADING_KEY: item.heading} if item.heading else {})
+            entry[ITEM_TEXT_KEY] = scalar(item.text)
         else:
             unused.remove(index)
             entry = maps[index]
             text = merged_text(old[index].text, item.text, other_base(item.heading))
             if text is not None:
-                set_text(entry, "tekst", text)
+                set_text(entry, ITEM_TEXT_KEY, text)
         out.append(entry)
     return out

@@ -6,45 +6,47 @@ language, turns paragraphs back into the Markdown subset of markup.py, and merge
 changed values into the YAML with ruamel.yaml, keeping the authors' comments, key order and
 quoting. Whatever cannot be mapped becomes a note with its place, never dropped silently.
 
-Modules, each importing only those listed before it (and reportgen's stages):
+Modules, in layers (a module imports only those above it; the contract in pyproject.toml):
   common.py    the values read from a document (ImportedArea ...), shared constants
   text.py      a paragraph's runs, links and list numbering -> a line of markup
   read.py      the DOCX body (paragraphs, tables, tracked changes) -> ImportedArea
   yamltext.py  a text into a ruamel.yaml value: its scalar style, a block-wise merge
   figures.py   the figures table's cells -> amounts in `tall`
   merge.py     the round-trip merge into the YAML, its check, the diff and the write
-This module is the public API: cli.py and the tests import from here only.
+This module is the public API: cli.py and the tests import from here.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen import sources
-from reportgen.errors import InputError
-from reportgen.importer.common import ImportedArea, ImportedTable, OtherItem, where
-from reportgen.importer.figures import parse_amount
-from reportgen.importer.merge import (
-    ImportResult, merge_into_yaml, merge_yaml, unified_diff, write_yaml,
+from reportgen import project
+from reportgen.commands.importer.common import ImportedArea, ImportedTable, OtherItem, where
+from reportgen.commands.importer.merge import (
+    ImportResult,
+    merge_into_yaml,
+    merge_yaml,
+    unified_diff,
+    write_yaml,
 )
-from reportgen.importer.read import read_docx
-from reportgen.importer.text import Piece, paragraph_markup
+from reportgen.commands.importer.read import read_docx
+from reportgen.commands.importer.text import paragraph_markup
+from reportgen.errors import InputError
 
 __all__ = [
-    "ImportResult", "ImportedArea", "ImportedTable", "OtherItem", "Piece", "import_docx",
-    "merge_into_yaml", "paragraph_markup", "parse_amount", "read_docx", "unified_diff",
-    "write_yaml",
+    "ImportResult", "ImportedArea", "ImportedTable", "OtherItem", "import_docx",
+    "merge_into_yaml", "paragraph_markup", "read_docx", "unified_diff", "write_yaml",
 ]
 
 
 def import_docx(docx_path: Path, inputs: Path, templates: Path | None = None) -> ImportResult:
     """Read the document, find its area file below `inputs` and merge; writes nothing."""
     imported = read_docx(docx_path, templates)
-    yaml_path = sources.area_path(inputs, imported.period, imported.code)
+    yaml_path = project.area_path(inputs, imported.period, imported.code)
     if not yaml_path.is_file():
         raise InputError(
             f"this document is area {imported.code} of {imported.period}, but"
-            f" {sources.display_path(yaml_path)} does not exist",
+            f" {project.display_path(yaml_path)} does not exist",
             location=where(docx_path),
             hint="pass the inputs folder the document was rendered from with --inputs",
         )

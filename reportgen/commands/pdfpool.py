@@ -1,0 +1,76 @@
+"""The PDF worker processes of `reportgen render`: forked at the start of a run, so that
+WeasyPrint's import overlaps validation; each renders a format that the registry marks
+`in_worker`. Part of the render command; imports the render registry only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+def render_in_worker(fmt: str, source: Any, templates: Path,
+                     pdf_variant: str | None) -> tuple[bytes, list[str]]:
+    """One format's bytes and the warnings its renderer gave (in a worker, or in process)."""
+    from reportgen.render import RenderOptions, render_format
+
+    warnings: list[str] = []
+    data = render_format(fmt, source, templates, RenderOptions(pdf_variant, warnings))
+    return data, warnings
+
+
+def _warm_worker() -> None:
+    """Import WeasyPrint while the main process validates the inputs."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM, then shuts the pool down
+    _exit_with_parent(os.getppid())
+    from reportgen.render.pdf import warm_up
+
+    warm_up()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A main process killed outright (SIGKILL) cannot shut its pool down, and the workers
+    would wait for work forever: each worker ends itself once its parent is gone."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reportgen-parent-watch", daemon=True).start()
+
+
+def start_pdf_workers(count: int, jobs: int | None) -> Any:
+    """A pool of worker processes, forked now so their imports overlap validation; with one
+    job, the work is done in this process, one after the other."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = jobs or len(os.sched_getaffinity(0))
+    if jobs <= 1:
+        return InProcess()
+    pool = ProcessPoolExecutor(min(count, jobs), multiprocessing.get_context("fork"),
+                               initializer=_warm_worker)
+    pool.submit(os.getpid)  # the pool forks its workers at the first job: make that now
+    return pool
+
+
+class InProcess:
+    """The pool's interface, doing the work at once in this process (`--jobs 1`)."""
+
+    def submit(self, function: Any, *args: Any) -> Any:
+        """Run `function(*args)` now; its result as a finished future."""
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        future.set_result(function(*args))
+        return future
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        """Nothing to shut down."""

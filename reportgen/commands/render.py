@@ -1,0 +1,174 @@
+"""`reportgen render`: plan what is stale, load and validate every input, render, then write.
+
+Nothing is written until every input of the run has been read and validated; the outputs are
+written all or nothing (output.write), so a failed or interrupted run leaves earlier outputs
+intact. Formats come from the registry (reportgen.render); those it marks `in_worker` render
+in the processes of commands.pdfpool while this process makes the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen import project
+from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers
+from reportgen.errors import OutputError, ReportgenErrors, SourceLocation
+from reportgen.inputs import load_kommune, load_labels, load_report, select_areas
+from reportgen.output.plan import Planned, plan_outputs
+from reportgen.period import Period
+from reportgen.project import display_path
+from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_format
+
+if TYPE_CHECKING:
+    from reportgen.model import Report
+    from reportgen.view import DocumentView
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line says about a render."""
+
+    inputs: Path
+    templates: Path
+    out: Path
+    formats: tuple[str, ...] = ("docx", "pdf", "html")
+    force: bool = False
+    pdf_variant: str | None = "pdf/a-2a"
+    jobs: int | None = None  # PDF worker processes; None: one per core; 1: in this process
+
+
+@dataclass
+class Outcome:
+    """The files a render wrote, and those it left as they were."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+
+class Progress:
+    """What the render reports as it goes; the command line decides how to show it."""
+
+    def start(self, total: int) -> None:
+        """The number of outputs about to be rendered."""
+
+    def rendered(self, name: str) -> None:
+        """One output is rendered (not yet written)."""
+
+    def note(self, message: str) -> None:
+        """A line for the user."""
+
+
+def render_reports(requested: tuple[str, ...], period: Period, options: Options,
+                   progress: Progress) -> Outcome:
+    """Skip what is up to date; validate everything; render; then write."""
+    from reportgen.output.manifest import NAME, Manifest
+
+    target = project.output_folder(options.out, period)
+    plan = plan_outputs(requested, period, options.inputs, options.templates, options.formats,
+                        options.pdf_variant)
+    manifest = Manifest.load(target)
+    stale = [p for p in plan if options.force or not manifest.up_to_date(p.name, p.key)]
+    outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
+    for path in outcome.unchanged:
+        if manifest.edited(path.name):
+            progress.note(f"kept {display_path(path)}: edited after it was rendered")
+    if not stale:
+        return outcome
+    progress.start(len(stale))
+    workers = sum(RENDERERS[p.fmt].in_worker for p in stale)
+    pool = start_pdf_workers(workers, options.jobs) if workers else None
+    try:
+        kommune = load_kommune(options.inputs)
+        report = load_report(options.inputs, period,
+                             select_areas(kommune, requested, options.inputs, period), kommune)
+        labels = load_labels(options.templates, kommune.language)
+        edited = [p.name for p in stale if manifest.edited(p.name)]
+        if edited and not options.force:
+            raise ReportgenErrors([_edited_error(target / name) for name in edited])
+        outputs = render_documents(report, labels, stale, options, pool, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    from reportgen.output.write import backup, write_outputs
+
+    for name in edited:
+        kept = backup(target / name)
+        progress.note(f"kept your edited copy as {display_path(kept)}")
+    for planned in stale:
+        manifest.record(planned.name, planned.key, outputs[planned.name])
+    outcome.written = write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
+    return outcome
+
+
+def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
+                     options: Options, pool: Any, progress: Progress) -> dict[str, bytes]:
+    """The stale outputs as {file name: bytes}, in plan order. The formats that run in the
+    workers are handed out first (the whole report first, being the longest job), then this
+    process renders the rest while they work."""
+    wanted: dict[str, set[str]] = {}
+    for planned in stale:
+        wanted.setdefault(planned.document, set()).add(planned.fmt)
+    views = _views(report, labels, wanted)
+    outputs: dict[str, bytes] = {}
+    pending: dict[str, Any] = {}
+    sources = {f.source for f in FORMATS}
+    made: dict[str, dict[str, bytes]] = {name: {} for name, _ in views}
+    for first in (True, False):  # sources and worker formats first, the others after
+        for name, view in views:
+            for fmt in _in_source_order():
+                needed = fmt.name in wanted[name] or (fmt.name in sources and any(
+                    RENDERERS[w].source == fmt.name for w in wanted[name]))
+                if not needed or first != (fmt.in_worker or fmt.name in sources):
+                    continue
+                source = view if fmt.source == "view" else made[name][fmt.source]
+                output = project.output_name(name, fmt.name)
+                if fmt.in_worker:
+                    pending[output] = pool.submit(render_in_worker, fmt.name, source,
+                                                  options.templates, options.pdf_variant)
+                    continue
+                made[name][fmt.name] = render_format(fmt.name, source, options.templates,
+                                                     RenderOptions(options.pdf_variant))
+                if fmt.name in wanted[name]:
+                    outputs[output] = made[name][fmt.name]
+                    progress.rendered(output)
+    for output, future in pending.items():
+        outputs[output], warnings = future.result()
+        for warning in dict.fromkeys(warnings):
+            progress.note(f"warning: {output}: {warning}")
+        progress.rendered(output)
+    return {p.name: outputs[p.name] for p in stale}
+
+
+def _views(report: Report, labels: dict[str, str],
+           wanted: dict[str, set[str]]) -> list[tuple[str, DocumentView]]:
+    """The view of every document that has a stale output: the whole report first."""
+    from reportgen.present import build_area_document, build_report_document
+
+    views = []
+    if project.REPORT_NAME in wanted:
+        views.append((project.REPORT_NAME, build_report_document(report, labels)))
+    views += [(a.code, build_area_document(a, report.kommune, labels))
+              for a in report.areas if a.code in wanted]
+    return views
+
+
+def _in_source_order() -> list[Format]:
+    """The formats, each after the format it renders from."""
+    def depth(fmt: Format) -> int:
+        return 0 if fmt.source == "view" else 1 + depth(RENDERERS[fmt.source])
+
+    return sorted(FORMATS, key=depth)
+
+
+def _edited_error(path: Path) -> OutputError:
+    shown = display_path(path)
+    first = (f"bring the edits into the YAML with `reportgen import {shown}`"
+             if path.suffix == RENDERERS["docx"].suffix else "save the edits elsewhere")
+    return OutputError(
+        "this file was changed after reportgen wrote it; rendering would overwrite the edits",
+        location=SourceLocation(shown),
+        hint=f"{first}, then render again; or add --force to render anyway, keeping the edited"
+        " file as a backup beside it",
+    )

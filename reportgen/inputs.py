@@ -1,0 +1,166 @@
+"""The one loading API: kommune.yaml, a period's areas, rapport.yaml and the labels, read and
+validated, each problem raised once with its place. Every command loads through here.
+
+Imports errors, period, project (paths), yamlsource and validate; model only for types.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen import project
+from reportgen.errors import (
+    InputError,
+    ReportgenError,
+    SourceLocation,
+    TemplateError,
+    UsageError,
+    collect,
+    raise_all,
+)
+from reportgen.languages import LANGUAGES
+from reportgen.period import Period
+from reportgen.project import display_path
+from reportgen.yamlsource import SourceFile, load_yaml
+
+if TYPE_CHECKING:  # the model (pydantic) loads only when inputs are validated
+    from reportgen.model import Area, Kommune, Report, ReportInput
+
+
+def load_kommune(inputs: Path) -> Kommune:
+    """inputs/kommune.yaml, validated."""
+    from reportgen.validate import validate_kommune
+
+    path = project.kommune_path(inputs)
+    if not path.is_file():
+        raise InputError(
+            f"{project.KOMMUNE_FILE} not found", location=SourceLocation(display_path(path)),
+            hint="create it with `kommune:`, `språk:` and `programområder:`, or pass --inputs",
+        )
+    project.resolve_inside(inputs, path.name, "kommune file")  # a link out, as for area files
+    return validate_kommune(load_yaml(path))
+
+
+def no_areas_error(inputs: Path, period: Period, hint: str | None = None) -> InputError:
+    """The problem of a period that has no area file at all."""
+    return InputError(
+        f"no area has an input file for {period}",
+        location=SourceLocation(display_path(project.period_folder(inputs, period))),
+        hint=hint or f"write inputs/{period}/<code>.yaml, such as inputs/{period}/08.yaml",
+    )
+
+
+def unregistered_area_error(inputs: Path, period: Period, code: str) -> InputError:
+    """The problem of an area file whose code is not in kommune.yaml's register."""
+    path = project.period_folder(inputs, period) / project.area_file_name(code)
+    return InputError(
+        f"area {code} has an input file but is not in the register",
+        location=SourceLocation(display_path(path)),
+        hint="add it under `programområder:` in kommune.yaml, or remove the file",
+    )
+
+
+def select_areas(kommune: Kommune, requested: tuple[str, ...], inputs: Path,
+                 period: Period) -> list[str]:
+    """The area codes a command names; `all` means every area with an input file."""
+    if project.ALL in requested:
+        codes = [c for c in project.area_codes_with_input(inputs, period) if c in kommune.areas]
+        if not codes:
+            raise no_areas_error(inputs, period)
+        return codes
+    unknown = [c for c in requested if c not in kommune.areas]
+    if unknown:
+        known = ", ".join(kommune.areas)
+        raise UsageError(
+            f"area {', '.join(unknown)} is not in the register of programme areas",
+            hint=f"use a two-digit code from kommune.yaml ({known}) or `all`",
+        )
+    return list(dict.fromkeys(requested))
+
+
+def read_area(inputs: Path, period: Period, code: str) -> SourceFile:
+    """inputs/<period>/<code>.yaml, read (not validated)."""
+    path = project.area_path(inputs, period, code)
+    if not path.is_file():
+        raise InputError(
+            f"no input for area {code} in {period}",
+            location=SourceLocation(display_path(path)),
+            hint=f"write {display_path(path)} (see README.md, 'Writing an input"
+            f" file'), or render only the areas that have one",
+        )
+    return load_yaml(path)
+
+
+def load_area(inputs: Path, period: Period, code: str, kommune: Kommune,
+              keep_sources: dict[str, SourceFile] | None = None) -> Area:
+    """inputs/<period>/<code>.yaml, read and validated. `keep_sources`, when given,
+    receives the parsed file (for check's warnings)."""
+    from reportgen.validate import validate_area
+
+    source = read_area(inputs, period, code)
+    if keep_sources is not None:
+        keep_sources[code] = source
+    return validate_area(source, code, kommune, period)
+
+
+def load_report_settings(inputs: Path, period: Period) -> ReportInput:
+    """inputs/<period>/rapport.yaml (optional), read and validated."""
+    from reportgen.validate import validate_report
+
+    path = project.report_path(inputs, period)
+    return validate_report(load_yaml(path) if path.is_file() else None)
+
+
+def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune,
+                keep_sources: dict[str, SourceFile] | None = None) -> Report:
+    """Every area file of `codes` and rapport.yaml, validated; all problems raised at once."""
+    from reportgen.model import Report
+
+    problems: list[ReportgenError] = []
+    areas = [collect(problems, lambda c=code: load_area(inputs, period, c, kommune, keep_sources))
+             for code in codes]
+    settings = collect(problems, lambda: load_report_settings(inputs, period))
+    raise_all(problems)
+    assert settings is not None
+    return Report(kommune, period, tuple(a for a in areas if a is not None), settings)
+
+
+def load_labels(templates: Path, language: str) -> dict[str, str]:
+    """The fixed wording for the language, from templates/labels.yaml."""
+    import yaml
+
+    path = project.labels_path(templates)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in data[language].items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise TemplateError(
+            f"cannot read the labels for language {language!r}: {exc}",
+            location=SourceLocation(display_path(path)),
+            hint=f"templates/{project.LABELS_FILE} needs a mapping per language"
+            f" ({', '.join(LANGUAGES)})",
+        ) from exc
+
+
+def periods_with_input(inputs: Path) -> list[Period]:
+    """Every period folder under inputs/, oldest first; an error when there is none."""
+    found = []
+    for child in sorted(inputs.iterdir()) if inputs.is_dir() else []:
+        try:
+            found.append(Period.parse(child.name))
+        except ValueError:
+            continue
+    if not found:
+        raise InputError("no period folders (such as 2017-T1) found",
+                         location=SourceLocation(display_path(inputs)),
+                         hint="name the period, or pass --inputs with the folder that has them")
+    return found
+
+
+def require_period(inputs: Path, period: Period) -> None:
+    """A period that has no folder of inputs at all is a problem of its own."""
+    folder = project.period_folder(inputs, period)
+    if not folder.is_dir():
+        raise InputError(f"no inputs for {period}", location=SourceLocation(display_path(folder)),
+                         hint=f"start it with `reportgen new all {period}`, or check the period")

@@ -1,0 +1,61 @@
+"""Which outputs a render must make: each output keyed by the digest of everything it is
+rendered from, without parsing any YAML (the fast path of a rebuild with nothing changed).
+
+Imports project, period, the manifest's digests and reportgen's version; standard library only
+otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen import project
+from reportgen.output.manifest import digest_sources, digest_tree
+from reportgen.period import Period
+
+PROGRAM = Path(__file__).resolve().parent.parent  # reportgen/: a fix in it renders anew
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One output of the run and the digest of everything it is rendered from."""
+
+    document: str  # "08" or "tertialrapport"
+    fmt: str
+    key: str
+
+    @property
+    def name(self) -> str:
+        """The output's file name: 08.pdf."""
+        return project.output_name(self.document, self.fmt)
+
+
+def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templates: Path,
+                 formats: tuple[str, ...], pdf_variant: str | None) -> list[Planned]:
+    """Every output the command asks for, keyed by its sources."""
+    from reportgen import __version__
+
+    whole = project.ALL in requested
+    codes = project.area_codes_with_input(inputs, period) if whole else list(
+        dict.fromkeys(requested))
+    area_bytes = {code: _read_or_none(project.period_folder(inputs, period)
+                                      / project.area_file_name(code)) for code in codes}
+    common = [__version__, digest_tree(PROGRAM, ".py"), digest_tree(templates),
+              _read_or_none(project.kommune_path(inputs)),
+              os.environ.get("SOURCE_DATE_EPOCH"), pdf_variant or ""]
+    documents = [(code, digest_sources(*common, code, area_bytes[code])) for code in codes]
+    if whole:
+        everything = [b for code in codes for b in (code, area_bytes[code])]
+        report = _read_or_none(project.period_folder(inputs, period) / project.REPORT_FILE)
+        documents.append((project.REPORT_NAME, digest_sources(*common, report, *everything)))
+    return [Planned(doc, fmt, digest_sources(key, fmt)) for doc, key in documents
+            for fmt in formats]
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

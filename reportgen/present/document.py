@@ -1,0 +1,185 @@
+"""The view of an area's section and of the whole report, built by walking the outline.
+
+Part of stage 3 (present); see the package's docstring for what it imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+
+from reportgen.languages import language
+from reportgen.markup import parse_blocks
+from reportgen.model import Area, Kommune, Period, Report
+from reportgen.outline import (
+    AREA_LEVEL_IN_REPORT,
+    OTHER_MATTERS,
+    TOP_LEVEL,
+    Part,
+    children,
+    in_contents,
+    item_heading_level,
+    item_text_level,
+    shown_level,
+    starts_page,
+    top_parts,
+)
+from reportgen.present.figures import figures_table, overview_blocks
+from reportgen.present.numbers import format_date
+from reportgen.view import Block, Cover, DocumentView, Heading
+
+
+def document_date(period: Period, given: dt.date | None = None) -> dt.date:
+    """The documents' date (their metadata): SOURCE_DATE_EPOCH when set (reproducible builds),
+    else the date the inputs give (rapport.yaml's `dato`), else the period's end."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return given or period.end
+
+
+def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) -> DocumentView:
+    """The view of one area's section as a document of its own."""
+    anchors = Anchors()
+    return DocumentView(
+        kind="area",
+        document_id=f"{area.period}/{area.code}",
+        lang=kommune.language,
+        lang_tag=language(kommune.language).tag,
+        title=area_title(area, labels),
+        kommune=kommune.name,
+        period_id=str(area.period),
+        period_label=area.period.label_in(kommune.language),
+        report_title=labels["report_title"].format(
+            tertial=area.period.tertial, year=area.period.year
+        ),
+        date=document_date(area.period),
+        labels=labels,
+        blocks=tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language)),
+        source_fingerprint=area_fingerprint(area),
+    )
+
+
+def area_fingerprint(area: Area) -> str:
+    """A short hash of the area's validated content (its YAML as read: not comments or
+    layout), the same in every process: the document carries it, so that `reportgen import`
+    can tell that the YAML changed after the document was rendered."""
+    canonical = area.content.model_dump_json(by_alias=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def build_report_document(report: Report, labels: dict[str, str]) -> DocumentView:
+    """The view of the whole report: cover, contents, chapters, every area, chapters after."""
+    period, settings = report.period, report.report
+    anchors = Anchors()
+    blocks: list[Block] = []
+    lang = report.kommune.language
+    for chapter in settings.chapters_before:
+        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
+    blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True))
+    if any(a.content.economic_status.figures for a in report.areas):
+        overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
+        blocks += overview_blocks(report.areas, labels, lang, overview)
+    for area in report.areas:
+        blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
+    for chapter in settings.chapters_after:
+        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
+    title = settings.title or labels["report_title"].format(
+        tertial=period.tertial, year=period.year
+    )
+    date = document_date(period, settings.date)  # the cover shows `dato` whatever the metadata
+    return DocumentView(
+        kind="report",
+        document_id=f"{period}/tertialrapport",
+        lang=lang,
+        lang_tag=language(lang).tag,
+        title=title,
+        kommune=report.kommune.name,
+        period_id=str(period),
+        period_label=period.label_in(lang),
+        report_title=title,
+        date=date,
+        labels=labels,
+        blocks=tuple(blocks),
+        cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
+        contents=tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level)),
+    )
+
+
+def area_title(area: Area, labels: dict[str, str]) -> str:
+    """'Programområde 08 Kompetanse, markedsføring og næring'."""
+    return labels["area_title"].format(code=area.code, name=area.name)
+
+
+def area_blocks(
+    area: Area, labels: dict[str, str], level: int, anchors: Anchors, lang: str
+) -> list[Block]:
+    """The fixed structure of one area (outline.AREA_OUTLINE), its title at `level`."""
+    blocks: list[Block] = [
+        anchors.heading(level, area_title(area, labels), new_page=starts_page(level))]
+    for part in top_parts():
+        blocks += _part_blocks(part, area, labels, level, anchors, lang)
+    return blocks
+
+
+def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anchors: Anchors,
+                 lang: str) -> list[Block]:
+    """One part of the outline and the parts inside it; nothing for an absent optional one."""
+    value = part.value(area.content)
+    if not value:
+        return []
+    heading = (anchors.heading(part.heading_level(level), labels[part.label])
+               if part.label else None)
+    blocks: list[Block] = [heading] if heading else []
+    if part.kind == "text":
+        blocks += _text(value, part.text_level(level), anchors)
+    elif part.kind == "figures":
+        blocks.append(figures_table(value, area.period, labels, lang))
+    elif part.kind == "group":
+        for inner in children(part):
+            blocks += _part_blocks(inner, area, labels, level, anchors, lang)
+    elif part is OTHER_MATTERS:
+        for item in value:
+            if item.heading:
+                blocks.append(anchors.heading(item_heading_level(level), item.heading))
+            blocks += _text(item.text, item_text_level(level, bool(item.heading)), anchors)
+    return blocks
+
+
+def _titled_text(heading: str, text: str, level: int, anchors: Anchors,
+                 new_page: bool = False) -> list[Block]:
+    return [anchors.heading(level, heading, new_page), *_text(text, level + 1, anchors)]
+
+
+def _text(text: str, level: int, anchors: Anchors) -> list[Block]:
+    """A text field's blocks; its `#` headings get levels below the heading it stands under."""
+    return [
+        anchors.heading(shown_level(b.level), b.text) if isinstance(b, Heading) else b
+        for b in parse_blocks(text, level)
+    ]
+
+
+class Anchors:
+    """Unique, readable ids for headings: 'okonomisk-status', 'okonomisk-status-2'."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def heading(self, level: int, text: str, new_page: bool = False) -> Heading:
+        """A heading with an anchor of its own: its text's slug, numbered if already used."""
+        base = _slug(text) or "del"
+        anchor, n = base, 1
+        while anchor in self.used:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.used.add(anchor)
+        return Heading(level, text, anchor, new_page)
+
+
+def _slug(text: str) -> str:
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60]

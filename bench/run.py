@@ -47,9 +47,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 CWD = ROOT  # where commands run: a snapshot of reportgen/, inputs/ and templates/ once prepared
@@ -401,7 +401,7 @@ def machine() -> dict[str, str]:
         office = subprocess.run([soffice, "--version"], capture_output=True, text=True
                                 ).stdout.strip() or "?"
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": f"{os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})",
         "cpu": model,
         "memory": mem,

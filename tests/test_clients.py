@@ -20,10 +20,8 @@ from urllib.parse import urlparse
 import pytest
 from lxml import etree
 
-from helpers import (
-    INPUTS, MINIMAL_AREA, TEMPLATES, docx_blocks, make_project, open_docx, pdf_body_lines,
-    run_main, squash,
-)
+from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, make_project, run_main
+from readers import docx_blocks, open_docx, pdf_body_lines, squash
 
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"

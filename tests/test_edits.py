@@ -17,7 +17,8 @@ from typing import Callable
 
 import pytest
 
-from helpers import MINIMAL_AREA, Project, Result, docx_blocks, snapshot
+from helpers import MINIMAL_AREA, Project, Result, snapshot
+from readers import docx_blocks
 
 RENDER = ("render", "08", "2017-T1", "--out", "out")
 FOLDER = "out/2017-T1"

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import (
-    Project, collapse, docx_blocks, docx_tables, html_blocks, html_document, open_docx,
-    pdf_pages, squash,
+from helpers import Project
+from readers import (
+    collapse, docx_blocks, docx_tables, html_blocks, html_document, open_docx, pdf_pages, squash,
 )
 from reportgen.importer import (
     Piece, import_docx, merge_into_yaml, paragraph_markup, parse_amount, read_docx, unified_diff,

@@ -15,9 +15,9 @@ from typing import Callable
 import pytest
 import yaml
 
-from helpers import (
-    INPUTS, TEMPLATES, collapse, docx_blocks, docx_tables, html_blocks, html_document,
-    open_docx, pdf_pages, run_main, squash,
+from helpers import INPUTS, TEMPLATES, run_main
+from readers import (
+    collapse, docx_blocks, docx_tables, html_blocks, html_document, open_docx, pdf_pages, squash,
 )
 
 PERIOD = "2017-T1"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from helpers import (
+from helpers import render_area
+from readers import (
     Element, collapse, docx_blocks, docx_tables, html_blocks, html_document, open_docx,
-    render_area,
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

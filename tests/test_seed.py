@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (
-    ROOT, SEED_LEVELS, SeedRun, collapse, docx_blocks, html_blocks, html_document, open_docx,
-    pdf_body_lines, pdf_fonts, pdf_outline, pdf_pages, run_process, seed_blocks, segment_lines,
+from helpers import ROOT, SEED_LEVELS, SeedRun, run_process, seed_blocks
+from readers import (
+    collapse, docx_blocks, html_blocks, html_document, open_docx, pdf_body_lines, pdf_fonts,
+    pdf_outline, pdf_pages, segment_lines,
 )
 
 TITLE = "Programområde 08 Kompetanse, markedsføring og næring"

@@ -22,9 +22,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from helpers import (
-    TEMPLATES, Element, docx_level, html_document, open_docx, pdf_pages, run_main, squash,
-)
+from helpers import TEMPLATES, run_main
+from readers import Element, docx_level, html_document, open_docx, pdf_pages, squash
 from reportgen.markup import escape
 
 PERIOD = "2017-T1"

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import (
-    INPUTS,
-    TEMPLATES,
-    Project,
-    Result,
-    SeedRun,
-    make_project,
-    run_cli,
-    run_main,
-)
+
+pytest.register_assert_rewrite("helpers", "readers")
+
+from helpers import INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, run_cli  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,22 +34,20 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli() -> Callable[..., Result]:
     """cli("render", "08", "2017-T1", ...) -> Result(code, out, err), run in this process."""
-    return lambda *argv: run_cli(capsys, *argv)
+    return run_cli
 
 
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory: pytest.TempPathFactory) -> SeedRun:
     """The real inputs' area 08 for 2017-T1 rendered once in all three formats."""
     out = tmp_path_factory.mktemp("seed") / "out"
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = run_main(["render", "08", "2017-T1", "--inputs", INPUTS, "--templates", TEMPLATES,
-                         "--out", out])
-    assert code == 0, stderr.getvalue()
+    code, stdout, stderr = run_cli(
+        "render", "08", "2017-T1", "--inputs", INPUTS, "--templates", TEMPLATES, "--out", out)
+    assert code == 0, stderr
     files = {ext: out / "2017-T1" / f"08.{ext}" for ext in ("docx", "html", "pdf")}
-    return SeedRun(files, stdout.getvalue(), stderr.getvalue())
+    return SeedRun(files, stdout, stderr)
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, reportgen_command
+from readers import VOID
 
-ROOT = Path(__file__).resolve().parents[1]
 AXE_DIR = ROOT / "tests" / "axe"
 RUN_AXE = AXE_DIR / "run_axe.mjs"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -32,12 +32,6 @@ LANDMARKS = {"header", "main", "footer"}
 REPORT_LANDMARKS = LANDMARKS | {"nav"}
 
 pytestmark = pytest.mark.slow
-
-
-def reportgen_command() -> list[str]:
-    """The installed console script next to this Python, else `python -m reportgen`."""
-    script = Path(sys.executable).parent / "reportgen"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "reportgen"]
 
 
 @pytest.fixture(scope="module")
@@ -123,10 +117,6 @@ def test_axe_finds_no_violations(area: str, axe_results: dict[str, list[dict]]) 
 class Table:
     caption: str = ""
     scopes: list[str | None] = field(default_factory=list)  # each <th>'s scope
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
 
 
 class Page(html.parser.HTMLParser):

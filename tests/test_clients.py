@@ -18,18 +18,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from helpers import (
-    INPUTS,
-    MINIMAL_AREA,
-    TEMPLATES,
-    docx_blocks,
-    make_project,
-    open_docx,
-    pdf_body_lines,
-    run_main,
-    squash,
-)
+from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, make_project, run_main
 from lxml import etree
+from readers import docx_blocks, open_docx, pdf_body_lines, squash
 
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"

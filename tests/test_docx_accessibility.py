@@ -16,8 +16,16 @@ import pytest
 
 pytest.register_assert_rewrite("readback")
 
-from helpers import collapse, html_document, open_docx  # noqa: E402
-from readback import NS, Rendered, docx_part, docx_part_names, w  # noqa: E402
+from readback import Rendered  # noqa: E402
+from readers import (  # noqa: E402
+    NS,
+    collapse,
+    docx_part,
+    docx_part_names,
+    html_document,
+    open_docx,
+    w,
+)
 
 pytest_plugins = ("readback",)
 pytestmark = pytest.mark.render  # the session's render of the real inputs makes the PDFs too

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_AREA, Project, Result, docx_blocks, snapshot
+from helpers import MINIMAL_AREA, Project, Result, snapshot
+from readers import docx_blocks
 
 RENDER = ("render", "08", "2017-T1", "--out", "out")
 FOLDER = "out/2017-T1"

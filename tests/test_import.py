@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import (
-    Project,
+from helpers import Project
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from readers import (
     collapse,
     docx_blocks,
     docx_tables,
@@ -30,8 +32,6 @@ from helpers import (
     pdf_pages,
     squash,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from reportgen.commands.importer import (
     import_docx,

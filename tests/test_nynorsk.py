@@ -11,16 +11,19 @@ import pytest
 
 pytest.register_assert_rewrite("readback")
 
-from helpers import (  # noqa: E402
+from helpers import make_project, run_cli  # noqa: E402
+from readback import Rendered  # noqa: E402
+from readers import (  # noqa: E402
     collapse,
+    docx_part,
+    docx_part_names,
     docx_tables,
     html_document,
-    make_project,
     open_docx,
     pdf_pages,
     squash,
+    w,
 )
-from readback import Rendered, docx_part, docx_part_names, render_in_process, w  # noqa: E402
 
 pytestmark = pytest.mark.render
 
@@ -53,7 +56,7 @@ def nynorsk(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     project.write_area("07", AREA)
     project.write_area("08", {"ingress": "Ingen avvik i år.",
                               "økonomisk_status": AREA["økonomisk_status"]})
-    code, out, err = render_in_process(
+    code, out, err = run_cli(
         "render", "all", "2017-T1", "--inputs", project.inputs, "--templates",
         project.root / "templates", "--out", project.out, "--quiet")
     assert (code, err) == (0, "")

@@ -17,13 +17,16 @@ import pytest
 
 pytest.register_assert_rewrite("readback")
 
-from helpers import MINIMAL_AREA, Project, collapse, html_document, squash  # noqa: E402
-from readback import (  # noqa: E402
-    Rendered,
+from helpers import MINIMAL_AREA, Project  # noqa: E402
+from readback import Rendered  # noqa: E402
+from readers import (  # noqa: E402
     all_objects,
+    collapse,
     fonts_of,
+    html_document,
     html_reading_blocks,
     join_continued,
+    squash,
     structure_tree,
     tagged_blocks,
 )

@@ -16,23 +16,18 @@ import pytest
 
 pytest.register_assert_rewrite("readback")
 
-from helpers import (  # noqa: E402
-    MINIMAL_AREA,
+from helpers import MINIMAL_AREA, make_project, run_cli, warnings_in  # noqa: E402
+from readback import Rendered  # noqa: E402
+from readers import (  # noqa: E402
     collapse,
     html_document,
-    make_project,
-    pdf_pages,
-    squash,
-)
-from readback import (  # noqa: E402
-    Rendered,
     html_reading_blocks,
     join_continued,
+    pdf_pages,
     pdftotext_pages,
-    render_in_process,
+    squash,
     structure_tree,
     tagged_blocks,
-    warnings_in,
 )
 
 pytest_plugins = ("readback",)
@@ -56,7 +51,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     status = {**MINIMAL_AREA["økonomisk_status"], "fakta": "Tabellen viser alle tjenestene.",
               "tall": {"enhet": "mill. kr", "rader": rows}}
     project.write_area("07", {**MINIMAL_AREA, "økonomisk_status": status})
-    code, out, err = render_in_process(
+    code, out, err = run_cli(
         "render", "07", "08", "2017-T1", "--inputs", project.inputs, "--templates",
         project.root / "templates", "--out", project.out, "--format", "pdf,html")
     assert code == 0, err

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import (
-    INPUTS,
-    TEMPLATES,
+from helpers import INPUTS, TEMPLATES, run_main
+from readers import (
     collapse,
     docx_blocks,
     docx_tables,
@@ -24,7 +23,6 @@ from helpers import (
     html_document,
     open_docx,
     pdf_pages,
-    run_main,
     squash,
 )
 

@@ -20,8 +20,8 @@ import pytest
 
 pytest.register_assert_rewrite("readback")
 
-from helpers import INPUTS, TEMPLATES, open_docx, reportgen_command  # noqa: E402
-from readback import NS, docx_part  # noqa: E402
+from helpers import INPUTS, TEMPLATES, reportgen_command  # noqa: E402
+from readers import NS, docx_part, open_docx  # noqa: E402
 
 pytestmark = pytest.mark.render
 

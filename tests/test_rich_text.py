@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import (
+from helpers import render_area
+from readers import (
     Element,
     collapse,
     docx_blocks,
@@ -16,7 +17,6 @@ from helpers import (
     html_blocks,
     html_document,
     open_docx,
-    render_area,
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -17,19 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import (
-    MINIMAL_AREA,
-    TEMPLATES,
-    Project,
-    Result,
-    docx_blocks,
-    dump_yaml,
-    html_document,
-    open_docx,
-    pdf_pages,
-    snapshot,
-    squash,
-)
+from helpers import MINIMAL_AREA, TEMPLATES, Project, Result, dump_yaml, snapshot
+from readers import docx_blocks, html_document, open_docx, pdf_pages, squash
 
 AREA = "inputs/2017-T1/08.yaml"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

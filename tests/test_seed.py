@@ -10,10 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import (
-    ROOT,
-    SEED_LEVELS,
-    SeedRun,
+from helpers import ROOT, SEED_LEVELS, SeedRun, run_process, seed_blocks
+from readers import (
     collapse,
     docx_blocks,
     html_blocks,
@@ -23,8 +21,6 @@ from helpers import (
     pdf_fonts,
     pdf_outline,
     pdf_pages,
-    run_process,
-    seed_blocks,
     segment_lines,
 )
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, Project, collapse, reportgen_command
+from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, Project, reportgen_command
+from readers import collapse
 
 PERIOD = "2017-T1"
 AREA_FILE = f"inputs/{PERIOD}/08.yaml"

@@ -20,18 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import (
-    TEMPLATES,
-    Element,
-    docx_level,
-    html_document,
-    open_docx,
-    pdf_pages,
-    run_main,
-    squash,
-)
+from helpers import TEMPLATES, run_main
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from readers import Element, docx_level, html_document, open_docx, pdf_pages, squash
 
 from reportgen.markup import escape
 

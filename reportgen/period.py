@@ -49,7 +49,11 @@ class Period:
     @property
     def month(self) -> str:
         """The month the tertial ends in, lower case: 'april'."""
-        return month_name(PERIOD_ENDS[self.tertial][0])
+        return self.month_in(DEFAULT_LANGUAGE)
+
+    def month_in(self, lang: str) -> str:
+        """The month the tertial ends in, in a language of the languages table."""
+        return month_name(PERIOD_ENDS[self.tertial][0], lang)
 
     @property
     def end(self) -> dt.date:

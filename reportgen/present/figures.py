@@ -33,7 +33,7 @@ def overview_blocks(areas: tuple[Area, ...], labels: dict[str, str], lang: str,
                 for column in zip(*map(column_values, figures.rows))]
         rows.append((f"{area.code} {area.name}", sums))
     table = _amounts_table("overview_caption", rows, DEFAULT_UNIT, period, labels, lang)
-    words = {"month": period.month, "year": period.year, "unit": DEFAULT_UNIT}
+    words = {"month": period.month_in(lang), "year": period.year, "unit": DEFAULT_UNIT}
     bar = FIGURE_COLUMNS.index(CHART_COLUMN)
     chart = Chart(
         caption=labels["chart_caption"].format(**words),
@@ -47,7 +47,7 @@ def overview_blocks(areas: tuple[Area, ...], labels: dict[str, str], lang: str,
 
 def _amounts_table(caption: str, rows: list[tuple[str, list[Decimal]]], unit: str,
                    period: Period, labels: dict[str, str], lang: str) -> Table:
-    words = {"month": period.month, "year": period.year, "unit": unit}
+    words = {"month": period.month_in(lang), "year": period.year, "unit": unit}
     header = tuple(labels[k].format(**words)
                    for k in (NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
     shown = [TableRow((name, *(format_amount(v, unit, lang) for v in values)))

@@ -127,7 +127,7 @@ class _Reader:
         self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Span("")]
-        words = {"month": period.month, "year": period.year}
+        words = {"month": period.month_in(out.language), "year": period.year}
         self.captions = {labels[k].format(unit=u, **words): u for u in AMOUNT_UNITS
                          for k in ("table_caption", "table_note")}
         self.header = tuple(labels[k].format(unit="", **words) for k in (

@@ -242,7 +242,7 @@ def import_(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None
     if not yes and not click.confirm(f"Write {target}?", default=False):
         click.echo("nothing written")
         return
-    write_yaml(result.yaml_path, result.new_text)
+    write_yaml(result)
     click.echo(f"wrote {target}")
 
 

@@ -8,11 +8,13 @@ the aliases are the one place the YAML keys are spelled (outline.py reads them f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from reportgen.languages import DEFAULT_LANGUAGE, LanguageCode
 from reportgen.period import Period
@@ -43,9 +45,43 @@ AMOUNT_UNITS = {unit.name: unit for unit in (
 )}
 DEFAULT_UNIT = "mill. kr"  # also the unit of the whole report's overview
 
+# The digits an amount may have: what the documents can show exactly (the sums and the
+# conversions between units stay well inside Decimal's 28 digits). The YAML text of an amount
+# is checked against these by validate; the model refuses anything larger, whatever its source.
+AMOUNT_WHOLE_DIGITS = 15  # before the decimal point
+AMOUNT_DECIMALS = 4  # after it
+
 Text = Annotated[str, StringConstraints(min_length=1)]
-Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+Amount = Annotated[Decimal, Field(
+    allow_inf_nan=False, max_digits=AMOUNT_WHOLE_DIGITS + AMOUNT_DECIMALS,
+    decimal_places=AMOUNT_DECIMALS,
+)]
 Unit = Literal[tuple(AMOUNT_UNITS)]  # type: ignore[valid-type]
+
+
+def amount_fits(value: Decimal) -> bool:
+    """Whether an amount has at most AMOUNT_WHOLE_DIGITS digits before the decimal point and
+    AMOUNT_DECIMALS after it (trailing zeros after the point do not count)."""
+    if not value.is_finite():
+        return False
+    if value == 0:
+        return True
+    _, digits, exponent = value.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    places = max(0, -(int(exponent) + zeros))
+    return value.adjusted() < AMOUNT_WHOLE_DIGITS and places <= AMOUNT_DECIMALS
+
+
+def _date_only(value: object) -> object:
+    """A date field takes a date: a timestamp with a time of day, even 00:00, is refused,
+    not cut to its date."""
+    if isinstance(value, dt.datetime) or (
+            isinstance(value, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}([Tt]|\s+)\d", value)):
+        raise PydanticCustomError("date_with_time", "a date and a time, where a date is expected")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only)]
 
 
 class FigureRow(Model):
@@ -123,7 +159,7 @@ class ReportInput(Model):
 
     title: Text | None = Field(None, alias="tittel")
     subtitle: Text | None = Field(None, alias="undertittel")
-    date: dt.date | None = Field(None, alias="dato")
+    date: Date | None = Field(None, alias="dato")
     chapters_before: tuple[Chapter, ...] = Field((), alias="kapitler_før")
     chapters_after: tuple[Chapter, ...] = Field((), alias="kapitler_etter")
 

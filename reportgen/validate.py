@@ -1,8 +1,9 @@
 """Stage 2, validate: plain data with positions -> typed model, or every problem with its place.
 
-Imports errors, yamlsource (for SourceFile), model and outline (the amount keys). Pydantic's
-error locations are Norwegian YAML keys (aliases); each is mapped back to the file, line and
-column the author wrote.
+Imports errors, yamlsource (for SourceFile), model, outline (the amount keys) and amounttext.
+Pydantic's error locations are Norwegian YAML keys (aliases); each is mapped back to the file,
+line and column the author wrote. Amounts are read from the text the author typed, by amounttext's
+rule, not from what YAML 1.1 makes of it (`010` is 8 to YAML, `1:30` is 90).
 """
 
 from __future__ import annotations
@@ -12,15 +13,27 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pydantic
 
+from reportgen.amounttext import NUMBER_HINT, amount_problem
 from reportgen.errors import InputError, ReportgenError, ReportgenErrors, UsageError
-from reportgen.model import Area, AreaInput, Kommune, Model, Period, ReportInput
-from reportgen.outline import AMOUNT_KEYS, alias
-from reportgen.yamlsource import KeyPath, SourceFile
+from reportgen.model import (
+    AMOUNT_DECIMALS,
+    AMOUNT_WHOLE_DIGITS,
+    Area,
+    AreaInput,
+    Kommune,
+    Model,
+    Period,
+    ReportInput,
+)
+from reportgen.outline import AMOUNT_KEYS, FIGURES, ROWS_KEY, alias
+from reportgen.yamlsource import DATE_HINT, KeyPath, SourceFile
 
 # C0 controls other than tab and newline, the non-characters U+FFFE/U+FFFF, lone surrogates:
 # XML cannot carry them, so a DOCX holding one is corrupt.
@@ -56,6 +69,8 @@ def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Perio
 
 def _validate(model: type[Model], source: SourceFile) -> Any:
     problems = _bad_characters(source, source.data, ())
+    amounts = dict(_bad_amounts(source)) if model is AreaInput else {}
+    problems += amounts.values()
     if source.data is None:
         problems.append(InputError(
             "the file is empty", location=source.location(),
@@ -68,7 +83,8 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
             errors = exc.errors()
             reported = {p.location for p in problems}
             problems += [_explain(e, model, source) for e in errors
-                         if not _follows(e, errors) and not _said(e, source, reported)]
+                         if not _follows(e, errors) and not _said(e, source, reported)
+                         and tuple(e["loc"]) not in amounts]
         else:
             if not problems:
                 return result
@@ -114,6 +130,42 @@ def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[Repor
     )]
 
 
+# --- amounts, as typed ------------------------------------------------------------------------
+
+def _bad_amounts(source: SourceFile) -> Iterator[tuple[KeyPath, InputError]]:
+    """Each amount of the figures whose text is not one by the rule, with what to write."""
+    for path in _amount_paths(source.data):
+        value = _at(source.data, path)
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+            continue  # a boolean, an empty value, a list: the model says what is wrong
+        text = source.scalar_texts.get(path, value) if not isinstance(value, str) else value
+        problem = amount_problem(text, value)
+        if problem is not None:
+            message, hint = problem
+            yield path, InputError(f"{_dotted(path)}: {message}", location=source.location(path),
+                                   hint=hint)
+
+
+def _amount_paths(data: Any) -> Iterator[KeyPath]:
+    """The places of the typed amounts in an area file's data, as far as its shape allows."""
+    figures = data
+    for key in FIGURES.key:
+        figures = figures.get(key) if isinstance(figures, dict) else None
+    rows = figures.get(ROWS_KEY) if isinstance(figures, dict) else None
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        for key in AMOUNT_KEYS:
+            if isinstance(row, dict) and key in row:
+                yield (*FIGURES.key, ROWS_KEY, index, key)
+
+
+def _at(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+# --- pydantic's errors ----------------------------------------------------------------------
+
 def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
     """One pydantic error -> an InputError at the author's line, with what to do."""
     loc: KeyPath = tuple(error["loc"])
@@ -133,7 +185,8 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
         return InputError(
             f"unknown key {loc[-1]!r}" + (f" under {_dotted(loc[:-1])}" if loc[:-1] else ""),
             location=source.location(loc, at_key=True),
-            hint=f"{guess}the keys allowed here are {', '.join(allowed)}",
+            hint=f"{guess}{_odd_characters(str(loc[-1]), allowed)}"
+            f"the keys allowed here are {', '.join(allowed)}",
         )
     if value is None and loc and loc[-1] in AMOUNT_KEYS:
         return InputError(
@@ -141,11 +194,27 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
             hint="write the amount with a dot decimal separator, such as 120.4"
             " (`reportgen new` leaves the amounts empty for you to fill in)",
         )
-    message, hint = _describe(kind, value, error)
+    message, hint = _describe(kind, value, error, source.scalar_texts.get(loc))
     return InputError(f"{where}: {message}", location=source.location(loc), hint=hint)
 
 
-def _describe(kind: str, value: Any, error: Any) -> tuple[str, str]:
+def _odd_characters(key: str, allowed: list[str]) -> str:
+    """Names the characters of an unknown key that no allowed key has and that the eye may
+    not tell from others (a zero-width space, a Cyrillic "а"; not a Latin "ü"): else "did
+    you mean" would name a key that looks the same as the one written."""
+    letters = set("".join(allowed))
+    odd = [c for c in dict.fromkeys(key) if c not in letters and not " " < c <= "~"
+           and not unicodedata.name(c, "").startswith("LATIN ")]
+    if not odd:
+        return ""
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'without a name')}" for c in odd)
+    return f"the key has {names}, which no key has; type the key again; "
+
+
+def _describe(kind: str, value: Any, error: Any, raw: str | None) -> tuple[str, str]:
+    """What is wrong and what to do; `raw` is the value's text when YAML read it as other
+    than text (`010` for 8)."""
+    shown = raw if raw is not None else repr(value)
     if value is None and kind.endswith("_type"):
         return "has no value", "write the value after the colon, or remove the key if optional"
     if isinstance(value, bool):
@@ -154,25 +223,21 @@ def _describe(kind: str, value: Any, error: Any) -> tuple[str, str]:
             "put the text in quotes",
         )
     if kind == "string_type":
-        return f"expected text, found {_yaml_kind(value)}", "put the value in quotes"
+        return f"expected text, found {_yaml_kind(value, raw)}", "put the value in quotes"
     if kind == "string_too_short":
         return "is empty", "write the text, or remove the key if it is optional"
-    if kind.startswith("decimal") or kind in ("finite_number",):
-        return (
-            f"{value!r} is not a number",
-            "write amounts with a dot decimal separator and no spaces (1250.5);"
-            " formatting happens in the documents",
-        )
+    if kind.startswith(("decimal", "date", "finite_number")):
+        return _not_a_number_or_date(kind, shown)
     if kind == "literal_error":
         return f"{value!r} is not allowed", error["msg"].replace("Input should be", "use")
     if kind in ("dict_type", "model_type"):
         return (
-            f"expected keys and values, found {_yaml_kind(value)}",
+            f"expected keys and values, found {_yaml_kind(value, raw)}",
             "indent `key: value` lines under it",
         )
     if kind in ("tuple_type", "list_type"):
         return (
-            f"expected a list, found {_yaml_kind(value)}",
+            f"expected a list, found {_yaml_kind(value, raw)}",
             "write each item on a line starting with `- `",
         )
     if kind in ("too_short",):
@@ -182,12 +247,24 @@ def _describe(kind: str, value: Any, error: Any) -> tuple[str, str]:
             f"{value!r} is not a two-digit code",
             "write area codes as two digits in quotes, such as \"07\"",
         )
-    if kind.startswith("date"):
-        return f"{value!r} is not a date", "write dates as YYYY-MM-DD, such as 2017-05-23"
     return error["msg"], "see the input format in README.md"
 
 
-def _yaml_kind(value: Any) -> str:
+def _not_a_number_or_date(kind: str, shown: str) -> tuple[str, str]:
+    if kind in ("decimal_max_digits", "decimal_whole_digits", "decimal_max_places"):
+        return (
+            f"{shown} has more digits than an amount may have",
+            f"write at most {AMOUNT_WHOLE_DIGITS} digits before the decimal point and"
+            f" {AMOUNT_DECIMALS} after",
+        )
+    if kind == "date_with_time":
+        return f"{shown} is a date and a time of day; only a date is expected here", DATE_HINT
+    if kind.startswith("date"):
+        return f"{shown} is not a date", DATE_HINT
+    return f"{shown} is not a number", NUMBER_HINT
+
+
+def _yaml_kind(value: Any, raw: str | None = None) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -195,9 +272,9 @@ def _yaml_kind(value: Any) -> str:
     if isinstance(value, str):
         return f"the text {value!r}"
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f"the number {value}"
+        return f"the number {value if raw is None else raw}"
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return f"the date {value.isoformat() if raw is None else raw}"
     return f"the {type(value).__name__} {value!r}"
 
 

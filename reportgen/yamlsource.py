@@ -3,12 +3,18 @@
 Imports errors and project (for display_path). Knows nothing of the model or of templates;
 which files to read is inputs.py's business.
 The safe loader only; every mapping key is kept as the text the author wrote (so `07:` stays
-"07", never the YAML 1.1 octal 7); floats become exact Decimals from their text; duplicate
-keys, unknown tags and alias bombs are errors.
+"07", never the YAML 1.1 octal 7), in Unicode's composed form (NFC: an "å" typed as "a" and a
+combining ring, as some macOS editors save it, is the "å" of the key); floats become exact
+Decimals from their text; the text of every scalar YAML reads as something other than text
+(a number, a date, a boolean) is kept beside its value, for messages and for the amounts,
+which must be what the author typed (validate); an impossible date, duplicate keys, unknown
+tags and alias bombs are errors. Text values are never changed.
 """
 
 from __future__ import annotations
 
+import calendar
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,13 +31,16 @@ if TYPE_CHECKING:
     import yaml
 
 KeyPath = tuple[str | int, ...]
+STR_TAG = "tag:yaml.org,2002:str"
 FLOAT_TAG = "tag:yaml.org,2002:float"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the walker builds these
 # Text, numbers, booleans, null and dates; not !!binary, whose bytes would slip past the
 # character checks of validate (pydantic turns bytes into text).
 SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{name}"
                     for name in ("str", "int", "float", "bool", "null", "timestamp"))
 TAG_HINT = "remove the `!` tag: inputs are plain text, numbers, lists and mappings"
+DATE_HINT = "write dates as YYYY-MM-DD, such as 2017-05-23"
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,9 @@ class SourceFile:
     data: Any
     value_marks: dict[KeyPath, tuple[int, int]] = field(repr=False)
     key_marks: dict[KeyPath, tuple[int, int]] = field(repr=False)
+    # The text as written of each scalar that YAML did not read as text: "010" for the 8
+    # in data, "1:30" for 90, "2017-05-23" for a date, "yes" for True.
+    scalar_texts: dict[KeyPath, str] = field(default_factory=dict, repr=False)
 
     def location(self, key_path: KeyPath = (), *, at_key: bool = False) -> SourceLocation:
         """The position of a value (or its key), falling back to the nearest recorded parent."""
@@ -94,7 +106,7 @@ def load_yaml(path: Path) -> SourceFile:
         ) from exc
     finally:
         loader.dispose()
-    return SourceFile(path, display, data, walker.value_marks, walker.key_marks) if node else (
+    return walker.source_file(path, data) if node else (
         SourceFile(path, display, None, {(): (1, 1)}, {})
     )
 
@@ -151,6 +163,12 @@ class _Walker:
         self.count = 0
         self.value_marks: dict[KeyPath, tuple[int, int]] = {}
         self.key_marks: dict[KeyPath, tuple[int, int]] = {}
+        self.scalar_texts: dict[KeyPath, str] = {}
+
+    def source_file(self, path: Path, data: Any) -> SourceFile:
+        """The file's data with every position and text this walker recorded."""
+        return SourceFile(path, self.display, data, self.value_marks, self.key_marks,
+                          self.scalar_texts)
 
     def _here(self, node: yaml.Node) -> SourceLocation:
         return SourceLocation(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -181,42 +199,77 @@ class _Walker:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != STR_TAG:
+            self.scalar_texts[path] = node.value
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         import yaml
 
         result: dict[str, Any] = {}
+        written: dict[str, str] = {}  # each key as typed, before NFC
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(
                     "a key must be plain text", location=self._here(key_node),
                     hint="write `name: value` with a simple word before the colon",
                 )
-            key = key_node.value  # the text as written: "07" stays "07"
+            key = unicodedata.normalize("NFC", key_node.value)  # as written: "07" stays "07"
             if key in result:
                 first = self.key_marks[(*path, key)]
+                alike = "" if written[key] == key_node.value else (
+                    ", with the same letters stored another way")
                 raise InputError(
-                    f"duplicate key {key!r} (first written at line {first[0]})",
+                    f"duplicate key {key!r} (first written at line {first[0]}{alike})",
                     location=self._here(key_node),
                     hint="YAML would silently keep only the last one; merge the two or rename one",
                 )
             self.key_marks[(*path, key)] = (
                 key_node.start_mark.line + 1, key_node.start_mark.column + 1,
             )
+            written[key] = key_node.value
             result[key] = self.value(value_node, (*path, key), depth + 1)
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == FLOAT_TAG:
-            try:
+            try:  # exact; .inf, .nan and 1:30.5 (base 60) stay PyYAML's floats
                 number = Decimal(node.value.replace("_", ""))
             except InvalidOperation:
                 number = None
-            if number is None or not number.is_finite():
-                raise InputError(
-                    f"{node.value!r} is not a finite number", location=self._here(node),
-                    hint="write amounts as plain decimals with a dot, such as 120.4",
-                )
-            return number
-        return self.loader.construct_object(node)
+            if number is not None and number.is_finite():
+                return number
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, KeyError, AttributeError, TypeError) as exc:  # `!!int abc`
+            if node.tag == TIMESTAMP_TAG:
+                message = _not_a_date(node.value, exc)
+                if message is not None:
+                    raise InputError(
+                        message, location=self._here(node),
+                        hint=f"{DATE_HINT}; if it is meant as text, put it in quotes",
+                    ) from exc
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise InputError(
+                f"invalid YAML: {node.value!r} is not a valid !!{kind}",
+                location=self._here(node), hint=TAG_HINT,
+            ) from exc
+
+
+def _not_a_date(text: str, exc: Exception) -> str | None:
+    """Why a text YAML reads as a date is not one: "2017-02-30 is not a date: February 2017
+    has 28 days"; None if it does not look like a date at all."""
+    import yaml
+
+    match = yaml.SafeLoader.timestamp_regexp.match(text)
+    if match is None:
+        return None
+    year, month, day = (int(match.group(name)) for name in ("year", "month", "day"))
+    if year < 1:
+        return f"{text} is not a date: there is no year 0"
+    if not 1 <= month <= 12:
+        return f"{text} is not a date: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{text} is not a date: {calendar.month_name[month]} {year} has {days} days"
+    return f"{text} is not a date and time: {exc}"

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import format_decimal
 
 from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
-from reportgen.model import AMOUNT_UNITS
+from reportgen.model import AMOUNT_UNITS, amount_fits
 
 MINUS = "\u2212"
 NO_BREAK_SPACE = "\u00a0"
@@ -57,7 +57,15 @@ def format_plain(value: Decimal, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """'1 234,5', '−0,4', '1.234,5' or '1234.5' as a Decimal; None if it is not a number."""
+    """A typed amount as parse_number reads it; None if it is not a number or has more digits
+    than an amount may have (model.amount_fits: what the YAML would refuse)."""
+    number = parse_number(text)
+    return number if number is not None and amount_fits(number) else None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """'1 234,5', '−0,4', '1.234,5' or '1234.5' as a Decimal, of any length; None if it is not
+    a number."""
     plain = re.sub(r"[\s\u00a0\u202f\u2009]", "", text).replace(MINUS, "-")
     plain = plain.replace("\u2013", "-")
     if "," in plain:

@@ -5,18 +5,21 @@ Only typed values are taken: the accounts, budgets and forecasts as the user wro
 render time; a changed one is noted and ignored. Amounts are compared as the table shows
 them (rounded per unit), so an exact 4.24 shown as 4,2 stays 4.24. The columns are those of
 outline.FIGURE_COLUMNS, after the column of names; the numbers are read by present.numbers.
+A typed amount with more digits than the input may hold (model.amount_fits) is noted and the
+YAML's kept; an amount is written as the exact decimal it is, never through a float.
 """
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 from reportgen.commands.importer.common import NOT_SHOWN, ImportedArea, ImportedTable
 from reportgen.commands.importer.yamltext import scalar
-from reportgen.errors import InputError
-from reportgen.model import DEFAULT_UNIT
+from reportgen.model import AMOUNT_DECIMALS, AMOUNT_WHOLE_DIGITS, DEFAULT_UNIT
 from reportgen.outline import (
     FIGURE_COLUMNS,
     FIGURES,
@@ -25,7 +28,10 @@ from reportgen.outline import (
     UNIT_KEY,
     column_values,
 )
-from reportgen.present.numbers import parse_amount, round_amount
+from reportgen.present.numbers import parse_amount, parse_number, round_amount
+
+TOO_LONG = (f"has more digits than an amount may have (at most {AMOUNT_WHOLE_DIGITS} before the"
+            f" decimal comma and {AMOUNT_DECIMALS} after)")
 
 
 def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str]) -> bool:
@@ -54,7 +60,7 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
         if before is None or before.name != cells[0]:
             entry[ROW_NAME_KEY] = scalar(cells[0], entry.get(ROW_NAME_KEY))
         for key, value in values.items():
-            entry[key] = value
+            entry[_key_in(entry, key)] = value
         changed |= bool(values) or before is None or before.name != cells[0]
         used.append(index)
         rows.append(entry)
@@ -92,7 +98,8 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
         original = getattr(before, column.attribute) if before is not None else None
         if parsed is None:
             what = "the YAML value was kept" if original is not None else "the row was " + NOT_SHOWN
-            notes.append(f"{where}, column {heading!r}: {cell!r} is not an amount; {what}")
+            wrong = "is not an amount" if parse_number(cell) is None else TOO_LONG
+            notes.append(f"{where}, column {heading!r}: {cell!r} {wrong}; {what}")
             if original is None:
                 return None
         elif original is None or parsed != round_amount(original, unit):
@@ -100,7 +107,7 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
         shown[column.attribute] = original if before is not None else parsed
     row = SimpleNamespace(**shown)
     for column, cell, heading in zip(FIGURE_COLUMNS, cells[1:], table.header[1:]):
-        if not column.typed and parse_amount(cell) != round_amount(column.value(row), unit):
+        if not column.typed and parse_number(cell) != round_amount(column.value(row), unit):
             notes.append(f"{where}, column {heading!r}: computed; ignored")
     return values
 
@@ -110,19 +117,33 @@ def _check_sum(table: ImportedTable, olds: list[Any], unit: str, notes: list[str
         return
     columns = [column_values(r) for r in olds]
     sums = [sum(c, Decimal(0)) for c in zip(*columns)] if len(olds) > 1 else None
-    shown = [parse_amount(c) for c in table.sum_row[1:]]
+    shown = [parse_number(c) for c in table.sum_row[1:]]
     if sums is None or shown != [round_amount(s, unit) for s in sums]:
         notes.append(f"{table.where}: the sum row is computed; ignored")
 
 
-def _yaml_number(value: Decimal) -> int | float:
-    """An amount for ruamel: an int when written without decimals, else a float whose
-    shortest form (what YAML gets) is exactly the decimal typed."""
+def _key_in(entry: Any, key: str) -> str:
+    """The entry's own spelling of a key: "årsbudsjett" may be saved with a combining ring."""
+    return next((k for k in entry if unicodedata.normalize("NFC", str(k)) == key), key)
+
+
+def _yaml_number(value: Decimal) -> int | Decimal:
+    """An amount for ruamel: an int when written without decimals, else the exact Decimal
+    (written by amount_representer), with at most AMOUNT_DECIMALS decimals: 1,23450 is 1.2345."""
+    if value.as_tuple().exponent < -AMOUNT_DECIMALS:  # type: ignore[operator]
+        value = value.quantize(Decimal(1).scaleb(-AMOUNT_DECIMALS))  # only zeros go
     text = format(value, "f")
-    if "." not in text:
-        return int(text)
-    number = float(text)
-    if Decimal(repr(number)) != value:
-        raise InputError(f"the amount {text} has more digits than the input can hold exactly",
-                         hint="round it to a few decimals in the document")
-    return number
+    return int(text) if "." not in text else Decimal(text)
+
+
+@functools.cache
+def amount_representer() -> type:
+    """ruamel's round-trip representer that writes a Decimal as the plain number it is."""
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class AmountRepresenter(RoundTripRepresenter):  # type: ignore[misc]
+        """Writes Decimals exactly (`1234.5`), where a float could not hold 19 digits."""
+
+    AmountRepresenter.add_representer(Decimal, lambda representer, value: (
+        representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))))
+    return AmountRepresenter

@@ -27,7 +27,7 @@ from reportgen.commands.importer.common import (
     text_level,
     where,
 )
-from reportgen.commands.importer.figures import merge_figures
+from reportgen.commands.importer.figures import amount_representer, merge_figures
 from reportgen.commands.importer.yamltext import merged_text, scalar, set_text
 from reportgen.errors import InputError, ReportgenError, ReportgenErrors
 from reportgen.markup import parse_blocks
@@ -142,6 +142,7 @@ def _round_trip(text: str) -> Any:
     for mapping, sequence, dash in ((2, indent, offset or 0), (2, 4, 2), (2, 2, 0), (4, 6, 4),
                                     (4, 4, 2)):
         yaml = YAML(typ="rt")
+        yaml.Representer = amount_representer()
         yaml.preserve_quotes, yaml.width = True, 100_000
         yaml.indent(mapping=mapping, sequence=sequence, offset=dash)
         stream = io.StringIO()

@@ -49,7 +49,7 @@ DEFAULT_UNIT = "mill. kr"  # also the unit of the whole report's overview
 # conversions between units stay well inside Decimal's 28 digits). The YAML text of an amount
 # is checked against these by validate; the model refuses anything larger, whatever its source.
 AMOUNT_WHOLE_DIGITS = 15  # before the decimal point
-AMOUNT_DECIMALS = 4  # after it
+AMOUNT_DECIMALS = 8  # after it: a ledger's øre in mill. kr (1 234 567,89 kr = 1.23456789)
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 Amount = Annotated[Decimal, Field(

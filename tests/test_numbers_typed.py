@@ -2,7 +2,7 @@
 
 YAML 1.1 reads `010` as 8, `0x10` as 16, `1:30` as 90 and `1_000` as 1000; an amount is read
 from its text instead, and anything but an optional minus, digits without a leading zero and
-optionally a dot and decimals (at most 15 digits before the point and 4 after) is an error at
+optionally a dot and decimals (at most 15 digits before the point and 8 after) is an error at
 its place with what to write. Each case goes through `check` and `render`: exit 1, the whole
 message, nothing written. An impossible date is an error, not a crash; keys saved with
 decomposed letters (macOS) are the keys they look like; the importer refuses an amount the
@@ -93,8 +93,8 @@ AMOUNT_CASES = {
     "1000000000000000": (
         "1000000000000000 has 16 digits before the decimal point; an amount has at most 15",
         "check the amount: it counts in the table's unit (enhet: mill. kr or 1000 kr)"),
-    "4.123456": ("4.123456 has 6 decimals; an amount has at most 4",
-                 "round it to at most 4 decimals: 4.1235"),
+    "4.123456789": ("4.123456789 has 9 decimals; an amount has at most 8",
+                    "round it to at most 8 decimals: 4.12345679"),
     '"010"': ("010 has a leading zero", "write 10, not 010"),  # quoted: the same rule
     '"1e400"': ("1e400 has an exponent", FULL),
     "1 250,5": ("'1 250,5' is not a number", "write amounts with a dot decimal separator and"
@@ -250,7 +250,7 @@ def test_import_refuses_an_amount_the_input_could_not_hold(
     assert result.err == (
         "08-redigert.docx: note: table 7 (after 'Fakta'): row 'Næringsutvikling', column"
         f" 'Regnskap per april': '{FORTY}' has more digits than an amount may have (at most 15"
-        " before the decimal comma and 4 after); the YAML value was kept\n")
+        " before the decimal comma and 8 after); the YAML value was kept\n")
     assert result.out == "nothing to import: the input file already gives this text\n"
     assert (project.inputs / "2017-T1" / "08.yaml").read_text(encoding="utf-8") == (
         area_with("4.1"))
@@ -289,10 +289,10 @@ AMOUNT = st.one_of(
         lambda minus, whole, decimals: f"{minus}{whole}{'.' + decimals if decimals else ''}",
         st.sampled_from(["", "-"]),
         st.one_of(st.just("0"), st.from_regex(r"[1-9][0-9]{0,14}", fullmatch=True)),
-        st.from_regex(r"[0-9]{0,4}", fullmatch=True),
+        st.from_regex(r"[0-9]{0,8}", fullmatch=True),
     ),
     st.sampled_from(["0.05", "-0.05", "0.04", "-0.0001", "1.25", "-1.25", "0.5", "-0.5",
-                     "1.0", "-0", "999999999999999.9999", "-999999999999999.9999"]),
+                     "1.0", "-0", "999999999999999.99999999", "-999999999999999.99999999"]),
 )
 
 

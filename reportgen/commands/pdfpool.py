@@ -20,13 +20,13 @@ def render_in_worker(fmt: str, source: Any, templates: Path,
     return data, warnings
 
 
-def _warm_worker() -> None:
+def _warm_worker(parent: int) -> None:
     """Import WeasyPrint while the main process validates the inputs."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM, then shuts the pool down
-    _exit_with_parent(os.getppid())
+    _exit_with_parent(parent)
     from reportgen.render.pdf import warm_up
 
     warm_up()
@@ -34,13 +34,46 @@ def _warm_worker() -> None:
 
 def _exit_with_parent(parent: int) -> None:
     """A main process killed outright (SIGKILL) cannot shut its pool down, and the workers
-    would wait for work forever: each worker ends itself once its parent is gone."""
+    would wait for work forever: each worker ends once its parent is gone. On Linux the kernel
+    kills the worker at once (PR_SET_PDEATHSIG); elsewhere a thread looks every 0.1 s.
+
+    `parent` is the pid the parent had before the fork: asked here, after it, a parent that
+    died already would give the pid of the process that adopted the worker. The kernel sends
+    the signal when the thread that forked the worker ends; that is the thread that runs the
+    render and waits for the workers (start_pdf_workers forks them at once, see there)."""
+    if not _kill_me_with_parent():
+        _watch_parent(parent)
+    if os.getppid() != parent:  # the parent died before the kernel was told to watch it
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _kill_me_with_parent() -> bool:
+    """Ask Linux to send this process SIGKILL when its parent dies; False where it cannot."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):  # no C library to load, or no prctl in it
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """The fallback: a thread that ends the process once its parent is gone."""
     import threading
     import time
 
     def watch() -> None:
         while os.getppid() == parent:
-            time.sleep(0.5)
+            time.sleep(0.1)
         os._exit(1)
 
     threading.Thread(target=watch, name="reportgen-parent-watch", daemon=True).start()
@@ -56,7 +89,8 @@ def start_pdf_workers(count: int, jobs: int | None) -> Any:
     if jobs <= 1:
         return InProcess()
     pool = ProcessPoolExecutor(min(count, jobs), multiprocessing.get_context("fork"),
-                               initializer=_warm_worker)
+                               initializer=_warm_worker,
+                               initargs=(os.getpid(),))
     pool.submit(os.getpid)  # the pool forks its workers at the first job: make that now
     return pool
 

@@ -2,12 +2,15 @@
 
 Nothing is written until every input of the run has been read and validated; the outputs are
 written all or nothing (output.write), so a failed or interrupted run leaves earlier outputs
-intact. Formats come from the registry (reportgen.render); those it marks `in_worker` render
-in the processes of commands.pdfpool while this process makes the others.
+intact. Renders running at the same time into one folder write one after the other, each
+holding the folder's lock (output.lock) while it reads the manifest again, merges its entries
+and writes. Formats come from the registry (reportgen.render); those it marks `in_worker`
+render in the processes of commands.pdfpool while this process makes the others.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +26,7 @@ from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_f
 
 if TYPE_CHECKING:
     from reportgen.model import Report
+    from reportgen.output.manifest import Manifest
     from reportgen.view import DocumentView
 
 
@@ -62,18 +66,17 @@ class Progress:
 
 def render_reports(requested: tuple[str, ...], period: Period, options: Options,
                    progress: Progress) -> Outcome:
-    """Skip what is up to date; validate everything; render; then write."""
-    from reportgen.output.manifest import NAME, Manifest
-
+    """Skip what is up to date; validate everything; render; then write, holding the output
+    folder's lock (output.lock) so that renders running at the same time keep each other's
+    outputs and manifest entries."""
     target = project.output_folder(options.out, period)
     plan = plan_outputs(requested, period, options.inputs, options.templates, options.formats,
                         options.pdf_variant)
-    manifest = Manifest.load(target)
-    stale = [p for p in plan if options.force or not manifest.up_to_date(p.name, p.key)]
+    decision = _decide(target, plan, options.force, progress)
+    stale = decision.stale
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
-    for path in outcome.unchanged:
-        if manifest.edited(path.name):
-            progress.note(f"kept {display_path(path)}: edited after it was rendered")
+    for name in decision.kept:
+        progress.note(f"kept {display_path(target / name)}: edited after it was rendered")
     if not stale:
         return outcome
     progress.start(len(stale))
@@ -84,22 +87,76 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         report = load_report(options.inputs, period,
                              select_areas(kommune, requested, options.inputs, period), kommune)
         labels = load_labels(options.templates, kommune.language)
-        edited = [p.name for p in stale if manifest.edited(p.name)]
-        if edited and not options.force:
-            raise ReportgenErrors([_edited_error(target / name) for name in edited])
+        if decision.edited and not options.force:
+            raise ReportgenErrors([_edited_error(target / name) for name in decision.edited])
         outputs = render_documents(report, labels, stale, options, pool, progress)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    outcome.written = _write(target, stale, outputs, options.force, progress)
+    return outcome
+
+
+@dataclass
+class Decision:
+    """What a render has to do in its output folder."""
+
+    stale: list[Planned]  # to render
+    kept: list[str] = field(default_factory=list)  # up to date, but edited: left as they are
+    edited: list[str] = field(default_factory=list)  # stale and edited: refused without --force
+
+
+def _decide(target: Path, plan: list[Planned], force: bool, progress: Progress) -> Decision:
+    """Which outputs are stale, and which are edited. Decided without the lock first: when
+    everything is up to date and nothing was edited, that is the answer. Otherwise again under
+    the lock, because another render may be half-way through writing (its outputs renamed
+    into place, its manifest not yet), which looks like edited files."""
+    from reportgen.output.manifest import Manifest
+
+    decision = _decision(Manifest.load(target), plan, force, edited=False)
+    if not (decision.stale or decision.kept) or not target.is_dir():
+        return decision  # nothing to do, or nothing there yet that anyone could have edited
+    with _locked(target, progress, optional=True):
+        return _decision(Manifest.load(target), plan, force, edited=True)
+
+
+def _decision(manifest: Manifest, plan: list[Planned], force: bool, edited: bool) -> Decision:
+    stale = [p for p in plan if force or not manifest.up_to_date(p.name, p.key)]
+    kept = [p.name for p in plan if p not in stale and manifest.edited(p.name)]
+    return Decision(stale, kept, [p.name for p in stale if edited and manifest.edited(p.name)])
+
+
+def _write(target: Path, stale: list[Planned], outputs: dict[str, bytes], force: bool,
+           progress: Progress) -> list[Path]:
+    """Under the folder's lock: read the manifest as the other renders left it, check again
+    for edited outputs (an edit made while rendering is refused too), keep edited copies
+    (--force), add this run's entries and write the outputs, the manifest last."""
+    from reportgen.output.manifest import NAME, Manifest
     from reportgen.output.write import backup, write_outputs
 
-    for name in edited:
-        kept = backup(target / name)
-        progress.note(f"kept your edited copy as {display_path(kept)}")
-    for planned in stale:
-        manifest.record(planned.name, planned.key, outputs[planned.name])
-    outcome.written = write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
-    return outcome
+    with _locked(target, progress):
+        manifest = Manifest.load(target)
+        edited = [p.name for p in stale if manifest.edited(p.name)]
+        if edited and not force:
+            raise ReportgenErrors([_edited_error(target / name) for name in edited])
+        for name in edited:
+            kept = backup(target / name)
+            progress.note(f"kept your edited copy as {display_path(kept)}")
+        for planned in stale:
+            manifest.record(planned.name, planned.key, outputs[planned.name])
+        return write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
+
+
+def _locked(target: Path, progress: Progress,
+            optional: bool = False) -> AbstractContextManager[None]:
+    """The output folder's lock (output.lock.locked); says so when another render keeps it
+    waiting."""
+    from reportgen.output.lock import locked
+
+    def waiting() -> None:
+        progress.note(f"waiting for another reportgen render writing to {display_path(target)} …")
+
+    return locked(target, waiting, optional)
 
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],

@@ -44,10 +44,8 @@ def atomic_write(path: Path, data: bytes, what: str = "output") -> None:
                           hint="check the file's permissions") from exc
 
 
-def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
-    """Write every output via temp file + rename, all or nothing: on failure (or Ctrl-C /
-    SIGTERM) part-way, outputs already renamed into place are put back as they were, and
-    no temporary file is left."""
+def make_folder(target: Path) -> None:
+    """The output folder, created with its parents if it is not there yet."""
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -56,6 +54,13 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
             location=SourceLocation(display_path(target)),
             hint="choose another --out, or check its permissions",
         ) from exc
+
+
+def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
+    """Write every output via temp file + rename, all or nothing: on failure (or Ctrl-C /
+    SIGTERM) part-way, outputs already renamed into place are put back as they were, and
+    no temporary file is left."""
+    make_folder(target)
     remove_stale_temporaries(target)
     temps: list[tuple[Path, Path]] = []
     earlier: dict[Path, Path] = {}  # output -> a second link to its earlier version

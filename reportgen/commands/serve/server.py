@@ -37,6 +37,10 @@ from reportgen.project import REPORT_NAME
 HOST = "127.0.0.1"  # the only address the server binds
 LOCAL_NAMES = {"127.0.0.1", "localhost"}  # the only Host headers it answers
 PING_SECONDS = 15.0  # an event-stream comment keeps idle connections open
+BACKLOG = 1024  # connections the system holds while every page thread is busy (capped by it)
+PAGE_THREADS = 32  # connections read and answered at a time; the next wait in the backlog
+STREAMS = 64  # event streams held open at a time, each in a thread of its own
+STREAM_RETRY_MS = 5000  # when that many are open: the browser asks again after this long
 DOCUMENT_PATH = re.compile(r"/(\d{2}|" + REPORT_NAME + r")(?:\.html)?")
 INDEX_PATHS = ("/", "/index.html")
 
@@ -128,6 +132,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         if head:
             return
+        if not self.server.become_stream():
+            self._too_many_streams(seen)
+            return
+        try:
+            self._stream(seen)
+        finally:
+            self.server.end_stream()
+
+    def _too_many_streams(self, seen: int | None) -> None:
+        """Every stream slot is taken: the version if the page's is old, then the browser is
+        told to come back later, so a page that changed still reloads."""
+        version = self.server.preview.snapshot().version
+        data = f"data: {version}\n\n" if version != seen else ""
+        self.wfile.write(f"retry: {STREAM_RETRY_MS}\n\n{data}".encode())
+
+    def _stream(self, seen: int | None) -> None:
         self.wfile.write(b"retry: 1000\n\n")
         preview = self.server.preview
         while True:
@@ -150,16 +170,62 @@ def _local_host(header: str | None) -> bool:
 
 
 class PreviewServer(ThreadingHTTPServer):
-    """The HTTP server of the preview, bound to 127.0.0.1; `stop` ends it and its threads."""
+    """The HTTP server of the preview, bound to 127.0.0.1; `stop` ends it and its threads.
+
+    A thread per connection, but at most PAGE_THREADS of them reading and answering requests:
+    the accept loop waits for a free one, and new connections wait in the listen backlog
+    (BACKLOG) meanwhile, instead of being refused. An event stream lives for as long as its
+    page is open; once a request turns out to be one, its thread leaves the page threads'
+    count for the streams' (at most STREAMS), so open pages never keep other pages waiting.
+    """
 
     daemon_threads = True
     block_on_close = False  # event streams end on stop; idle connections time out on their own
+    request_queue_size = BACKLOG
 
     def __init__(self, preview: Preview, port: int) -> None:
         super().__init__((HOST, port), _Handler)
         self.preview = preview
         self.watcher: Watcher | None = None
         self._serving = threading.Event()
+        self._stopping = threading.Event()
+        self._pages = threading.BoundedSemaphore(PAGE_THREADS)
+        self._streams = threading.BoundedSemaphore(STREAMS)
+        self._slot = threading.local()  # .page: this thread counts among the page threads
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Start the connection's thread once fewer than PAGE_THREADS are busy."""
+        while not self._pages.acquire(timeout=0.25):
+            if self._stopping.is_set():
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._pages.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Answer one connection, then free its page thread's place (if it still holds it)."""
+        self._slot.page = True
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            if self._slot.page:
+                self._pages.release()
+
+    def become_stream(self) -> bool:
+        """Move the calling thread from the page threads to the event streams; False, and
+        no move, when STREAMS streams are open already."""
+        if not self._streams.acquire(blocking=False):
+            return False
+        self._slot.page = False
+        self._pages.release()
+        return True
+
+    def end_stream(self) -> None:
+        """An event stream of the calling thread has ended."""
+        self._streams.release()
 
     def server_bind(self) -> None:
         """Bind without the host-name lookup that HTTPServer's own would do."""
@@ -189,6 +255,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     def stop(self) -> None:
         """End the event streams, the watcher and the server, and close the socket."""
+        self._stopping.set()
         self.preview.stop()
         if self.watcher is not None:
             self.watcher.stop()

@@ -23,6 +23,7 @@ from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_f
 
 if TYPE_CHECKING:
     from reportgen.model import Report
+    from reportgen.output.manifest import Manifest
     from reportgen.view import DocumentView
 
 
@@ -37,6 +38,7 @@ class Options:
     force: bool = False
     pdf_variant: str | None = "pdf/a-2a"
     jobs: int | None = None  # PDF worker processes; None: one per core; 1: in this process
+    epoch: int | None = None  # SOURCE_DATE_EPOCH, read and checked by the command line
 
 
 @dataclass
@@ -67,7 +69,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
 
     target = project.output_folder(options.out, period)
     plan = plan_outputs(requested, period, options.inputs, options.templates, options.formats,
-                        options.pdf_variant)
+                        options.pdf_variant, options.epoch)
     manifest = Manifest.load(target)
     stale = [p for p in plan if options.force or not manifest.up_to_date(p.name, p.key)]
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
@@ -84,9 +86,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         report = load_report(options.inputs, period,
                              select_areas(kommune, requested, options.inputs, period), kommune)
         labels = load_labels(options.templates, kommune.language)
-        edited = [p.name for p in stale if manifest.edited(p.name)]
-        if edited and not options.force:
-            raise ReportgenErrors([_edited_error(target / name) for name in edited])
+        edited = _refuse_to_replace(target, stale, manifest, options.force)
         outputs = render_documents(report, labels, stale, options, pool, progress)
     finally:
         if pool is not None:
@@ -102,6 +102,23 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     return outcome
 
 
+def _refuse_to_replace(target: Path, stale: list[Planned], manifest: Manifest,
+                       force: bool) -> list[str]:
+    """The stale outputs that were edited (kept as backups with --force). Raises for what may
+    not be replaced: a folder or a named pipe where an output goes, and edited outputs
+    without --force."""
+    from reportgen.output.manifest import NAME
+
+    blocked = {name: problem for name in [*(p.name for p in stale), NAME]
+               if (problem := project.output_problem(target / name)) is not None}
+    edited = [p.name for p in stale if p.name not in blocked and manifest.edited(p.name)]
+    problems = [*blocked.values(), *([] if force else map(_edited_error,
+                                                          (target / n for n in edited)))]
+    if problems:
+        raise ReportgenErrors(problems)
+    return edited
+
+
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
                      options: Options, pool: Any, progress: Progress) -> dict[str, bytes]:
     """The stale outputs as {file name: bytes}, in plan order. The formats that run in the
@@ -110,7 +127,7 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
     wanted: dict[str, set[str]] = {}
     for planned in stale:
         wanted.setdefault(planned.document, set()).add(planned.fmt)
-    views = _views(report, labels, wanted)
+    views = _views(report, labels, wanted, options.epoch)
     outputs: dict[str, bytes] = {}
     pending: dict[str, Any] = {}
     sources = {f.source for f in FORMATS}
@@ -141,15 +158,15 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
     return {p.name: outputs[p.name] for p in stale}
 
 
-def _views(report: Report, labels: dict[str, str],
-           wanted: dict[str, set[str]]) -> list[tuple[str, DocumentView]]:
+def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],
+           epoch: int | None) -> list[tuple[str, DocumentView]]:
     """The view of every document that has a stale output: the whole report first."""
     from reportgen.present import build_area_document, build_report_document
 
     views = []
     if project.REPORT_NAME in wanted:
-        views.append((project.REPORT_NAME, build_report_document(report, labels)))
-    views += [(a.code, build_area_document(a, report.kommune, labels))
+        views.append((project.REPORT_NAME, build_report_document(report, labels, epoch)))
+    views += [(a.code, build_area_document(a, report.kommune, labels, epoch))
               for a in report.areas if a.code in wanted]
     return views
 

@@ -26,6 +26,7 @@ from reportgen.commands.importer.merge import (
     ImportResult,
     merge_into_yaml,
     merge_yaml,
+    read_yaml_text,
     unified_diff,
     write_yaml,
 )
@@ -43,13 +44,13 @@ def import_docx(docx_path: Path, inputs: Path, templates: Path | None = None) ->
     """Read the document, find its area file below `inputs` and merge; writes nothing."""
     imported = read_docx(docx_path, templates)
     yaml_path = project.area_path(inputs, imported.period, imported.code)
-    if not yaml_path.is_file():
+    if not project.exists(yaml_path):
         raise InputError(
             f"this document is area {imported.code} of {imported.period}, but"
             f" {project.display_path(yaml_path)} does not exist",
             location=where(docx_path),
             hint="pass the inputs folder the document was rendered from with --inputs",
         )
-    old = yaml_path.read_text(encoding="utf-8-sig")
+    old = read_yaml_text(yaml_path)
     new, notes = merge_yaml(yaml_path, old, imported)
     return ImportResult(yaml_path, old, new, tuple(imported.notes + notes))

@@ -41,8 +41,8 @@ from reportgen.outline import (
 )
 from reportgen.output.write import atomic_write
 from reportgen.period import Period
-from reportgen.project import display_path
-from reportgen.yamlsource import load_yaml
+from reportgen.project import display_path, read_file
+from reportgen.yamlsource import MAX_FILE_BYTES, load_yaml
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,21 @@ def write_yaml(path: Path, text: str) -> None:
 
 # --- merging into the YAML -----------------------------------------------------------------
 
+def read_yaml_text(yaml_path: Path) -> str:
+    """The area file's text, read through project.read_file (an ordinary file inside its
+    inputs folder, at most MAX_FILE_BYTES); InputError with its place when not UTF-8."""
+    inputs = yaml_path.parent.parent
+    raw = read_file(yaml_path, limit=MAX_FILE_BYTES, root=inputs)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        load_yaml(yaml_path, root=inputs)  # says where, with line and column
+        raise
+
+
 def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
     """The area file's new text: the changed values put in, everything else as it was."""
-    old = yaml_path.read_text(encoding="utf-8-sig")
-    return merge_yaml(yaml_path, old, imported)[0]
+    return merge_yaml(yaml_path, read_yaml_text(yaml_path), imported)[0]
 
 
 def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list[str]]:
@@ -90,7 +101,7 @@ def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, 
     inputs = yaml_path.parent.parent
     kommune = load_kommune(inputs)
     period = Period.parse(imported.period)
-    area = validate_area(load_yaml(yaml_path), imported.code, kommune, period)
+    area = validate_area(load_yaml(yaml_path, root=inputs), imported.code, kommune, period)
     yaml = _round_trip(old)
     data = yaml.load(old)
     notes: list[str] = []

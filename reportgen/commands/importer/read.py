@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from reportgen import project
 from reportgen.commands.importer.common import (
     FIGURES_TEXT,
     NOT_SHOWN,
@@ -52,7 +53,7 @@ from reportgen.project import default_templates
 from reportgen.view import Span
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-IDENTIFIER = re.compile(r"reportgen:(\d{4}-T[123])/(\S+)")
+IDENTIFIER = re.compile(r"reportgen:([0-9]{4}-T[123])/(\S+)")
 LABELLED = tuple(p for p in AREA_OUTLINE if p.label)  # the parts a heading announces
 TABLE_WIDTH = len(FIGURE_COLUMNS) + 1  # the names, then the amounts
 TRACKED = {f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange",
@@ -102,9 +103,10 @@ def _open(path: Path) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    if not path.is_file():
+    if not project.exists(path):
         raise InputError("no such file", location=where(path),
                          hint="give the path of the .docx to import")
+    project.check_file(path)  # a named pipe would hang the zip reader
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, OSError, KeyError, ValueError) as exc:

@@ -20,11 +20,21 @@ from reportgen.errors import (
     ReportgenError,
     ReportgenErrors,
     ReportgenWarning,
+    UsageError,
     format_problem,
 )
-from reportgen.period import AREA_CODE, Period
+from reportgen.period import AREA_CODE, Period, parse_epoch
 from reportgen.project import ALL, DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
 from reportgen.render import DEFAULT_FORMATS, RENDERERS
+from reportgen.streams import (
+    CannotPrint,
+    cannot_print,
+    echo,
+    failed_stream,
+    open_standard_descriptors,
+    printing,
+    quietly,
+)
 
 # The variants WeasyPrint 70 writes (weasyprint.pdf.VARIANTS), listed here so that parsing the
 # command line does not import WeasyPrint.
@@ -55,7 +65,8 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 def _areas(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         if value != ALL and not AREA_CODE.fullmatch(value):
-            hint = f" (write {int(value):02d})" if value.isdigit() and len(value) == 1 else ""
+            one_digit = len(value) == 1 and value.isascii() and value.isdigit()
+            hint = f" (write {int(value):02d})" if one_digit else ""
             raise click.BadParameter(
                 f"{value!r} is not an area code: use two digits such as 08, or `all`{hint}",
                 param_hint="AREA",
@@ -110,7 +121,8 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
     from reportgen.commands.render import Options, render_reports
 
     variant = None if pdf_variant == "plain" else pdf_variant
-    options = Options(inputs, templates or default_templates(), out, formats, force, variant, jobs)
+    options = Options(inputs, templates or default_templates(), out, formats, force, variant, jobs,
+                      _source_date_epoch())
     progress = _progress(quiet)
     try:
         outcome = render_reports(_areas(areas), period, options, progress)
@@ -119,14 +131,14 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
     if quiet:
         return
     for path in outcome.written:
-        click.echo(f"wrote {display_path(path)}")
+        echo(f"wrote {display_path(path)}")
     if outcome.unchanged:
         folder = display_path(outcome.unchanged[0].parent)
         names = ", ".join(p.name for p in outcome.unchanged[:6])
         more = f" and {len(outcome.unchanged) - 6} more" if len(outcome.unchanged) > 6 else ""
-        click.echo(f"up to date in {folder} (sources unchanged): {names}{more}")
+        echo(f"up to date in {folder} (sources unchanged): {names}{more}")
         if not outcome.written:
-            click.echo("nothing rendered; add --force to render anyway")
+            echo("nothing rendered; add --force to render anyway")
 
 
 @cli.command(short_help="Validate the inputs and print every problem; writes nothing.")
@@ -157,9 +169,9 @@ def _check_period(period: Period, inputs: Path, templates: Path, strict: bool,
 
     for warning in sorted(warnings, key=place):
         for line in format_problem(warning):
-            click.echo(line, err=True)
-    click.echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'}),"
-               f" {len(warnings)} warning(s)")
+            echo(line, err=True)
+    echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'}),"
+         f" {len(warnings)} warning(s)")
     if strict and warnings:
         raise ReportgenError(f"{len(warnings)} warning(s), and --strict treats them as errors")
 
@@ -184,10 +196,10 @@ def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: P
 
     old, outcome = new_areas(_areas(areas), period, source, inputs)
     for target in outcome.written:
-        click.echo(f"wrote {display_path(target)} (from {old}); fill in what is marked"
-                   f" {PLACEHOLDER}")
+        echo(f"wrote {display_path(target)} (from {old}); fill in what is marked"
+             f" {PLACEHOLDER}")
     if outcome.kept:
-        click.echo(f"kept, already there: {', '.join(outcome.kept)}")
+        echo(f"kept, already there: {', '.join(outcome.kept)}")
 
 
 @cli.command(short_help="Preview a period in the browser, reloading as the inputs change.")
@@ -204,8 +216,8 @@ def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> No
     """
     from reportgen.commands.serve import serve as run
 
-    run(period, inputs, templates or default_templates(), port,
-        say=click.echo, log=lambda line: click.echo(line, err=True))
+    run(period, inputs, templates or default_templates(), port, say=echo,
+        log=lambda line: quietly(echo, line, err=True), epoch=_source_date_epoch())
 
 
 @cli.command(name="import", short_help="Carry the edits of an area DOCX back into its YAML.")
@@ -229,21 +241,21 @@ def import_(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None
 
     result = import_docx(file, inputs, templates or default_templates())
     for note in result.notes:
-        click.echo(f"{display_path(file)}: note: {note}", err=True)
+        echo(f"{display_path(file)}: note: {note}", err=True)
     if not result.changed:
-        click.echo("nothing to import: the input file already gives this text")
+        echo("nothing to import: the input file already gives this text")
         return
-    click.echo(unified_diff(result), nl=False)
+    echo(unified_diff(result), nl=False)
     target = display_path(result.yaml_path)
-    if not yes and not sys.stdin.isatty():
+    if not yes and not (sys.stdin is not None and sys.stdin.isatty()):
         raise OutputError(f"not writing {target}: there is no terminal to ask on",
                           location=SourceLocation(display_path(file)),
                           hint="check the change above, then run again with --yes")
-    if not yes and not click.confirm(f"Write {target}?", default=False):
-        click.echo("nothing written")
+    if not yes and not printing(False, click.confirm, f"Write {target}?", default=False):
+        echo("nothing written")
         return
     write_yaml(result)
-    click.echo(f"wrote {target}")
+    echo(f"wrote {target}")
 
 
 class _Plain:
@@ -258,11 +270,11 @@ class _Plain:
     def rendered(self, name: str) -> None:
         self.done += 1
         if not self.quiet:
-            click.echo(f"rendered {name} ({self.done}/{self.total})", err=True)
+            echo(f"rendered {name} ({self.done}/{self.total})", err=True)
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message, err=True)
+            echo(message, err=True)
 
     def stop(self) -> None:
         pass
@@ -297,7 +309,7 @@ class _Bar(_Plain):
 
 
 def _progress(quiet: bool) -> _Plain:
-    if not quiet and sys.stderr.isatty():
+    if not quiet and sys.stderr is not None and sys.stderr.isatty():
         return _Bar()
     return _Plain(quiet)
 
@@ -305,7 +317,17 @@ def _progress(quiet: bool) -> _Plain:
 def print_error(error: ReportgenError) -> None:
     """`path:line:column: error: message` and an indented hint, on stderr."""
     for line in format_problem(error):
-        click.echo(line, err=True)
+        echo(line, err=True)
+
+
+def _source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, read once here and checked; the documents are dated by it."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        return None if value is None else parse_epoch(value)
+    except ValueError as exc:
+        raise UsageError(f"SOURCE_DATE_EPOCH: {exc}", hint="set it to the seconds since"
+                         " 1970-01-01 UTC, as `date +%s` prints them, or unset it") from exc
 
 
 def _terminated(signum: int, frame: Any) -> None:
@@ -317,29 +339,45 @@ def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     # --debug is accepted anywhere on the line; REPORTGEN_DEBUG=1 does the same for scripts.
     debug = "--debug" in args or os.environ.get("REPORTGEN_DEBUG") == "1"
-    args = [a for a in args if a != "--debug"]
+    open_standard_descriptors()
     signal.signal(signal.SIGTERM, _terminated)  # unwind like Ctrl-C: temporary files are removed
     try:
+        code = _run([a for a in args if a != "--debug"], debug)
+    except CannotPrint as exc:
+        code = cannot_print(exc)
+    sys.exit(code)
+
+
+def _run(args: list[str], debug: bool) -> int:
+    """The command's exit status; every problem printed (as far as stderr allows)."""
+    try:
         code = cli.main(args, prog_name="reportgen", standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else ExitCode.OK)
-    except ReportgenErrors as exc:
-        for error in exc.errors:
-            print_error(error)
-        sys.exit(exc.exit_code)
+        return code if isinstance(code, int) else ExitCode.OK
+    except CannotPrint:
+        raise
     except ReportgenError as exc:
-        print_error(exc)
-        sys.exit(exc.exit_code)
+        for error in exc.errors if isinstance(exc, ReportgenErrors) else [exc]:
+            quietly(print_error, error)
+        return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code)
+        quietly(printing, True, exc.show)
+        return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("interrupted; earlier outputs are untouched", err=True)
-        sys.exit(130)
-    except Exception:  # a bug: say so, keep the traceback for --debug
-        if debug:
-            traceback.print_exc()
-        click.echo(
-            "reportgen: internal error (a bug in reportgen, not in your files). Please report it"
-            " with the output of the same command run with --debug.", err=True,
-        )
-        sys.exit(ExitCode.INTERNAL)
+        quietly(echo, "interrupted; earlier outputs are untouched", err=True)
+        return 130
+    except OSError as exc:
+        failed = failed_stream(exc)  # click printing --help or --version, say
+        if failed is None:
+            return _internal_error(debug)
+        raise failed from exc
+    except Exception:
+        return _internal_error(debug)
+
+
+def _internal_error(debug: bool) -> int:
+    """A bug: say so, and show the traceback with --debug."""
+    if debug:
+        quietly(printing, True, traceback.print_exc)
+    quietly(echo, "reportgen: internal error (a bug in reportgen, not in your files). Please"
+            " report it with the output of the same command run with --debug.", err=True)
+    return ExitCode.INTERNAL

@@ -33,13 +33,13 @@ def load_kommune(inputs: Path) -> Kommune:
     from reportgen.validate import validate_kommune
 
     path = project.kommune_path(inputs)
-    if not path.is_file():
+    if not project.exists(path):
         raise InputError(
             f"{project.KOMMUNE_FILE} not found", location=SourceLocation(display_path(path)),
             hint="create it with `kommune:`, `språk:` and `programområder:`, or pass --inputs",
         )
     project.resolve_inside(inputs, path.name, "kommune file")  # a link out, as for area files
-    return validate_kommune(load_yaml(path))
+    return validate_kommune(load_yaml(path, root=inputs))
 
 
 def no_areas_error(inputs: Path, period: Period, hint: str | None = None) -> InputError:
@@ -82,14 +82,14 @@ def select_areas(kommune: Kommune, requested: tuple[str, ...], inputs: Path,
 def read_area(inputs: Path, period: Period, code: str) -> SourceFile:
     """inputs/<period>/<code>.yaml, read (not validated)."""
     path = project.area_path(inputs, period, code)
-    if not path.is_file():
+    if not project.exists(path):
         raise InputError(
             f"no input for area {code} in {period}",
             location=SourceLocation(display_path(path)),
             hint=f"write {display_path(path)} (see README.md, 'Writing an input"
             f" file'), or render only the areas that have one",
         )
-    return load_yaml(path)
+    return load_yaml(path, root=inputs)
 
 
 def load_area(inputs: Path, period: Period, code: str, kommune: Kommune,
@@ -109,7 +109,7 @@ def load_report_settings(inputs: Path, period: Period) -> ReportInput:
     from reportgen.validate import validate_report
 
     path = project.report_path(inputs, period)
-    return validate_report(load_yaml(path) if path.is_file() else None)
+    return validate_report(load_yaml(path, root=inputs) if project.exists(path) else None)
 
 
 def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune,
@@ -130,11 +130,19 @@ def load_labels(templates: Path, language: str) -> dict[str, str]:
     """The fixed wording for the language, from templates/labels.yaml."""
     import yaml
 
+    from reportgen.yamlsource import MAX_FILE_BYTES
+
     path = project.labels_path(templates)
+    if not project.exists(path):
+        raise TemplateError(f"{project.LABELS_FILE} not found",
+                            location=SourceLocation(display_path(path)),
+                            hint="check --templates: the folder needs docx/, html/ and"
+                            f" {project.LABELS_FILE}")
+    raw = project.read_file(path, limit=MAX_FILE_BYTES, error=TemplateError)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(raw.decode("utf-8"))
         return {str(k): str(v) for k, v in data[language].items()}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise TemplateError(
             f"cannot read the labels for language {language!r}: {exc}",
             location=SourceLocation(display_path(path)),
@@ -161,6 +169,11 @@ def periods_with_input(inputs: Path) -> list[Period]:
 def require_period(inputs: Path, period: Period) -> None:
     """A period that has no folder of inputs at all is a problem of its own."""
     folder = project.period_folder(inputs, period)
-    if not folder.is_dir():
+    what = project.what_is_at(folder)
+    if what not in (None, project.A_FOLDER):  # a file, a link that loops, ...
+        raise InputError(f"this is {what}, not a folder",
+                         location=SourceLocation(display_path(folder)),
+                         hint="the period's input files go in a folder of this name")
+    if what is None:
         raise InputError(f"no inputs for {period}", location=SourceLocation(display_path(folder)),
                          hint=f"start it with `reportgen new all {period}`, or check the period")

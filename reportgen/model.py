@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic_core import PydanticCustomError
 
 from reportgen.languages import DEFAULT_LANGUAGE, LanguageCode
-from reportgen.period import Period
+from reportgen.period import AREA_CODE, Period
 
 PLACEHOLDER = "FYLL UT"  # what `reportgen new` leaves where the author must write
 
@@ -142,7 +142,7 @@ class Kommune(Model):
 
     name: Text = Field(alias="kommune")
     language: LanguageCode = Field(DEFAULT_LANGUAGE, alias="språk")
-    areas: dict[Annotated[str, StringConstraints(pattern=r"^\d{2}$")], Text] = Field(
+    areas: dict[Annotated[str, StringConstraints(pattern=f"^{AREA_CODE.pattern}$")], Text] = Field(
         alias="programområder", min_length=1
     )
 

@@ -1,4 +1,5 @@
-"""Value types for the command line and the model: tertial periods and area codes.
+"""Value types for the command line and the model: tertial periods, area codes and the
+SOURCE_DATE_EPOCH that dates the documents.
 
 Standard library and languages only, so the command line can parse arguments without
 loading the model.
@@ -12,9 +13,22 @@ from dataclasses import dataclass
 
 from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
 
-AREA_CODE = re.compile(r"\d{2}")
-PERIOD_FORM = re.compile(r"(\d{4})-T([123])")
+# [0-9], not \d: \d also matches other scripts' digits (٠٨), which no file name or register uses.
+AREA_CODE = re.compile(r"[0-9]{2}")
+PERIOD_FORM = re.compile(r"([0-9]{4})-T([123])")
 PERIOD_ENDS = {1: (4, 30), 2: (8, 31), 3: (12, 31)}  # tertial: (month, day) it ends on
+LATEST_EPOCH = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a date can hold
+
+
+def parse_epoch(text: str) -> int:
+    """A SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 00:00 UTC, ASCII digits only (as
+    `date +%s` prints them), up to the year 9999. ValueError says what is wrong."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{text[:40]!r} is not a whole number of seconds")
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(LATEST_EPOCH)) or int(digits) > LATEST_EPOCH:
+        raise ValueError(f"{text[:40]} seconds is after the year 9999")
+    return int(digits)
 
 
 @dataclass(frozen=True, order=True)

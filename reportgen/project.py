@@ -6,15 +6,20 @@
     <out>/<period>/                  the documents: <code>.<suffix>, tertialrapport.<suffix>
     templates/                       docx/, html/, fonts/ and labels.yaml
 
-Every command finds its files through these functions; none builds a path of its own.
+Every command finds its files through these functions; none builds a path of its own, and
+every input is read through read_file: an ordinary file (never a named pipe, a device or a
+folder), inside its folder, not a link that loops, and not too large, checked before it is
+opened.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
-from reportgen.errors import InputError, OutputError, SourceLocation
+from reportgen.errors import InputError, OutputError, ReportgenError, SourceLocation
 
 DEFAULT_INPUTS = Path("inputs")
 DEFAULT_OUT = Path("build")
@@ -31,14 +36,18 @@ def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside, or a link that loops
         return str(path)
 
 
 def resolve_inside(root: Path, relative: str, what: str) -> Path:
-    """root/relative, refusing anything (`..`, absolute, symlinks) that lands outside root."""
+    """root/relative, refusing anything (`..`, absolute, symlinks) that lands outside root,
+    and a symbolic link that loops."""
     root_real = root.resolve()
-    candidate = (root / relative).resolve()
+    try:
+        candidate = (root / relative).resolve()
+    except (OSError, RuntimeError) as exc:  # Python 3.11 says "Symlink loop" as RuntimeError
+        raise _not_a_file(root / relative, LOOP, InputError) from exc
     if not candidate.is_relative_to(root_real):
         raise InputError(
             f"{what} {relative!r} points outside {display_path(root)}",
@@ -46,6 +55,105 @@ def resolve_inside(root: Path, relative: str, what: str) -> Path:
             hint=f"keep input files inside {display_path(root)}; symbolic links may not leave it",
         )
     return candidate
+
+
+# --- reading a file safely -------------------------------------------------------------------
+
+LOOP = "a symbolic link that loops back on itself"
+MISSING = "which does not exist"
+A_FILE, A_FOLDER = "a file", "a folder"
+_KINDS = ((stat.S_ISREG, A_FILE), (stat.S_ISDIR, A_FOLDER), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+NOT_A_FILE_HINT = "reportgen reads only ordinary files: put the file itself here"
+LOOP_HINT = "point the link at a real file, or put the file itself here"
+
+
+def exists(path: Path) -> bool:
+    """Anything at all is at `path`: a file, a folder, a pipe, a link (even a broken one)."""
+    return os.path.lexists(path)
+
+
+def _kind(mode: int) -> str:
+    return next((words for test, words in _KINDS if test(mode)), "a special file")
+
+
+def what_is_at(path: Path) -> str | None:
+    """What `path` is, following links, in words ("a file", "a folder", "a named pipe (FIFO)",
+    "a link to /dev/zero, which is a device", LOOP, ...); None when nothing is there."""
+    try:
+        kind = _kind(os.stat(path).st_mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LOOP
+        if not os.path.islink(path):
+            return None
+        return f"a link to {os.readlink(path)}, {MISSING}"
+    if kind != A_FILE and kind != A_FOLDER and os.path.islink(path):
+        return f"a link to {os.path.realpath(path)}, which is {kind}"
+    return kind
+
+
+def _not_a_file(path: Path, what: str | None, error: type[ReportgenError]) -> ReportgenError:
+    message = "there is no such file" if what is None else f"this is {what}" + (
+        "" if what.endswith(MISSING) else ", not a file")
+    return error(message,
+                 location=SourceLocation(display_path(path)),
+                 hint=None if what is None else LOOP_HINT if what == LOOP else NOT_A_FILE_HINT)
+
+
+def check_file(path: Path, *, root: Path | None = None,
+               error: type[ReportgenError] = InputError) -> os.stat_result:
+    """The status of the ordinary file at `path`, before anything opens it; `error` when it
+    leaves `root` (through a symbolic link, say), loops, is missing, or is not an ordinary
+    file (a named pipe would hang the reader, a device such as /dev/zero never end)."""
+    if root is not None:
+        real, root_real = os.path.realpath(path), os.path.realpath(root)
+        if os.path.commonpath([real, root_real]) != root_real:
+            relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+            raise error(f"file {relative!r} points outside {display_path(root)}",
+                        location=SourceLocation(display_path(path)),
+                        hint=f"keep input files inside {display_path(root)}; symbolic links may"
+                        " not leave it")
+    try:
+        return _regular(os.stat(path), path, error)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
+            raise error(f"cannot read file: {exc.strerror}",
+                        location=SourceLocation(display_path(path))) from exc
+        raise _not_a_file(path, what_is_at(path), error) from exc
+
+
+def _regular(status: os.stat_result, path: Path,
+             error: type[ReportgenError]) -> os.stat_result:
+    if not stat.S_ISREG(status.st_mode):
+        raise _not_a_file(path, what_is_at(path), error)
+    return status
+
+
+def read_file(path: Path, *, limit: int | None, root: Path | None = None,
+              error: type[ReportgenError] = InputError) -> bytes:
+    """The bytes of the ordinary file at `path`, checked first (check_file) and refused
+    unread when larger than `limit` bytes; every input file is read through here."""
+    status = check_file(path, root=root, error=error)
+    if limit is not None and status.st_size > limit:
+        raise _too_large(path, status.st_size, limit, error)
+    try:  # O_NONBLOCK: were it swapped for a named pipe since, opening would not hang
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            _regular(os.fstat(handle.fileno()), path, error)
+            data = handle.read() if limit is None else handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"cannot read file: {exc.strerror}",
+                    location=SourceLocation(display_path(path))) from exc
+    if limit is not None and len(data) > limit:  # it grew since
+        raise _too_large(path, len(data), limit, error)
+    return data
+
+
+def _too_large(path: Path, size: int, limit: int, error: type[ReportgenError]) -> ReportgenError:
+    return error(f"file is {size} bytes, more than the limit of {limit}",
+                 location=SourceLocation(display_path(path)),
+                 hint="split the text or remove pasted binary content")
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -114,8 +222,13 @@ def labels_path(templates: Path) -> Path:
 # --- outputs ----------------------------------------------------------------------------------
 
 def output_folder(out: Path, period: object) -> Path:
-    """<out>/<period>, refusing a period folder that is a link to somewhere else."""
+    """<out>/<period>, refusing a period folder that is a link to somewhere else, and an --out
+    or period folder that is not a folder (a file, a named pipe, a link that loops)."""
     target = out / str(period)
+    require_folder(out, "--out names the folder the documents go into (made when missing):"
+                         " choose another, or move this away")
+    require_folder(target, "reportgen keeps the period's documents in a folder of this name:"
+                            " move this away, or choose another --out")
     if target.is_symlink() and not target.resolve().is_relative_to(out.resolve()):
         raise OutputError(
             f"{display_path(target)} is a link to {target.resolve()}, outside the output"
@@ -123,6 +236,28 @@ def output_folder(out: Path, period: object) -> Path:
             hint="remove the link; reportgen writes only inside --out",
         )
     return target
+
+
+def require_folder(path: Path, hint: str) -> None:
+    """OutputError (with `hint`) when something other than a folder is at `path`."""
+    what = what_is_at(path)
+    if what not in (None, A_FOLDER):
+        raise OutputError(f"this is {what}, not a folder",
+                          location=SourceLocation(display_path(path)), hint=hint)
+
+
+def output_problem(path: Path) -> OutputError | None:
+    """Why reportgen may not replace what is at an output's path (a folder, a named pipe, a
+    device), or None: nothing is there, an ordinary file, or a link (never written through)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None  # nothing there (or unreachable: writing says why)
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return None
+    return OutputError(f"this is {_kind(mode)}, not a file; reportgen will not replace it",
+                       location=SourceLocation(display_path(path)),
+                       hint="move it away (or remove it), then render again")
 
 
 def output_name(document: str, fmt: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, SourceLocation
-from reportgen.project import display_path
+from reportgen.project import display_path, read_file
 
 MAX_FILE_BYTES = 1_000_000  # a long area section is ~20 kB
 MAX_VALUES = 50_000  # values after expanding aliases; stops "billion laughs" early
@@ -67,24 +67,14 @@ class SourceFile:
         return SourceLocation(self.display, line, column)
 
 
-def load_yaml(path: Path) -> SourceFile:
-    """Read one YAML file; raise InputError with file:line:column for anything unreadable."""
+def load_yaml(path: Path, root: Path | None = None) -> SourceFile:
+    """Read one YAML file (through project.read_file: an ordinary file, inside `root` when
+    given, at most MAX_FILE_BYTES); raise InputError with file:line:column for anything
+    unreadable."""
     import yaml  # here, not at the top: a rebuild with nothing changed never parses YAML
 
     display = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                location=SourceLocation(display),
-                hint="split the text or remove pasted binary content",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"cannot read file: {exc.strerror}", location=SourceLocation(display)
-        ) from exc
+    raw = read_file(path, limit=MAX_FILE_BYTES, root=root)
     text = _decode(raw, display)
     try:
         loader = yaml.SafeLoader(text)  # the reader checks every character here, at once

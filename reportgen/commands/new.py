@@ -10,7 +10,9 @@ The parts to empty and the amounts come from the outline (outline.py).
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +23,10 @@ from reportgen.errors import InputError, OutputError, SourceLocation
 from reportgen.inputs import no_areas_error
 from reportgen.model import PLACEHOLDER as MARKER
 from reportgen.outline import AMOUNT_KEYS, AREA_OUTLINE, FIGURES, ROWS_KEY, top_parts
+from reportgen.output.write import FILE_SIZE_HINT
 from reportgen.period import Period
 from reportgen.project import display_path
+from reportgen.yamlsource import MAX_FILE_BYTES
 
 
 @dataclass
@@ -47,23 +51,25 @@ def new_areas(codes: tuple[str, ...], period: Period, source: Period | None,
     for code in chosen:
         origin = project.area_path(inputs, old, code)
         target = project.area_path(inputs, period, code)
-        if whole and target.exists():
+        if whole and project.exists(target):
             outcome.kept.append(code)
             continue
-        if not origin.is_file():
+        if not project.exists(origin):
             raise InputError(f"no input for area {code} in {old} to start from",
                              location=SourceLocation(display_path(origin)),
                              hint="choose another period with --from, or write the file by hand")
-        write_new_file(target, new_area_text(origin, old, period))
+        raw = project.read_file(origin, limit=MAX_FILE_BYTES, root=inputs)
+        write_new_file(target, new_area_text(origin, raw, old, period))
         outcome.written.append(target)
     return old, outcome
 
 
-def new_area_text(source: Path, old: Period, new: Period) -> str:
-    """The YAML text of the new period's file, made from the old period's file."""
+def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
+    """The YAML text of the new period's file, made from the old period's file (`raw`, the
+    bytes of `source`)."""
     yaml = _yaml()
     try:
-        data = yaml.load(source.read_text(encoding="utf-8"))
+        data = yaml.load(raw.decode("utf-8"))
     except Exception as exc:  # ruamel raises many types; the message names line and column
         raise InputError(
             f"cannot read it as YAML: {exc}".splitlines()[0],
@@ -94,17 +100,38 @@ def new_area_text(source: Path, old: Period, new: Period) -> str:
 
 
 def write_new_file(target: Path, text: str) -> None:
-    """Create the file; refuse to replace an existing one (exclusive create)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Create the file; refuse to replace an existing one (exclusive create). A write that
+    fails part-way (a full disk, the file-size limit) leaves no file."""
+    project.require_folder(target.parent, "the period's input files go in a folder of this"
+                                          " name: move this away")
     try:
-        with open(target, "x", encoding="utf-8") as handle:
-            handle.write(text)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target, "x", encoding="utf-8")  # noqa: SIM115 (closed below)
     except FileExistsError as exc:
         raise OutputError(
             "the file exists already; `reportgen new` never overwrites",
             location=SourceLocation(display_path(target)),
             hint="edit that file, or move it away first if you want to start over",
         ) from exc
+    except OSError as exc:  # a file where the period's folder goes, say
+        raise _cannot_write(target, exc) from exc
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException as exc:  # OSError, or Ctrl-C: remove what this run created
+        target.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, exc) from exc
+        raise
+
+
+def _cannot_write(target: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write the file: {exc.strerror}",
+                       location=SourceLocation(display_path(target)),
+                       hint=FILE_SIZE_HINT if exc.errno == errno.EFBIG else
+                       "check free space and the permissions of the inputs folder")
 
 
 def _yaml() -> Any:

@@ -41,6 +41,7 @@ class Options:
     force: bool = False
     pdf_variant: str | None = "pdf/a-2a"
     jobs: int | None = None  # PDF worker processes; None: one per core; 1: in this process
+    epoch: int | None = None  # SOURCE_DATE_EPOCH, read and checked by the command line
 
 
 @dataclass
@@ -71,7 +72,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     outputs and manifest entries."""
     target = project.output_folder(options.out, period)
     plan = plan_outputs(requested, period, options.inputs, options.templates, options.formats,
-                        options.pdf_variant)
+                        options.pdf_variant, options.epoch)
     decision = _decide(target, plan, options.force, progress)
     stale = decision.stale
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
@@ -87,8 +88,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         report = load_report(options.inputs, period,
                              select_areas(kommune, requested, options.inputs, period), kommune)
         labels = load_labels(options.templates, kommune.language)
-        if decision.edited and not options.force:
-            raise ReportgenErrors([_edited_error(target / name) for name in decision.edited])
+        _refuse_to_replace(target, stale, decision.edited, options.force)
         outputs = render_documents(report, labels, stale, options, pool, progress)
     finally:
         if pool is not None:
@@ -147,6 +147,20 @@ def _write(target: Path, stale: list[Planned], outputs: dict[str, bytes], force:
         return write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
 
 
+def _refuse_to_replace(target: Path, stale: list[Planned], edited: list[str],
+                       force: bool) -> None:
+    """Raises for what may not be replaced: a folder or a named pipe where an output goes
+    (even with --force), and edited outputs without --force."""
+    from reportgen.output.manifest import NAME
+
+    blocked = {name: problem for name in [*(p.name for p in stale), NAME]
+               if (problem := project.output_problem(target / name)) is not None}
+    problems = [*blocked.values(), *([] if force else [
+        _edited_error(target / name) for name in edited if name not in blocked])]
+    if problems:
+        raise ReportgenErrors(problems)
+
+
 def _locked(target: Path, progress: Progress,
             optional: bool = False) -> AbstractContextManager[None]:
     """The output folder's lock (output.lock.locked); says so when another render keeps it
@@ -167,7 +181,7 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
     wanted: dict[str, set[str]] = {}
     for planned in stale:
         wanted.setdefault(planned.document, set()).add(planned.fmt)
-    views = _views(report, labels, wanted)
+    views = _views(report, labels, wanted, options.epoch)
     outputs: dict[str, bytes] = {}
     pending: dict[str, Any] = {}
     sources = {f.source for f in FORMATS}
@@ -198,15 +212,15 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
     return {p.name: outputs[p.name] for p in stale}
 
 
-def _views(report: Report, labels: dict[str, str],
-           wanted: dict[str, set[str]]) -> list[tuple[str, DocumentView]]:
+def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],
+           epoch: int | None) -> list[tuple[str, DocumentView]]:
     """The view of every document that has a stale output: the whole report first."""
     from reportgen.present import build_area_document, build_report_document
 
     views = []
     if project.REPORT_NAME in wanted:
-        views.append((project.REPORT_NAME, build_report_document(report, labels)))
-    views += [(a.code, build_area_document(a, report.kommune, labels))
+        views.append((project.REPORT_NAME, build_report_document(report, labels, epoch)))
+    views += [(a.code, build_area_document(a, report.kommune, labels, epoch))
               for a in report.areas if a.code in wanted]
     return views
 

@@ -3,7 +3,8 @@ sources it was rendered from and the digest of the bytes as written.
 
 Sources unchanged -> the output is not rendered again. Bytes changed on disk -> somebody edited
 the file (in Word, say): reportgen will not overwrite it without --force, and then keeps a copy.
-Imports only the standard library and errors, so a rebuild with nothing changed stays fast.
+Imports only the standard library, errors and project (which reads files safely), so a
+rebuild with nothing changed stays fast.
 """
 
 from __future__ import annotations
@@ -11,10 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.errors import ReportgenError
+from reportgen.project import read_file
+
 NAME = ".reportgen.json"
+MAX_MANIFEST_BYTES = 10_000_000  # one entry is ~150 bytes
+NOT_A_FILE = "not an ordinary file"  # the digest of a link, a folder or a pipe: never ours
 
 
 def digest_bytes(data: bytes) -> str:
@@ -23,25 +30,31 @@ def digest_bytes(data: bytes) -> str:
 
 
 def digest_file(path: Path) -> str | None:
-    """sha256 of a file, or None when it does not exist."""
+    """sha256 of an output file, or None when nothing is there. A link (never followed) or
+    anything but an ordinary file gets NOT_A_FILE: reportgen writes only ordinary files."""
     try:
-        return digest_bytes(path.read_bytes())
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return NOT_A_FILE
+        return digest_bytes(read_file(path, limit=None))
     except FileNotFoundError:
         return None
+    except ReportgenError:  # swapped for something else since
+        return NOT_A_FILE
 
 
 def digest_tree(folder: Path, suffix: str = "") -> str:
     """One digest over every file (name and content) under folder, in a stable order;
-    with `suffix`, only the files whose names end with it."""
+    with `suffix`, only the files whose names end with it. Anything but an ordinary file
+    (a named pipe, say) counts by what it is, unread."""
     total = hashlib.sha256()
     for root, dirs, files in os.walk(folder):
         dirs.sort()
         for name in sorted(f for f in files if f.endswith(suffix)):
             path = Path(root, name)
             try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                continue  # removed while we looked (an editor's temporary file, say)
+                data = read_file(path, limit=None)
+            except ReportgenError as exc:
+                data = b"\0" + exc.message.encode()  # the renderer that opens it says why
             total.update(str(path.relative_to(folder)).encode() + b"\0")
             total.update(data)
     return total.hexdigest()
@@ -73,20 +86,21 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
-        """Read the folder's manifest; a missing or unreadable one knows no outputs."""
+        """Read the folder's manifest. A missing or damaged one (not a file, not UTF-8 JSON,
+        or not of the shape `to_bytes` writes) knows no outputs: every output already there
+        then counts as somebody else's."""
+        path = folder / NAME
         try:
-            raw = json.loads((folder / NAME).read_text(encoding="utf-8"))
-            entries = {name: Entry(e["sources"], e["written"])
-                       for name, e in raw["outputs"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            entries = {}  # no manifest (first build) or an unreadable one: nothing is known
-        return cls(folder, entries)
+            raw = json.loads(read_file(path, limit=MAX_MANIFEST_BYTES).decode("utf-8"))
+        except (ReportgenError, ValueError, RecursionError):
+            return cls(folder, {})  # no manifest (first build) or an unreadable one
+        return cls(folder, _entries(raw))
 
     def up_to_date(self, name: str, sources: str) -> bool:
         """The output exists and was rendered from the same sources. An edited copy counts:
         rendering it again would give what was written before, so the edits are kept."""
         entry = self.entries.get(name)
-        return bool(entry and entry.sources == sources and (self.folder / name).exists())
+        return bool(entry and entry.sources == sources and (self.folder / name).is_file())
 
     def edited(self, name: str) -> bool:
         """The file exists but is not what reportgen wrote (changed, or written by someone else)."""
@@ -105,3 +119,17 @@ class Manifest:
         outputs = {n: {"sources": e.sources, "written": e.written}
                    for n, e in sorted(self.entries.items())}
         return (json.dumps({"outputs": outputs}, indent=1) + "\n").encode()
+
+
+def _entries(raw: object) -> dict[str, Entry]:
+    """The entries of a manifest's JSON; none at all when any part has another shape."""
+    outputs = raw.get("outputs") if isinstance(raw, dict) else None
+    if not isinstance(outputs, dict):
+        return {}
+    entries = {}
+    for name, entry in outputs.items():
+        if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(key), str) for key in ("sources", "written")):
+            return {}
+        entries[name] = Entry(entry["sources"], entry["written"])
+    return entries

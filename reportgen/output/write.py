@@ -7,12 +7,21 @@ Used by `render` (the documents) and `import` (the YAML). Imports errors and pro
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import shutil
 from pathlib import Path
 
 from reportgen.errors import OutputError, SourceLocation
 from reportgen.project import display_path
+
+FILE_SIZE_HINT = ("the file is larger than this session may write (the file-size limit, `ulimit"
+                  " -f`): raise the limit, or write to another place")
+
+
+def _hint(exc: OSError, otherwise: str) -> str:
+    """What to do about a failed write: the file-size limit (EFBIG) has its own advice."""
+    return FILE_SIZE_HINT if exc.errno == errno.EFBIG else otherwise
 
 
 def temporary_path(path: Path) -> Path:
@@ -41,7 +50,7 @@ def atomic_write(path: Path, data: bytes, what: str = "output") -> None:
             raise
         raise OutputError(f"cannot write the {what}: {exc.strerror}",
                           location=SourceLocation(display_path(path)),
-                          hint="check the file's permissions") from exc
+                          hint=_hint(exc, "check the file's permissions")) from exc
 
 
 def make_folder(target: Path) -> None:
@@ -87,7 +96,7 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
         raise OutputError(
             f"cannot write output: {exc.strerror}",
             location=SourceLocation(display_path(current)),
-            hint="check free space and permissions of the output folder",
+            hint=_hint(exc, "check free space and permissions of the output folder"),
         ) from exc
     finally:
         for keep in earlier.values():
@@ -120,10 +129,10 @@ def _put_back(replaced: list[Path], earlier: dict[Path, Path]) -> None:
 
 def backup(path: Path) -> Path:
     """Move an edited output aside (never delete it): 08.docx -> 08.edited-20170430T120000.docx."""
-    stamp = datetime.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.datetime.fromtimestamp(path.lstat().st_mtime).strftime("%Y%m%dT%H%M%S")
     candidate = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
     n = 1
-    while candidate.exists():
+    while os.path.lexists(candidate):  # a link counts, even one that leads nowhere
         n += 1
         candidate = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}")
     try:
@@ -144,7 +153,10 @@ def remove_stale_temporaries(folder: Path) -> None:
     for temp in folder.glob(".*.tmp"):
         pid = temp.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
-            temp.unlink(missing_ok=True)
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                continue  # a folder of that name, say: not ours to remove
 
 
 def _alive(pid: int) -> bool:

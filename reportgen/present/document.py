@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 
@@ -32,17 +31,20 @@ from reportgen.present.numbers import format_date
 from reportgen.view import Block, Cover, DocumentView, Heading
 
 
-def document_date(period: Period, given: dt.date | None = None) -> dt.date:
-    """The documents' date (their metadata): SOURCE_DATE_EPOCH when set (reproducible builds),
-    else the date the inputs give (rapport.yaml's `dato`), else the period's end."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+def document_date(period: Period, given: dt.date | None = None,
+                  epoch: int | None = None) -> dt.date:
+    """The documents' date (their metadata): `epoch` when given (SOURCE_DATE_EPOCH, for
+    reproducible builds, read and checked by the command line), else the date the inputs give
+    (rapport.yaml's `dato`), else the period's end."""
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
     return given or period.end
 
 
-def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) -> DocumentView:
-    """The view of one area's section as a document of its own."""
+def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
+                        epoch: int | None = None) -> DocumentView:
+    """The view of one area's section as a document of its own (dated by `epoch` when
+    given: see document_date)."""
     anchors = Anchors()
     return DocumentView(
         kind="area",
@@ -56,7 +58,7 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) ->
         report_title=labels["report_title"].format(
             tertial=area.period.tertial, year=area.period.year
         ),
-        date=document_date(area.period),
+        date=document_date(area.period, epoch=epoch),
         labels=labels,
         blocks=tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language)),
         source_fingerprint=area_fingerprint(area),
@@ -71,8 +73,10 @@ def area_fingerprint(area: Area) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def build_report_document(report: Report, labels: dict[str, str]) -> DocumentView:
-    """The view of the whole report: cover, contents, chapters, every area, chapters after."""
+def build_report_document(report: Report, labels: dict[str, str],
+                          epoch: int | None = None) -> DocumentView:
+    """The view of the whole report: cover, contents, chapters, every area, chapters after
+    (dated by `epoch` when given: see document_date)."""
     period, settings = report.period, report.report
     anchors = Anchors()
     blocks: list[Block] = []
@@ -90,7 +94,8 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
     title = settings.title or labels["report_title"].format(
         tertial=period.tertial, year=period.year
     )
-    date = document_date(period, settings.date)  # the cover shows `dato` whatever the metadata
+    # The cover shows `dato` whatever the metadata says.
+    date = document_date(period, settings.date, epoch)
     return DocumentView(
         kind="report",
         document_id=f"{period}/tertialrapport",

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from reportgen import project
+from reportgen.errors import TemplateError
 from reportgen.present.numbers import format_plain
 from reportgen.view import Chart
 
@@ -219,8 +221,10 @@ def chart_png(chart: Chart, fonts: Path) -> bytes:
     def text(each: Text) -> None:
         key = (each.bold, each.size)
         if key not in loaded:
+            font = fonts / FONT_FILES[each.bold]
+            project.check_file(font, error=TemplateError)  # a named pipe would hang FreeType
             loaded[key] = ImageFont.truetype(  # whole pixels: Pillow 10.0 takes no others
-                str(fonts / FONT_FILES[each.bold]), round(each.size * scale),
+                str(font), round(each.size * scale),
                 layout_engine=ImageFont.Layout.BASIC)  # the same with or without libraqm
         anchor = {"start": "ls", "middle": "ms", "end": "rs"}[each.anchor]
         # Carlito has no glyph for the no-break space in amounts; browsers and WeasyPrint

@@ -11,6 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen import project
+from reportgen.errors import TemplateError
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
 from reportgen.view import Block, Chart, DocumentView, Heading, ListBlock, Paragraph, Span, Table
 
@@ -54,7 +56,10 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     import jinja2
     from docxtpl import DocxTemplate
 
-    template = DocxTemplate(str(templates / TEMPLATE))
+    path = templates / TEMPLATE
+    if project.exists(path):  # a named pipe would hang the zip reader; missing: docxtpl says
+        project.check_file(path, error=TemplateError)
+    template = DocxTemplate(str(path))
     # One subdocument holds the contents, then the body. It is made before docxtpl renders:
     # afterwards docxtpl would reload the template, and with it the part our links live in.
     sub = template.new_subdoc()

@@ -8,10 +8,12 @@ from __future__ import annotations
 import base64
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 
+from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
 from reportgen.view import Chart, DocumentView
 
@@ -22,10 +24,24 @@ TEMPLATE = "document.html.j2"
 CHART_TEMPLATE = "chart.svg.j2"  # the whole report's chart, from the page's template
 
 
+class _OrdinaryFiles(jinja2.FileSystemLoader):
+    """Jinja's loader, opening only ordinary files: a named pipe or a device among the
+    templates is a TemplateError that names it, never a read that hangs or never ends."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        """The template's text, once project.check_file has seen what it is."""
+        for folder in self.searchpath:
+            path = Path(folder, *split_template_path(template))
+            if project.exists(path):
+                project.check_file(path, error=TemplateError)
+                break
+        return super().get_source(environment, template)
+
+
 @lru_cache(maxsize=4)
 def _environment(html_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(html_dir),
+        loader=_OrdinaryFiles(html_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from reportgen.errors import TemplateError
+from reportgen import project
+from reportgen.errors import OutputError, TemplateError
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -76,6 +77,7 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
     to `warnings` (a stylesheet property it ignores, say) for the caller to show."""
     warm_up()
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_inside(templates)
     problems = _Collect()
@@ -85,6 +87,15 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
         document = HTML(string=_with_print_css(html), base_url=str(templates / "html") + "/",
                         url_fetcher=fetcher)
         pdf = document.write_pdf(font_config=_font_config, pdf_variant=variant, pdf_tags=True)
+    except FatalURLFetchingError as exc:  # a named pipe or device among the templates
+        if exc.args and isinstance(exc.args[0], TemplateError):
+            raise exc.args[0] from None
+        raise
+    except OSError as exc:  # a temporary file of WeasyPrint's (the fonts) cannot be written
+        raise OutputError(
+            f"cannot make the PDF: WeasyPrint cannot write a temporary file: {exc.strerror}",
+            hint="check the free space of the temporary folder (TMPDIR) and the file-size"
+            " limit (`ulimit -f`)") from exc
     finally:
         logger.removeHandler(problems)
     if warnings is not None:
@@ -121,7 +132,10 @@ class _Collect(logging.Handler):
 
 
 def _fetcher_inside(templates: Path) -> Any:
-    from weasyprint.urls import URLFetcher
+    """WeasyPrint's fetcher for fonts and stylesheets: only ordinary files inside `templates`
+    (and data: URLs). Another file is a ValueError, which WeasyPrint reports as an error; a
+    named pipe or a device there stops the PDF with a TemplateError naming it."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     root = templates.resolve()
 
@@ -132,6 +146,11 @@ def _fetcher_inside(templates: Path) -> Any:
                 path = Path(unquote(urlparse(url).path)).resolve()
                 if not path.is_relative_to(root):
                     raise ValueError(f"refused: {url} is outside the templates folder")
+                if project.exists(path):
+                    try:
+                        project.check_file(path, error=TemplateError)
+                    except TemplateError as exc:
+                        raise FatalURLFetchingError(exc) from None
             elif scheme != "data":
                 raise ValueError(f"refused: {url} (reportgen never fetches from the network)")
             return super().fetch(url, headers)

@@ -45,7 +45,7 @@ def import_docx(docx_path: Path, inputs: Path, templates: Path | None = None) ->
     """Read the document, find its area file below `inputs` and merge; writes nothing."""
     imported = read_docx(docx_path, templates)
     yaml_path = project.area_path(inputs, imported.period, imported.code)
-    if not yaml_path.is_file():
+    if not project.exists(yaml_path):
         raise InputError(
             f"this document is area {imported.code} of {imported.period}, but"
             f" {project.display_path(yaml_path)} does not exist",

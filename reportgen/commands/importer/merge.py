@@ -43,8 +43,8 @@ from reportgen.outline import (
 )
 from reportgen.output.write import atomic_write
 from reportgen.period import Period
-from reportgen.project import display_path
-from reportgen.yamlsource import load_yaml
+from reportgen.project import display_path, read_file
+from reportgen.yamlsource import MAX_FILE_BYTES, load_yaml
 
 
 @dataclass(frozen=True)
@@ -72,19 +72,6 @@ def unified_diff(result: ImportResult) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def read_yaml_text(path: Path) -> tuple[str, str, bool]:
-    """The YAML file's text with "\n" line ends; the line end it uses most ("\r\n", "\n"
-    or "\r"); whether it starts with a byte order mark. Bytes that are not UTF-8 are
-    replaced here: loading the file (yamlsource) reports them with their place."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", "replace")
-    crlf = text.count("\r\n")
-    lf, cr = text.count("\n") - crlf, text.count("\r") - crlf
-    newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > lf else "\n"
-    return text.replace("\r\n", "\n").replace("\r", "\n"), newline, raw.startswith(
-        codecs.BOM_UTF8)
-
-
 def write_yaml(result: ImportResult) -> None:
     """Replace the YAML file atomically (temporary file beside it, then rename), with the
     line ends and byte order mark the file had."""
@@ -94,6 +81,25 @@ def write_yaml(result: ImportResult) -> None:
 
 
 # --- merging into the YAML -----------------------------------------------------------------
+
+def read_yaml_text(yaml_path: Path) -> tuple[str, str, bool]:
+    """The area file's text with "\n" line ends, read through project.read_file (an ordinary
+    file inside its inputs folder, at most MAX_FILE_BYTES); the line end it uses most ("\r\n",
+    "\n" or "\r"); whether it starts with a byte order mark. InputError with its place when
+    it is not UTF-8."""
+    inputs = yaml_path.parent.parent
+    raw = read_file(yaml_path, limit=MAX_FILE_BYTES, root=inputs)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        load_yaml(yaml_path, root=inputs)  # says where, with line and column
+        raise
+    crlf = text.count("\r\n")
+    lf, cr = text.count("\n") - crlf, text.count("\r") - crlf
+    newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > lf else "\n"
+    return (text.replace("\r\n", "\n").replace("\r", "\n"), newline,
+            raw.startswith(codecs.BOM_UTF8))
+
 
 def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
     """The area file's new text: the changed values put in, everything else as it was."""
@@ -110,7 +116,7 @@ def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, 
     inputs = yaml_path.parent.parent
     kommune = load_kommune(inputs)
     period = Period.parse(imported.period)
-    area = validate_area(load_yaml(yaml_path), imported.code, kommune, period)
+    area = validate_area(load_yaml(yaml_path, root=inputs), imported.code, kommune, period)
     yaml = _round_trip(old)
     data = yaml.load(old)
     notes: list[str] = []

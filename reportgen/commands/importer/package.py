@@ -21,6 +21,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from reportgen import project
 from reportgen.commands.importer.common import where
 from reportgen.errors import InputError
 
@@ -66,11 +67,11 @@ def open_document(path: Path) -> Any:
 
 
 def _read_file(path: Path) -> bytes:
-    if not path.is_file():
+    if not project.exists(path):
         raise InputError("no such file", location=where(path),
                          hint="give the path of the .docx to import")
+    size = project.check_file(path).st_size  # a named pipe would hang the zip reader
     try:
-        size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"the file is {size} bytes, more than the limit of"
                              f" {MAX_FILE_BYTES}", location=where(path), hint=LARGE)

@@ -47,7 +47,7 @@ from reportgen.project import default_templates
 from reportgen.view import Span
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-IDENTIFIER = re.compile(r"reportgen:(\d{4}-T[123])/(\S+)")
+IDENTIFIER = re.compile(r"reportgen:([0-9]{4}-T[123])/(\S+)")
 LABELLED = tuple(p for p in AREA_OUTLINE if p.label)  # the parts a heading announces
 TABLE_WIDTH = len(FIGURE_COLUMNS) + 1  # the names, then the amounts
 TRACKED = {f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange",

@@ -265,12 +265,13 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def start(period: Period, inputs: Path, templates: Path, port: int = 8000,
-          log: Log = log_to_stderr) -> PreviewServer:
-    """Bind 127.0.0.1:port (0: a free port), render every document, start watching.
+          log: Log = log_to_stderr, epoch: int | None = None) -> PreviewServer:
+    """Bind 127.0.0.1:port (0: a free port), render every document (dated by `epoch`, the
+    SOURCE_DATE_EPOCH, when given), start watching.
 
     The caller runs `serve_forever` and, at the end, `stop`.
     """
-    preview = Preview(period, inputs, templates, log)
+    preview = Preview(period, inputs, templates, log, epoch)
     try:
         server = PreviewServer(preview, port)
     except OSError as exc:
@@ -291,11 +292,11 @@ def start(period: Period, inputs: Path, templates: Path, port: int = 8000,
 
 
 def serve(period: Period, inputs: Path, templates: Path, port: int = 8000,
-          say: Log = print, log: Log = log_to_stderr) -> None:
+          say: Log = print, log: Log = log_to_stderr, epoch: int | None = None) -> None:
     """`reportgen serve`: run until Ctrl-C (or SIGTERM), then stop cleanly."""
     server = None
     try:
-        server = start(period, inputs, templates, port, log)
+        server = start(period, inputs, templates, port, log, epoch)
         say(f"Serving {period} on {server.url} (Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:

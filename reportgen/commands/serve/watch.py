@@ -61,8 +61,9 @@ class Preview:
     """The rendered documents of one period, kept up to date by `update`."""
 
     def __init__(self, period: Period, inputs: Path, templates: Path,
-                 log: Log = log_to_stderr) -> None:
+                 log: Log = log_to_stderr, epoch: int | None = None) -> None:
         self.period, self.inputs, self.templates, self.log = period, inputs, templates, log
+        self.epoch = epoch  # SOURCE_DATE_EPOCH, as `render` dates the documents
         self.state = State()
         self._changed = threading.Condition()
         self._stopping = False
@@ -151,7 +152,8 @@ class Preview:
             title = code if kommune is None else f"{code} (ikke i registeret)"
         if self._common or isinstance(area, tuple):
             return Document(code, title, problems=self._common or area)
-        return self._render(code, title, lambda: build_area_document(area, kommune, self._labels))
+        return self._render(code, title, lambda: build_area_document(
+            area, kommune, self._labels, self.epoch))
 
     def _render_report(self, codes: list[str]) -> Document:
         from reportgen.model import Report
@@ -173,7 +175,8 @@ class Preview:
         report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
                         self._report_input)
         return self._render(REPORT_NAME, title,
-                            lambda: build_report_document(report, self._labels or {}))
+                            lambda: build_report_document(report, self._labels or {},
+                                                          self.epoch))
 
     def _render(self, name: str, title: str, make_view: Callable[[], Any]) -> Document:
         from reportgen.render.html import render_html
@@ -240,8 +243,9 @@ class Watcher:
     def snapshot(self) -> dict[Path, tuple[Any, ...]]:
         """A signature per watched file that exists."""
         signatures = {}
+        inputs, templates = self.preview.inputs, self.preview.templates
         for path in self.files():
-            signature = _signature(path)
+            signature = _signature(path, None if path.is_relative_to(templates) else inputs)
             if signature is not None:
                 signatures[path] = signature
         return signatures
@@ -279,12 +283,16 @@ def _classify_input(name: str) -> str | None:
     return project.area_code_of(name)
 
 
-def _signature(path: Path) -> tuple[Any, ...] | None:
-    """Size and content digest (size and mtime above HASH_LIMIT); None if unreadable."""
+def _signature(path: Path, root: Path | None) -> tuple[Any, ...] | None:
+    """Size and content digest (size and mtime above HASH_LIMIT); None if nothing is there.
+    What may not be read (a named pipe, a device, a link out of `root`: the inputs folder, for
+    an input file) is never opened: its signature is the reason it is refused, and the update
+    that a new signature causes shows the problem on the page."""
     try:
-        stat = path.stat()
+        stat = project.check_file(path, root=root)
         if stat.st_size > HASH_LIMIT:
             return (stat.st_size, stat.st_mtime_ns)
-        return (stat.st_size, hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
-    except OSError:
-        return None
+        data = project.read_file(path, limit=HASH_LIMIT, root=root)
+        return (len(data), hashlib.blake2b(data, digest_size=16).digest())
+    except ReportgenError as exc:
+        return (exc.message,) if project.exists(path) else None

@@ -42,6 +42,12 @@ AMOUNT_UNITS = {unit.name: unit for unit in (
     AmountUnit("1000 kr", 0, 1_000),
 )}
 DEFAULT_UNIT = "mill. kr"  # also the unit of the whole report's overview
+KRONER = "kr"  # a ledger export's own unit, besides the units of the figures
+
+
+def kroner_in(unit: str) -> int:
+    """How many kroner one of a unit is: 1 for kr, 1000 for 1000 kr, …"""
+    return 1 if unit == KRONER else AMOUNT_UNITS[unit].kroner
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
@@ -101,6 +107,19 @@ class Area:
     content: AreaInput
 
 
+class LedgerColumns(Model):
+    """kommune.yaml `regnskapsimport:`: the headings of a ledger export's columns and its unit.
+
+    Each field's default is the heading reportgen looks for when kommune.yaml names none."""
+
+    area: Text = Field("Område", alias="område")  # the area code, "08" or "08 Kompetanse …"
+    row: Text = Field("Rad", alias="rad")  # the figures row's name (`navn`)
+    accounts: Text = Field("Regnskap", alias="regnskap")
+    budget: Text = Field("Budsjett", alias="budsjett")
+    annual_budget: Text = Field("Årsbudsjett", alias="årsbudsjett")
+    unit: Literal[(KRONER, *AMOUNT_UNITS)] = Field(KRONER, alias="enhet")  # type: ignore[valid-type]
+
+
 class Kommune(Model):
     """inputs/kommune.yaml."""
 
@@ -109,6 +128,7 @@ class Kommune(Model):
     areas: dict[Annotated[str, StringConstraints(pattern=r"^\d{2}$")], Text] = Field(
         alias="programområder", min_length=1
     )
+    ledger: LedgerColumns = Field(LedgerColumns(), alias="regnskapsimport")
 
 
 class Chapter(Model):

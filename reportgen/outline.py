@@ -195,6 +195,7 @@ class FigureColumn:
     attribute: str  # FigureRow's field for a typed amount; the column's own name if computed
     label: str  # labels.yaml key of its heading
     difference: tuple[str, str] | None = None  # computed: the first minus the second
+    from_ledger: bool = False  # `import` of an accounting export fills it in
 
     @property
     def typed(self) -> bool:
@@ -218,15 +219,16 @@ class FigureColumn:
 
 NAME_LABEL = "col_name"  # the first column: the rows' names
 FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
-    FigureColumn("accounts", "col_accounts"),
-    FigureColumn("budget", "col_budget"),
+    FigureColumn("accounts", "col_accounts", from_ledger=True),
+    FigureColumn("budget", "col_budget", from_ledger=True),
     FigureColumn("deviation", "col_deviation", ("budget", "accounts")),
-    FigureColumn("annual_budget", "col_annual_budget"),
+    FigureColumn("annual_budget", "col_annual_budget", from_ledger=True),
     FigureColumn("forecast", "col_forecast"),
     FigureColumn("forecast_deviation", "col_forecast_deviation", ("annual_budget", "forecast")),
 )
 TYPED_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.typed)
 AMOUNT_KEYS = tuple(c.key for c in TYPED_COLUMNS)  # regnskap, budsjett, årsbudsjett, prognose
+LEDGER_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.from_ledger)
 CHART_COLUMN = next(c for c in FIGURE_COLUMNS if c.attribute == "deviation")  # the chart's bars
 
 

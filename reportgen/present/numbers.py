@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import format_decimal
 
 from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
-from reportgen.model import AMOUNT_UNITS
+from reportgen.model import AMOUNT_UNITS, kroner_in
 
 MINUS = "\u2212"
 NO_BREAK_SPACE = "\u00a0"
@@ -29,8 +29,8 @@ def round_amount(value: Decimal, unit: str) -> Decimal:
 
 
 def convert(value: Decimal, unit: str, to: str) -> Decimal:
-    """An amount in one unit expressed in another, exactly."""
-    return value * AMOUNT_UNITS[unit].kroner / AMOUNT_UNITS[to].kroner
+    """An amount in one unit (kr, 1000 kr, mill. kr) expressed in another, exactly."""
+    return value * kroner_in(unit) / kroner_in(to)
 
 
 def format_amount(value: Decimal, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -71,6 +71,36 @@ class Figures(Model):
     rows: Annotated[tuple[FigureRow, ...], Field(min_length=1)] = Field(alias="rader")
 
 
+ColumnType = Literal["tekst", "beløp", "prosent", "tall", "dato"]
+NUMBER_TYPES = ("beløp", "prosent", "tall")  # the column types that hold numbers
+TableId = Annotated[str, StringConstraints(pattern=r"^[^\s\[\]]+$")]
+Cell = Decimal | int | str | dt.date | None
+
+
+class TableColumn(Model):
+    """One column of a table: its heading, what it holds, and how many decimals show."""
+
+    name: Text = Field(alias="navn")
+    type: ColumnType = Field(alias="type")
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(None, alias="desimaler")
+
+
+class TableInput(Model):
+    """One table of `tabeller:`, placed in a text by `[[tabell ID]]` (its chart by
+    `[[diagram ID]]`); the rows are checked against the columns by validate."""
+
+    title: Text = Field(alias="tittel")
+    unit: Text | None = Field(None, alias="enhet")
+    columns: Annotated[tuple[TableColumn, ...], Field(min_length=1)] = Field(alias="kolonner")
+    rows: tuple[tuple[Cell, ...], ...] = Field(alias="rader")
+    sum: bool = Field(False, alias="sum")
+    note: Text | None = Field(None, alias="merknad")
+    chart: Literal["søyle", "linje"] | None = Field(None, alias="diagram")
+
+
+Tables = dict[TableId, TableInput]
+
+
 class EconomicStatus(Model):
     """An area's economic status: facts, assessment, conclusion and optional figures."""
 
@@ -95,6 +125,7 @@ class AreaInput(Model):
     economic_status: EconomicStatus = Field(alias="økonomisk_status")
     investments: Text | None = Field(None, alias="investeringer")
     other_matters: tuple[OtherMatter, ...] = Field((), alias="andre_forhold")
+    tables: Tables = Field({}, alias="tabeller")
 
 
 @dataclass(frozen=True)
@@ -146,6 +177,8 @@ class ReportInput(Model):
     date: dt.date | None = Field(None, alias="dato")
     chapters_before: tuple[Chapter, ...] = Field((), alias="kapitler_før")
     chapters_after: tuple[Chapter, ...] = Field((), alias="kapitler_etter")
+    resolution: tuple[Text, ...] = Field((), alias="forslag_til_vedtak")
+    tables: Tables = Field({}, alias="tabeller")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from reportgen.model import AreaInput, FigureRow, Figures, Model, OtherMatter
+from reportgen.model import (
+    AreaInput,
+    Chapter,
+    FigureRow,
+    Figures,
+    Model,
+    OtherMatter,
+    ReportInput,
+)
 
 # --- heading levels ---------------------------------------------------------------------------
 
@@ -173,6 +181,21 @@ def text_fields(content: AreaInput) -> Iterator[tuple[tuple[str | int, ...], str
         if item.heading is not None:
             yield (OTHER_MATTERS.name, i, ITEM_HEADING_KEY), item.heading
         yield (OTHER_MATTERS.name, i, ITEM_TEXT_KEY), item.text
+
+
+TABLES_KEY = alias(AreaInput, "tables")  # "tabeller", the same key in rapport.yaml
+REPORT_CHAPTER_GROUPS = ("chapters_before", "chapters_after")  # ReportInput, in order
+RESOLUTION_KEY = alias(ReportInput, "resolution")  # "forslag_til_vedtak"
+
+
+def report_text_fields(report: ReportInput) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(YAML key path, text) of every text in rapport.yaml: the proposed resolution's points
+    and the chapters' texts."""
+    for i, point in enumerate(report.resolution):
+        yield (RESOLUTION_KEY, i), point
+    for group in REPORT_CHAPTER_GROUPS:
+        for i, chapter in enumerate(getattr(report, group)):
+            yield (alias(ReportInput, group), i, alias(Chapter, "text")), chapter.text
 
 
 def _inner(model: type[Model], attribute: str) -> Any:

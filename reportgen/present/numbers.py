@@ -75,3 +75,9 @@ def parse_amount(text: str) -> Decimal | None:
 def format_date(date: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
     """'23. mai 2017'."""
     return f"{date.day}. {month_name(date.month, lang)} {date.year}"
+
+
+def format_rounded(value: Decimal, places: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number rounded half up to `places` decimals, in the language's conventions (no −0)."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_number(abs(rounded) if rounded == 0 else rounded, places, lang)

@@ -220,24 +220,42 @@ def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> No
         log=lambda line: quietly(echo, line, err=True), epoch=_source_date_epoch())
 
 
-@cli.command(name="import", short_help="Carry the edits of an area DOCX back into its YAML.")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.docx")
+@cli.command(name="import",
+             short_help="Carry an edited DOCX, or a ledger export's amounts, into the YAML.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE.docx|FILE.xlsx|FILE.csv")
 @_folder_options
+@click.option("--period", callback=_period, default=None, metavar="PERIOD",
+              help="The period a ledger export's amounts are for (such as 2017-T1).")
 @click.option("--yes", "-y", is_flag=True, help="Write the YAML without asking.")
-def import_(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None:
+def import_(file: Path, inputs: Path, templates: Path | None, period: Period | None,
+            yes: bool) -> None:
     """Read an area document that reportgen rendered and Word or LibreOffice saved, and
-    update its input file (named in the document) so the next render gives the edited text.
+    update its input file (named in the document) so the next render gives the edited text;
+    or read an accounting export (.xlsx, .ods or .csv, with --period) and write its amounts
+    (regnskap, budsjett, årsbudsjett) into every area's figures.
 
-    Shows what cannot be carried over (pictures, unknown headings, computed cells) and the
-    change to the YAML, then asks before writing. Comments and key order in the YAML stay.
+    Shows what cannot be carried over and the change to the YAML, then asks before writing.
+    Comments and key order in the YAML stay.
 
     \b
     Examples:
       reportgen import build/2017-T1/08.docx
       reportgen import ~/Nedlastinger/08.docx --yes
+      reportgen import regnskap-april.xlsx --period 2017-T1
     """
+    from reportgen.commands.importer import LEDGER_SUFFIXES
+
+    if file.suffix.lower() in LEDGER_SUFFIXES:
+        if period is None:
+            raise click.UsageError("a ledger export needs --period, such as --period 2017-T1")
+        _import_ledger(file, inputs, period, yes)
+    else:
+        _import_document(file, inputs, templates, yes)
+
+
+def _import_document(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None:
     from reportgen.commands.importer import import_docx, unified_diff, write_yaml
-    from reportgen.errors import OutputError, SourceLocation
 
     result = import_docx(file, inputs, templates or default_templates())
     for note in result.notes:
@@ -247,15 +265,45 @@ def import_(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None
         return
     echo(unified_diff(result), nl=False)
     target = display_path(result.yaml_path)
-    if not yes and not (sys.stdin is not None and sys.stdin.isatty()):
-        raise OutputError(f"not writing {target}: there is no terminal to ask on",
+    if _confirmed(file, yes, f"Write {target}?", target):
+        write_yaml(result)
+        echo(f"wrote {target}")
+
+
+def _import_ledger(file: Path, inputs: Path, period: Period, yes: bool) -> None:
+    from reportgen.commands.importer import import_ledger, unified_diff, write_all
+    from reportgen.inputs import load_kommune
+
+    outcome = import_ledger(file, inputs, period, load_kommune(inputs))
+    for note in [*outcome.notes, *(n for r in outcome.results for n in r.notes)]:
+        echo(f"note: {note}", err=True)
+    for result in outcome.changed:
+        echo(unified_diff(result), nl=False)
+    for line in [*outcome.summary, *(f"total {t}" for t in outcome.totals)]:
+        echo(line)
+    if not outcome.changed:
+        echo("nothing to import: every area file already has these amounts")
+        return
+    count = len(outcome.changed)
+    if _confirmed(file, yes, f"Write the {count} changed file(s)?", f"{count} file(s)"):
+        for path in write_all(outcome.results):
+            echo(f"wrote {display_path(path)}")
+
+
+def _confirmed(file: Path, yes: bool, question: str, what: str) -> bool:
+    """--yes, or the user's answer on a terminal; without a terminal, an error."""
+    from reportgen.errors import OutputError, SourceLocation
+
+    if yes:
+        return True
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        raise OutputError(f"not writing {what}: there is no terminal to ask on",
                           location=SourceLocation(display_path(file)),
                           hint="check the change above, then run again with --yes")
-    if not yes and not printing(False, click.confirm, f"Write {target}?", default=False):
-        echo("nothing written")
-        return
-    write_yaml(result)
-    echo(f"wrote {target}")
+    if printing(False, click.confirm, question, default=False):
+        return True
+    echo("nothing written")
+    return False
 
 
 class _Plain:

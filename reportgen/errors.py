@@ -26,19 +26,38 @@ class ExitCode(IntEnum):
 
 @dataclass(frozen=True)
 class SourceLocation:
-    """A 1-based position in a file, shown as `path:line:column`."""
+    """A 1-based position in a file, shown as `path:line:column`; in a spreadsheet (`sheet`
+    given, or a CSV file with `cell` set) as `path, sheet S, row R, column C`."""
 
     path: str
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None  # a workbook's sheet; line and column are then row and column
+    cell: bool = False  # a CSV file's cell: row and column, as in a spreadsheet
 
     def __str__(self) -> str:
+        if self.sheet is not None or self.cell:
+            parts = [self.path] + ([f"sheet {self.sheet}"] if self.sheet is not None else [])
+            if self.line is not None:
+                parts.append(f"row {self.line}")
+            if self.column is not None:
+                parts.append(f"column {column_letters(self.column)}")
+            return ", ".join(parts)
         parts = [self.path]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet's column name: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class ReportgenError(Exception):

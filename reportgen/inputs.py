@@ -104,12 +104,17 @@ def load_area(inputs: Path, period: Period, code: str, kommune: Kommune,
     return validate_area(source, code, kommune, period)
 
 
-def load_report_settings(inputs: Path, period: Period) -> ReportInput:
-    """inputs/<period>/rapport.yaml (optional), read and validated."""
+def load_report_settings(inputs: Path, period: Period,
+                         keep_sources: dict[str, SourceFile] | None = None) -> ReportInput:
+    """inputs/<period>/rapport.yaml (optional), read and validated; `keep_sources`, when
+    given, receives the parsed file under the key project.REPORT_FILE."""
     from reportgen.validate import validate_report
 
     path = project.report_path(inputs, period)
-    return validate_report(load_yaml(path, root=inputs) if project.exists(path) else None)
+    source = load_yaml(path, root=inputs) if project.exists(path) else None
+    if source is not None and keep_sources is not None:
+        keep_sources[project.REPORT_FILE] = source
+    return validate_report(source)
 
 
 def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune,
@@ -120,7 +125,7 @@ def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune
     problems: list[ReportgenError] = []
     areas = [collect(problems, lambda c=code: load_area(inputs, period, c, kommune, keep_sources))
              for code in codes]
-    settings = collect(problems, lambda: load_report_settings(inputs, period))
+    settings = collect(problems, lambda: load_report_settings(inputs, period, keep_sources))
     raise_all(problems)
     assert settings is not None
     return Report(kommune, period, tuple(a for a in areas if a is not None), settings)

@@ -1,21 +1,24 @@
 """The Markdown subset of the text fields -> view blocks. Pure; imports only view.
 
 Paragraphs (blank line), `-` and `1.` lists, `**bold**`, `*italic*`, `[text](https://…)`,
-and `#` sub-headings one level below the heading the text stands under. Everything else is
-literal: `{{ }}`, `<tags>`, `&` and quotes come out as written. A backslash before a markup
-character makes it literal (`\\*`); `escape()` is the inverse used when text is written back.
+`#` sub-headings one level below the heading the text stands under, and lines that hold only
+`[[tabell ID]]` or `[[diagram ID]]` (a table of `tabeller:` or its chart, placed there).
+Everything else is literal: `{{ }}`, `<tags>`, `&` and quotes come out as written. A
+backslash before a markup character makes it literal (`\\*`); `escape()` is the inverse
+used when text is written back.
 """
 
 from __future__ import annotations
 
 import re
 
-from reportgen.view import Block, Heading, ListBlock, Paragraph, Span
+from reportgen.view import Block, Heading, ListBlock, Paragraph, Placement, Span
 
 ESCAPABLE = "\\*[]#-."
 HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t]*")
 BULLET = re.compile(r" {0,3}-[ \t]+(.*)")
 NUMBERED = re.compile(r" {0,3}(\d{1,9})\.[ \t]+(.*)")
+PLACEMENT = re.compile(r" {0,3}\[\[(tabell|diagram)[ \t]+([^\s\[\]]+)\]\][ \t]*")
 LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(((?:https?://|mailto:)[^\s()<>]+)\)")
 SPACES = " \t"  # only these are trimmed: a no-break space is the author's
 
@@ -23,8 +26,11 @@ SPACES = " \t"  # only these are trimmed: a no-break space is the author's
 def parse_blocks(text: str, level: int) -> list[Block]:
     """Blocks of one text field; `#` becomes a heading at `level` (`##` at level + 1)."""
     parser = _BlockParser(level)
-    for line in text.split("\n"):
-        parser.feed(line.rstrip(SPACES))
+    for number, line in enumerate(text.split("\n"), 1):
+        if placement := PLACEMENT.fullmatch(line.rstrip(SPACES)):
+            parser.place(Placement(placement.group(1), placement.group(2), number))  # type: ignore[arg-type]
+        else:
+            parser.feed(line.rstrip(SPACES))
     return parser.finish()
 
 
@@ -42,6 +48,12 @@ class _BlockParser:
         # and the line as written are kept, to become text again if no second item follows.
         self.interrupted: list[str] = []
         self.first_line = ""
+
+    def place(self, placement: Placement) -> None:
+        """A line that holds only `[[tabell ID]]` or `[[diagram ID]]`: a block of its own."""
+        self._flush()
+        self.blocks.append(placement)
+        self.after_blank = False
 
     def feed(self, line: str) -> None:
         if not line.strip(SPACES):

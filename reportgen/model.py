@@ -44,6 +44,12 @@ AMOUNT_UNITS = {unit.name: unit for unit in (
     AmountUnit("1000 kr", 0, 1_000),
 )}
 DEFAULT_UNIT = "mill. kr"  # also the unit of the whole report's overview
+KRONER = "kr"  # a ledger export's own unit, besides the units of the figures
+
+
+def kroner_in(unit: str) -> int:
+    """How many kroner one of a unit is: 1 for kr, 1000 for 1000 kr, …"""
+    return 1 if unit == KRONER else AMOUNT_UNITS[unit].kroner
 
 # The digits an amount may have: what the documents can show exactly (the sums and the
 # conversions between units stay well inside Decimal's 28 digits). The YAML text of an amount
@@ -101,6 +107,36 @@ class Figures(Model):
     rows: Annotated[tuple[FigureRow, ...], Field(min_length=1)] = Field(alias="rader")
 
 
+ColumnType = Literal["tekst", "beløp", "prosent", "tall", "dato"]
+NUMBER_TYPES = ("beløp", "prosent", "tall")  # the column types that hold numbers
+TableId = Annotated[str, StringConstraints(pattern=r"^[^\s\[\]]+$")]
+Cell = Decimal | int | str | dt.date | None
+
+
+class TableColumn(Model):
+    """One column of a table: its heading, what it holds, and how many decimals show."""
+
+    name: Text = Field(alias="navn")
+    type: ColumnType = Field(alias="type")
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(None, alias="desimaler")
+
+
+class TableInput(Model):
+    """One table of `tabeller:`, placed in a text by `[[tabell ID]]` (its chart by
+    `[[diagram ID]]`); the rows are checked against the columns by validate."""
+
+    title: Text = Field(alias="tittel")
+    unit: Text | None = Field(None, alias="enhet")
+    columns: Annotated[tuple[TableColumn, ...], Field(min_length=1)] = Field(alias="kolonner")
+    rows: tuple[tuple[Cell, ...], ...] = Field(alias="rader")
+    sum: bool = Field(False, alias="sum")
+    note: Text | None = Field(None, alias="merknad")
+    chart: Literal["søyle", "linje"] | None = Field(None, alias="diagram")
+
+
+Tables = dict[TableId, TableInput]
+
+
 class EconomicStatus(Model):
     """An area's economic status: facts, assessment, conclusion and optional figures."""
 
@@ -125,6 +161,7 @@ class AreaInput(Model):
     economic_status: EconomicStatus = Field(alias="økonomisk_status")
     investments: Text | None = Field(None, alias="investeringer")
     other_matters: tuple[OtherMatter, ...] = Field((), alias="andre_forhold")
+    tables: Tables = Field({}, alias="tabeller")
 
 
 @dataclass(frozen=True)
@@ -137,6 +174,19 @@ class Area:
     content: AreaInput
 
 
+class LedgerColumns(Model):
+    """kommune.yaml `regnskapsimport:`: the headings of a ledger export's columns and its unit.
+
+    Each field's default is the heading reportgen looks for when kommune.yaml names none."""
+
+    area: Text = Field("Område", alias="område")  # the area code, "08" or "08 Kompetanse …"
+    row: Text = Field("Rad", alias="rad")  # the figures row's name (`navn`)
+    accounts: Text = Field("Regnskap", alias="regnskap")
+    budget: Text = Field("Budsjett", alias="budsjett")
+    annual_budget: Text = Field("Årsbudsjett", alias="årsbudsjett")
+    unit: Literal[(KRONER, *AMOUNT_UNITS)] = Field(KRONER, alias="enhet")  # type: ignore[valid-type]
+
+
 class Kommune(Model):
     """inputs/kommune.yaml."""
 
@@ -145,6 +195,7 @@ class Kommune(Model):
     areas: dict[Annotated[str, StringConstraints(pattern=f"^{AREA_CODE.pattern}$")], Text] = Field(
         alias="programområder", min_length=1
     )
+    ledger: LedgerColumns = Field(LedgerColumns(), alias="regnskapsimport")
 
 
 class Chapter(Model):
@@ -162,6 +213,8 @@ class ReportInput(Model):
     date: Date | None = Field(None, alias="dato")
     chapters_before: tuple[Chapter, ...] = Field((), alias="kapitler_før")
     chapters_after: tuple[Chapter, ...] = Field((), alias="kapitler_etter")
+    resolution: tuple[Text, ...] = Field((), alias="forslag_til_vedtak")
+    tables: Tables = Field({}, alias="tabeller")
 
 
 @dataclass(frozen=True)

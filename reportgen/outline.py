@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from reportgen.model import AreaInput, FigureRow, Figures, Model, OtherMatter
+from reportgen.model import (
+    AreaInput,
+    Chapter,
+    FigureRow,
+    Figures,
+    Model,
+    OtherMatter,
+    ReportInput,
+)
 
 # --- heading levels ---------------------------------------------------------------------------
 
@@ -175,6 +183,21 @@ def text_fields(content: AreaInput) -> Iterator[tuple[tuple[str | int, ...], str
         yield (OTHER_MATTERS.name, i, ITEM_TEXT_KEY), item.text
 
 
+TABLES_KEY = alias(AreaInput, "tables")  # "tabeller", the same key in rapport.yaml
+REPORT_CHAPTER_GROUPS = ("chapters_before", "chapters_after")  # ReportInput, in order
+RESOLUTION_KEY = alias(ReportInput, "resolution")  # "forslag_til_vedtak"
+
+
+def report_text_fields(report: ReportInput) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(YAML key path, text) of every text in rapport.yaml: the proposed resolution's points
+    and the chapters' texts."""
+    for i, point in enumerate(report.resolution):
+        yield (RESOLUTION_KEY, i), point
+    for group in REPORT_CHAPTER_GROUPS:
+        for i, chapter in enumerate(getattr(report, group)):
+            yield (alias(ReportInput, group), i, alias(Chapter, "text")), chapter.text
+
+
 def _inner(model: type[Model], attribute: str) -> Any:
     """The model class of a nested field (AreaInput.economic_status -> EconomicStatus)."""
     import typing
@@ -195,6 +218,7 @@ class FigureColumn:
     attribute: str  # FigureRow's field for a typed amount; the column's own name if computed
     label: str  # labels.yaml key of its heading
     difference: tuple[str, str] | None = None  # computed: the first minus the second
+    from_ledger: bool = False  # `import` of an accounting export fills it in
 
     @property
     def typed(self) -> bool:
@@ -218,15 +242,16 @@ class FigureColumn:
 
 NAME_LABEL = "col_name"  # the first column: the rows' names
 FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
-    FigureColumn("accounts", "col_accounts"),
-    FigureColumn("budget", "col_budget"),
+    FigureColumn("accounts", "col_accounts", from_ledger=True),
+    FigureColumn("budget", "col_budget", from_ledger=True),
     FigureColumn("deviation", "col_deviation", ("budget", "accounts")),
-    FigureColumn("annual_budget", "col_annual_budget"),
+    FigureColumn("annual_budget", "col_annual_budget", from_ledger=True),
     FigureColumn("forecast", "col_forecast"),
     FigureColumn("forecast_deviation", "col_forecast_deviation", ("annual_budget", "forecast")),
 )
 TYPED_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.typed)
 AMOUNT_KEYS = tuple(c.key for c in TYPED_COLUMNS)  # regnskap, budsjett, årsbudsjett, prognose
+LEDGER_COLUMNS = tuple(c for c in FIGURE_COLUMNS if c.from_ledger)
 CHART_COLUMN = next(c for c in FIGURE_COLUMNS if c.attribute == "deviation")  # the chart's bars
 
 

@@ -21,18 +21,30 @@ from typing import Any
 import pydantic
 
 from reportgen.amounttext import NUMBER_HINT, amount_problem
-from reportgen.errors import InputError, ReportgenError, ReportgenErrors, UsageError
+from reportgen.errors import InputError, ReportgenError, ReportgenErrors, UsageError, raise_all
+from reportgen.markup import parse_blocks
 from reportgen.model import (
     AMOUNT_DECIMALS,
     AMOUNT_WHOLE_DIGITS,
+    NUMBER_TYPES,
     Area,
     AreaInput,
     Kommune,
     Model,
     Period,
     ReportInput,
+    TableInput,
 )
-from reportgen.outline import AMOUNT_KEYS, FIGURES, ROWS_KEY, alias
+from reportgen.outline import (
+    AMOUNT_KEYS,
+    FIGURES,
+    ROWS_KEY,
+    TABLES_KEY,
+    alias,
+    report_text_fields,
+    text_fields,
+)
+from reportgen.view import Placement
 from reportgen.yamlsource import DATE_HINT, KeyPath, SourceFile
 
 # C0 controls other than tab and newline, the non-characters U+FFFE/U+FFFF, lone surrogates:
@@ -47,7 +59,11 @@ def validate_kommune(source: SourceFile) -> Kommune:
 
 def validate_report(source: SourceFile | None) -> ReportInput:
     """inputs/<period>/rapport.yaml (optional) -> ReportInput."""
-    return ReportInput() if source is None else _validate(ReportInput, source)
+    if source is None:
+        return ReportInput()
+    report = _validate(ReportInput, source)
+    raise_all(_table_problems(report.tables, report_text_fields(report), source))
+    return report  # type: ignore[no-any-return]
 
 
 def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Period) -> Area:
@@ -64,7 +80,80 @@ def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Perio
             location=source.location((alias(AreaInput, "code"),)),
             hint="the file name decides the area; remove this key or rename the file",
         )])
+    raise_all(_table_problems(content.tables, text_fields(content), source))
     return Area(code, kommune.areas[code], period, content)
+
+
+# --- tables: rows against columns, placements against ids ------------------------------------
+
+def _table_problems(tables: dict[str, Any], texts: Any,
+                    source: SourceFile) -> list[ReportgenError]:
+    """Rows of the wrong length or with a value of the wrong kind; placements of unknown ids."""
+    problems: list[ReportgenError] = []
+    key = TABLES_KEY
+    for ref, table in tables.items():
+        raw_rows = source.data[key][ref].get(alias(TableInput, "rows")) or []
+        for i, row in enumerate(raw_rows):
+            where = (key, ref, alias(TableInput, "rows"), i)
+            if len(row) != len(table.columns):
+                problems.append(InputError(
+                    f"{_dotted(where)}: the row has {len(row)} value(s), the table has"
+                    f" {len(table.columns)} column(s)", location=source.location(where),
+                    hint="write one value per column, in the columns' order; leave a cell"
+                    " empty with null"))
+                continue
+            for j, (value, column) in enumerate(zip(row, table.columns)):
+                problem = _cell_problem(value, column.type)
+                if problem:
+                    problems.append(InputError(
+                        f"{_dotted((*where, j))}: {problem} in the column {column.name!r}"
+                        f" ({column.type})", location=source.location((*where, j)),
+                        hint=CELL_HINTS[column.type]))
+    for path, text in texts:
+        for block in parse_blocks(text, 1):
+            if isinstance(block, Placement) and block.ref not in tables:
+                known = ", ".join(tables) or "none"
+                problems.append(InputError(
+                    f"{_dotted(path)}: [[{block.what} {block.ref}]] names no table (line"
+                    f" {block.line} of the text)", location=source.location(path),
+                    hint=f"define it under `{key}:` in this file (the tables here: {known})"))
+            elif isinstance(block, Placement) and block.what == "diagram" \
+                    and tables[block.ref].chart is None:
+                problems.append(InputError(
+                    f"{_dotted(path)}: [[diagram {block.ref}]] but the table has no"
+                    f" `{alias(TableInput, 'chart')}:`", location=source.location(path),
+                    hint="add `diagram: søyle` or `diagram: linje` to the table"))
+    return problems
+
+
+CELL_HINTS = {
+    "tekst": "write text (in quotes if it looks like a number or a date)",
+    "beløp": "write the amount as a number with a dot for decimals, such as 1250.5",
+    "prosent": "write the percentage as a number, such as 2.1 for 2,1 %",
+    "tall": "write a number, such as 161",
+    "dato": "write the date as YYYY-MM-DD, such as 2017-05-23",
+}
+
+
+def _iso_date(value: Any) -> bool:
+    """A text that is a date as YYYY-MM-DD (quoted in the YAML)."""
+    try:
+        return isinstance(value, str) and bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _cell_problem(value: Any, kind: str) -> str | None:
+    """What is wrong with a table cell's value for its column type (None: nothing)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return f"YAML read {str(value).lower()!r} as yes/no"
+    if kind in NUMBER_TYPES and not isinstance(value, (int, Decimal)):
+        return f"{_yaml_kind(value)} is not a number"
+    if kind == "dato" and not isinstance(value, dt.date) and not _iso_date(value):
+        return f"{_yaml_kind(value)} is not a date"
+    return None
 
 
 def _validate(model: type[Model], source: SourceFile) -> Any:

@@ -61,13 +61,18 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Table:
-    """A figures table: the first column names, the others are right-aligned amounts."""
+    """A table: the first column names the rows; numeric columns are right-aligned."""
 
     caption: str
     header: tuple[str, ...]
     rows: tuple[TableRow, ...]
-    note: str
+    note: str  # "" for none
+    numeric: tuple[bool, ...] = ()  # per column; () means every column but the first
     kind: Literal["table"] = "table"
+
+    def is_numeric(self, column: int) -> bool:
+        """Whether a column holds numbers (right-aligned)."""
+        return self.numeric[column] if self.numeric else column > 0
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,40 @@ class Chart:
     kind: Literal["chart"] = "chart"
 
 
-Block = Paragraph | ListBlock | Heading | Table | Chart
+@dataclass(frozen=True)
+class Placement:
+    """Where a text places a table or its chart: a line `[[tabell ID]]` or `[[diagram ID]]`.
+    Present replaces it with the table or chart; renderers never see one."""
+
+    what: Literal["tabell", "diagram"]
+    ref: str
+    line: int = 1  # the line of the text it stands on, for messages
+    kind: Literal["placement"] = "placement"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series of a chart: its name and a value per category (None: no value)."""
+
+    name: str
+    values: tuple[Decimal | None, ...]
+
+
+@dataclass(frozen=True)
+class SeriesChart:
+    """A chart of a table: vertical bars grouped per category, or lines; the table holds the
+    same numbers as text."""
+
+    caption: str
+    alt: str
+    unit: str
+    style: Literal["søyle", "linje"]
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    kind: Literal["series_chart"] = "series_chart"
+
+
+Block = Paragraph | ListBlock | Heading | Table | Chart | Placement | SeriesChart
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ CASES = {
         "  hint: add `ingress:` with its text\n"
         f"{AREA}:1:1: error: unknown key 'ingres'\n"
         "  hint: did you mean 'ingress'? the keys allowed here are programområde, ingress,"
-        " økonomisk_status, investeringer, andre_forhold\n",
+        " økonomisk_status, investeringer, andre_forhold, tabeller\n",
     ),
     "number where text is expected": Case(
         {AREA: "ingress: 12\n"
@@ -191,7 +191,7 @@ CASES = {
         {AREA: "# bare en kommentar\n"}, RENDER, 1,
         f"{AREA}:1:1: error: the file is empty\n"
         "  hint: write the keys ingress, økonomisk_status (and, if needed, programområde,"
-        " investeringer, andre_forhold)\n",
+        " investeringer, andre_forhold, tabeller)\n",
     ),
     "billion laughs": Case(
         {AREA: BILLION_LAUGHS}, RENDER, 1,
@@ -233,7 +233,7 @@ CASES = {
         "  hint: put the value in quotes\n"
         f"{AREA}:6:1: error: unknown key 'ingress_2'\n"
         "  hint: did you mean 'ingress'? the keys allowed here are programområde, ingress,"
-        " økonomisk_status, investeringer, andre_forhold\n",
+        " økonomisk_status, investeringer, andre_forhold, tabeller\n",
     ),
     # Usage errors: exit status 2, click's usage line first.
     "malformed period": Case(
@@ -353,7 +353,7 @@ def test_check_lists_every_problem_and_writes_nothing(
     assert result.err == (
         f"inputs/2017-T1/05.yaml:{line}:1: error: unknown key 'investeringr'\n"
         "  hint: did you mean 'investeringer'? the keys allowed here are programområde,"
-        " ingress, økonomisk_status, investeringer, andre_forhold\n"
+        " ingress, økonomisk_status, investeringer, andre_forhold, tabeller\n"
         "inputs/2017-T1/15.yaml: error: area 15 has an input file but is not in the register\n"
         "  hint: add it under `programområder:` in kommune.yaml, or remove the file\n"
     )

@@ -156,17 +156,18 @@ def test_tables_are_tagged_as_tables(real_run: Rendered, name: str) -> None:
         rows = table.find_all("TR")
         header, body = rows[0], rows[1:]
         assert up[id(header)] == "THead" and {up[id(r)] for r in body} == {"TBody"}
-        assert {c.type for c in header.kids} == {"TH"} and len(header.kids) == 7
+        columns = len(header.kids)  # 7 in a figures table; as many as it has in `tabeller:`
+        assert {c.type for c in header.kids} == {"TH"} and columns >= 2
         for row in body:  # the name of each row is its header cell
-            assert [c.type for c in row.kids] == ["TH"] + ["TD"] * 6
+            assert [c.type for c in row.kids] == ["TH"] + ["TD"] * (columns - 1)
 
 
 def test_chart_is_a_figure_with_alternative_text(real_run: Rendered) -> None:
     tree = tags(real_run, "tertialrapport")
     figures = tree.find_all("Figure")
-    image = html_document(real_run["tertialrapport.html"]).find("img")
-    assert [f.alt for f in figures] == [image.attrs["alt"]]
-    assert len(collapse(figures[0].alt or "")) > 40
+    images = html_document(real_run["tertialrapport.html"]).find_all("img")
+    assert [f.alt for f in figures] == [i.attrs["alt"] for i in images]
+    assert all(len(collapse(f.alt or "")) > 40 for f in figures)
 
 
 # --- fonts, security, syntax ---------------------------------------------------------------------

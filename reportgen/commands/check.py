@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen import project
-from reportgen.commands.lint import lint_area, lint_register
+from reportgen.commands.lint import lint_area, lint_register, lint_tables
 from reportgen.errors import ReportgenError, ReportgenWarning, collect, raise_all
 from reportgen.inputs import (
     load_kommune,
@@ -17,6 +17,7 @@ from reportgen.inputs import (
     require_period,
     unregistered_area_error,
 )
+from reportgen.outline import report_text_fields
 from reportgen.period import Period
 from reportgen.yamlsource import SourceFile
 
@@ -41,4 +42,7 @@ def check_inputs(period: Period, inputs: Path,
     warnings = lint_register(kommune, known, project.display_path(inputs), period)
     for area in report.areas:
         warnings += lint_area(area, parsed[area.code])
+    if project.REPORT_FILE in parsed:
+        warnings += lint_tables(report.report.tables, report_text_fields(report.report),
+                                parsed[project.REPORT_FILE])
     return known, warnings

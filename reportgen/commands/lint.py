@@ -6,15 +6,23 @@ Part of the check command. Pure: works on the model and the source positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from reportgen import project
 from reportgen.errors import ReportgenWarning, SourceLocation
 from reportgen.markup import parse_blocks
 from reportgen.model import PLACEHOLDER, Area, Kommune
-from reportgen.outline import FIGURES, ITEM_HEADING_KEY, ROWS_KEY, TYPED_COLUMNS, text_fields
+from reportgen.outline import (
+    FIGURES,
+    ITEM_HEADING_KEY,
+    ROWS_KEY,
+    TABLES_KEY,
+    TYPED_COLUMNS,
+    text_fields,
+)
 from reportgen.period import Period
-from reportgen.view import Heading, ListBlock, Paragraph
+from reportgen.view import Heading, ListBlock, Paragraph, Placement
 from reportgen.yamlsource import KeyPath, SourceFile
 
 LONG_SENTENCE = 30  # words; plain-language (klarspråk) advice is to stay well under this
@@ -26,6 +34,7 @@ def lint_area(area: Area, source: SourceFile) -> list[ReportgenWarning]:
     warnings: list[ReportgenWarning] = []
     for path, text in text_fields(area.content):
         warnings += _lint_text(path, text, source)
+    warnings += lint_tables(area.content.tables, text_fields(area.content), source)
     figures = area.content.economic_status.figures
     for i, row in enumerate(figures.rows if figures else ()):
         where = source.location((*FIGURES.key, ROWS_KEY, i))
@@ -48,6 +57,18 @@ def lint_area(area: Area, source: SourceFile) -> list[ReportgenWarning]:
                 f"{row_name}: every amount is zero", where,
                 "fill in the amounts, or remove the row"))
     return warnings
+
+
+def lint_tables(tables: dict[str, Any], texts: Iterable[tuple[KeyPath, str]],
+                source: SourceFile) -> list[ReportgenWarning]:
+    """Tables defined under `tabeller:` that no text places."""
+    placed = {b.ref for _, text in texts for b in parse_blocks(text, 1)
+              if isinstance(b, Placement)}
+    return [ReportgenWarning(
+        f"{TABLES_KEY}.{ref}: the table is placed in no text", source.location((TABLES_KEY, ref),
+                                                                                at_key=True),
+        f"put a line [[tabell {ref}]] where it belongs in a text, or remove the table")
+        for ref in tables if ref not in placed]
 
 
 def lint_register(kommune: Kommune, codes: list[str], inputs_display: str,

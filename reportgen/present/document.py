@@ -9,9 +9,11 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from reportgen.languages import language
-from reportgen.markup import parse_blocks
+from reportgen.markup import parse_blocks, parse_spans
 from reportgen.model import Area, Kommune, Period, Report
 from reportgen.outline import (
     AREA_LEVEL_IN_REPORT,
@@ -28,7 +30,10 @@ from reportgen.outline import (
 )
 from reportgen.present.figures import figures_table, overview_blocks
 from reportgen.present.numbers import format_date
-from reportgen.view import Block, Cover, DocumentView, Heading
+from reportgen.present.tables import chart_view, table_view
+from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Placement
+
+Resolve = Callable[[Placement], Block]  # a placement -> the table or chart it places
 
 
 def document_date(period: Period, given: dt.date | None = None,
@@ -69,7 +74,10 @@ def area_fingerprint(area: Area) -> str:
     """A short hash of the area's validated content (its YAML as read: not comments or
     layout), the same in every process: the document carries it, so that `reportgen import`
     can tell that the YAML changed after the document was rendered."""
-    canonical = area.content.model_dump_json(by_alias=True)
+    # Keys added to the model later are left out while empty, so that documents rendered
+    # before them keep their fingerprint.
+    unset = {"tables"} if not area.content.tables else set()
+    canonical = area.content.model_dump_json(by_alias=True, exclude=unset)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
@@ -81,8 +89,12 @@ def build_report_document(report: Report, labels: dict[str, str],
     anchors = Anchors()
     blocks: list[Block] = []
     lang = report.kommune.language
+    resolve = _resolver(settings.tables, labels, lang)
+    if settings.resolution:
+        blocks += _resolution(settings.resolution, labels, anchors)
     for chapter in settings.chapters_before:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
+        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
+                               new_page=True)
     blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True))
     if any(a.content.economic_status.figures for a in report.areas):
         overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
@@ -90,7 +102,8 @@ def build_report_document(report: Report, labels: dict[str, str],
     for area in report.areas:
         blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
     for chapter in settings.chapters_after:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
+        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
+                               new_page=True)
     title = settings.title or labels["report_title"].format(
         tertial=period.tertial, year=period.year
     )
@@ -125,13 +138,33 @@ def area_blocks(
     """The fixed structure of one area (outline.AREA_OUTLINE), its title at `level`."""
     blocks: list[Block] = [
         anchors.heading(level, area_title(area, labels), new_page=starts_page(level))]
+    resolve = _resolver(area.content.tables, labels, lang)
     for part in top_parts():
-        blocks += _part_blocks(part, area, labels, level, anchors, lang)
+        blocks += _part_blocks(part, area, labels, level, anchors, lang, resolve)
     return blocks
 
 
+def _resolver(tables: dict[str, Any], labels: dict[str, str], lang: str) -> Resolve:
+    """Placements of this file's tables (validate has checked every id)."""
+    def resolve(placement: Placement) -> Block:
+        table = tables[placement.ref]
+        if placement.what == "diagram":
+            return chart_view(table, labels)
+        return table_view(table, labels, lang)
+
+    return resolve
+
+
+def _resolution(points: tuple[str, ...], labels: dict[str, str],
+                anchors: Anchors) -> list[Block]:
+    """Rådmannens forslag til vedtak: its heading and the points, numbered 1., 2., …"""
+    items = tuple(parse_spans(" ".join(point.split())) for point in points)
+    return [anchors.heading(TOP_LEVEL, labels["resolution"], new_page=True),
+            ListBlock(True, 1, items)]
+
+
 def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anchors: Anchors,
-                 lang: str) -> list[Block]:
+                 lang: str, resolve: Resolve) -> list[Block]:
     """One part of the outline and the parts inside it; nothing for an absent optional one."""
     value = part.value(area.content)
     if not value:
@@ -140,31 +173,37 @@ def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anc
                if part.label else None)
     blocks: list[Block] = [heading] if heading else []
     if part.kind == "text":
-        blocks += _text(value, part.text_level(level), anchors)
+        blocks += _text(value, part.text_level(level), anchors, resolve)
     elif part.kind == "figures":
         blocks.append(figures_table(value, area.period, labels, lang))
     elif part.kind == "group":
         for inner in children(part):
-            blocks += _part_blocks(inner, area, labels, level, anchors, lang)
+            blocks += _part_blocks(inner, area, labels, level, anchors, lang, resolve)
     elif part is OTHER_MATTERS:
         for item in value:
             if item.heading:
                 blocks.append(anchors.heading(item_heading_level(level), item.heading))
-            blocks += _text(item.text, item_text_level(level, bool(item.heading)), anchors)
+            blocks += _text(item.text, item_text_level(level, bool(item.heading)), anchors,
+                            resolve)
     return blocks
 
 
-def _titled_text(heading: str, text: str, level: int, anchors: Anchors,
+def _titled_text(heading: str, text: str, level: int, anchors: Anchors, resolve: Resolve,
                  new_page: bool = False) -> list[Block]:
-    return [anchors.heading(level, heading, new_page), *_text(text, level + 1, anchors)]
+    return [anchors.heading(level, heading, new_page), *_text(text, level + 1, anchors, resolve)]
 
 
-def _text(text: str, level: int, anchors: Anchors) -> list[Block]:
-    """A text field's blocks; its `#` headings get levels below the heading it stands under."""
-    return [
-        anchors.heading(shown_level(b.level), b.text) if isinstance(b, Heading) else b
-        for b in parse_blocks(text, level)
-    ]
+def _text(text: str, level: int, anchors: Anchors, resolve: Resolve) -> list[Block]:
+    """A text field's blocks; its `#` headings get levels below the heading it stands under;
+    its placements become the tables and charts they place."""
+    blocks: list[Block] = []
+    for block in parse_blocks(text, level):
+        if isinstance(block, Heading):
+            block = anchors.heading(shown_level(block.level), block.text)
+        elif isinstance(block, Placement):
+            block = resolve(block)
+        blocks.append(block)
+    return blocks
 
 
 class Anchors:

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import format_decimal
 
 from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
-from reportgen.model import AMOUNT_UNITS, amount_fits
+from reportgen.model import AMOUNT_UNITS, amount_fits, kroner_in
 
 MINUS = "\u2212"
 NO_BREAK_SPACE = "\u00a0"
@@ -29,8 +29,8 @@ def round_amount(value: Decimal, unit: str) -> Decimal:
 
 
 def convert(value: Decimal, unit: str, to: str) -> Decimal:
-    """An amount in one unit expressed in another, exactly."""
-    return value * AMOUNT_UNITS[unit].kroner / AMOUNT_UNITS[to].kroner
+    """An amount in one unit (kr, 1000 kr, mill. kr) expressed in another, exactly."""
+    return value * kroner_in(unit) / kroner_in(to)
 
 
 def format_amount(value: Decimal, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -83,3 +83,9 @@ def parse_number(text: str) -> Decimal | None:
 def format_date(date: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
     """'23. mai 2017'."""
     return f"{date.day}. {month_name(date.month, lang)} {date.year}"
+
+
+def format_rounded(value: Decimal, places: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number rounded half up to `places` decimals, in the language's conventions (no −0)."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_number(abs(rounded) if rounded == 0 else rounded, places, lang)

@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 from reportgen import project
 from reportgen.errors import TemplateError
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
-from reportgen.view import Block, Chart, DocumentView, Heading, ListBlock, Paragraph, Span, Table
+from reportgen.view import (
+    Block,
+    Chart,
+    DocumentView,
+    Heading,
+    ListBlock,
+    Paragraph,
+    SeriesChart,
+    Span,
+    Table,
+)
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -192,6 +202,8 @@ class _BodyWriter:
             self._table(block)
         elif isinstance(block, Chart):
             self._chart(block)
+        elif isinstance(block, SeriesChart):
+            self._series_chart(block)
 
     def _list(self, block: ListBlock) -> None:
         style = "List Number" if block.ordered else "List Bullet"
@@ -221,7 +233,7 @@ class _BodyWriter:
         table._tbl.tblPr.style = self.style_ids["Figures Table"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        widths = [Cm(3.4)] + [Cm(2.1)] * (len(block.header) - 1)  # 16 cm: A4 text width
+        widths = [Cm(w) for w in _column_widths(block)]
         rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
         for column, width in zip(table.columns, widths):
             column.width = width  # the grid: LibreOffice lays tables out by it
@@ -236,21 +248,46 @@ class _BodyWriter:
                 paragraph._p.style = self.style_ids["Table Text"]
                 run = paragraph.add_run(text)
                 run.bold = (is_header or is_sum) or None
-                if i > 0:
+                if block.is_numeric(i):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self.paragraph("Table Note", block.note)
+        if block.note:
+            self.paragraph("Table Note", block.note)
 
     def _chart(self, block: Chart) -> None:
+        from reportgen.render.chart import chart_png
+
+        self._picture(chart_png(block, self.fonts), block.caption, block.alt)
+
+    def _series_chart(self, block: SeriesChart) -> None:
+        from reportgen.render.series import series_png
+
+        self._picture(series_png(block, self.fonts), block.caption, block.alt)
+
+    def _picture(self, png: bytes, caption: str, alt: str) -> None:
         from docx.shared import Cm
 
-        from reportgen.render.chart import WIDTH_CM, chart_png
+        from reportgen.render.chart import WIDTH_CM
 
-        self.paragraph("Caption", block.caption)
+        self.paragraph("Caption", caption)
         run = self.paragraph("Normal").add_run()
-        shape = run.add_picture(io.BytesIO(chart_png(block, self.fonts)), width=Cm(WIDTH_CM))
+        shape = run.add_picture(io.BytesIO(png), width=Cm(WIDTH_CM))
         doc_pr = shape._inline.docPr
-        doc_pr.set("descr", block.alt)
-        doc_pr.set("title", block.caption)
+        doc_pr.set("descr", alt)
+        doc_pr.set("title", caption)
+
+
+TEXT_WIDTH_CM = 16.0  # A4 less the margins
+NUMBER_COLUMN_CM = 2.1  # a column of amounts in a figures table
+
+
+def _column_widths(block: Table) -> list[float]:
+    """Widths in cm: numbers narrow, the text columns share what is left of the text width."""
+    count = len(block.header)
+    numeric = [block.is_numeric(i) for i in range(count)]
+    number = min(NUMBER_COLUMN_CM + (0.5 if block.numeric else 0), TEXT_WIDTH_CM / count)
+    texts = count - sum(numeric)
+    rest = (TEXT_WIDTH_CM - number * sum(numeric)) / texts if texts else 0
+    return [number if n else round(rest, 2) for n in numeric]
 
 
 # docxcompose (imported by docxtpl's subdocuments) rebinds python-docx's "cp" prefix to the

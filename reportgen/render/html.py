@@ -15,13 +15,14 @@ from jinja2.loaders import split_template_path
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
-from reportgen.view import Chart, DocumentView
+from reportgen.view import Chart, DocumentView, SeriesChart
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
 
 TEMPLATE = "document.html.j2"
 CHART_TEMPLATE = "chart.svg.j2"  # the whole report's chart, from the page's template
+SERIES_TEMPLATE = "series.svg.j2"  # a table's chart (`diagram:`)
 
 
 class _OrdinaryFiles(jinja2.FileSystemLoader):
@@ -49,12 +50,22 @@ def _environment(html_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["chart_svg_base64"] = _chart_svg_base64
+    env.filters["series_svg_base64"] = _series_svg_base64
     return env
 
 
 @jinja2.pass_environment
 def _chart_svg_base64(env: jinja2.Environment, chart: Chart) -> str:
     return base64.b64encode(_chart_svg(env, chart).encode("utf-8")).decode("ascii")
+
+
+@jinja2.pass_environment
+def _series_svg_base64(env: jinja2.Environment, chart: SeriesChart) -> str:
+    """A table's chart as SVG, base64 for an <img> data URL."""
+    from reportgen.render.series import series_layout
+
+    svg = env.get_template(SERIES_TEMPLATE).render(layout=series_layout(chart))
+    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _chart_svg(env: jinja2.Environment, chart: Chart) -> str:

@@ -1,4 +1,5 @@
-"""`reportgen import`: an edited area DOCX back into its YAML input.
+"""`reportgen import`: an edited area DOCX back into its YAML input; a ledger export's
+amounts into the figures of every area (ledger.py, sheet.py).
 
 Reads a document that `reportgen render` wrote (as Word or LibreOffice saved it again), maps
 its headings to the fields of inputs/<period>/<area>.yaml by the labels of the document's
@@ -14,6 +15,8 @@ Modules, in layers (a module imports only those above it; the contract in pyproj
   yamltext.py  a text into a ruamel.yaml value: its scalar style, a block-wise merge
   figures.py   the figures table's cells -> amounts in `tall`
   merge.py     the round-trip merge into the YAML, its check, the diff and the write
+  sheet.py     a ledger export (.xlsx, .ods, .csv) -> rows with their sheet, row and column
+  ledger.py    the ledger's amounts merged into every area's figures, reconciled
 This module is the public API: cli.py and the tests import from here.
 """
 
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from reportgen import project
 from reportgen.commands.importer.common import ImportedArea, ImportedTable, OtherItem, where
+from reportgen.commands.importer.ledger import LedgerImport, import_ledger, write_all
 from reportgen.commands.importer.merge import (
     ImportResult,
     merge_into_yaml,
@@ -32,10 +36,12 @@ from reportgen.commands.importer.merge import (
     write_yaml,
 )
 from reportgen.commands.importer.read import read_docx
+from reportgen.commands.importer.sheet import LEDGER_SUFFIXES
 from reportgen.commands.importer.text import paragraph_markup
 from reportgen.errors import InputError
 
 __all__ = [
+    "LEDGER_SUFFIXES", "LedgerImport", "import_ledger", "write_all",
     "ImportResult", "ImportedArea", "ImportedTable", "OtherItem", "import_docx",
     "merge_into_yaml", "paragraph_markup", "read_docx", "unified_diff", "write_yaml",
 ]

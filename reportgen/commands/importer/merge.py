@@ -117,7 +117,7 @@ def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, 
     kommune = load_kommune(inputs)
     period = Period.parse(imported.period)
     area = validate_area(load_yaml(yaml_path, root=inputs), imported.code, kommune, period)
-    yaml = _round_trip(old)
+    yaml = round_trip(old)
     data = yaml.load(old)
     notes: list[str] = []
     changed = _merge_texts(data, area.content, imported, notes)
@@ -137,7 +137,7 @@ def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, 
     return new, notes
 
 
-def _round_trip(text: str) -> Any:
+def round_trip(text: str) -> Any:
     """A ruamel.yaml round-trip YAML whose indentation reproduces the file as written (the
     first guess when none does)."""
     from ruamel.yaml import YAML

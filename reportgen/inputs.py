@@ -127,20 +127,19 @@ def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune
 
 
 def load_labels(templates: Path, language: str) -> dict[str, str]:
-    """The fixed wording for the language, from templates/labels.yaml."""
-    import yaml
+    """The fixed wording for the language, from templates/labels.yaml, validated: every label
+    reportgen uses, each a text with only the placeholders reportgen fills in for it
+    (reportgen.labels); each problem at labels.yaml:line:column."""
+    from reportgen.validate import validate_labels
 
     path = project.labels_path(templates)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {str(k): str(v) for k, v in data[language].items()}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+    if not path.is_file():
         raise TemplateError(
-            f"cannot read the labels for language {language!r}: {exc}",
-            location=SourceLocation(display_path(path)),
-            hint=f"templates/{project.LABELS_FILE} needs a mapping per language"
-            f" ({', '.join(LANGUAGES)})",
-        ) from exc
+            f"{project.LABELS_FILE} not found", location=SourceLocation(display_path(path)),
+            hint=f"the templates folder needs {project.LABELS_FILE} with the wording for each"
+            f" language ({', '.join(LANGUAGES)}); start from the one that comes with reportgen",
+        )
+    return validate_labels(load_yaml(path), language)
 
 
 def periods_with_input(inputs: Path) -> list[Period]:

@@ -44,7 +44,10 @@ AMOUNT_UNITS = {unit.name: unit for unit in (
 DEFAULT_UNIT = "mill. kr"  # also the unit of the whole report's overview
 
 Text = Annotated[str, StringConstraints(min_length=1)]
-Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+# An amount's size, in its unit: a thousand billion is beyond any municipality's accounts
+# (a typing error), and far inside what exact decimal arithmetic can round and sum.
+AMOUNT_LIMIT = Decimal(10) ** 12
+Amount = Annotated[Decimal, Field(allow_inf_nan=False, gt=-AMOUNT_LIMIT, lt=AMOUNT_LIMIT)]
 Unit = Literal[tuple(AMOUNT_UNITS)]  # type: ignore[valid-type]
 
 

@@ -5,12 +5,15 @@ Part of stage 3 (present); see the package's docstring for what it imports.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import unicodedata
+from dataclasses import replace
 
+from reportgen.labels import fill
 from reportgen.languages import language
 from reportgen.markup import parse_blocks
 from reportgen.model import Area, Kommune, Period, Report
@@ -37,13 +40,20 @@ def document_date(period: Period, given: dt.date | None = None) -> dt.date:
     else the date the inputs give (rapport.yaml's `dato`), else the period's end."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        with contextlib.suppress(OverflowError, OSError, ValueError):  # past the year 9999
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return given or period.end
 
 
 def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) -> DocumentView:
     """The view of one area's section as a document of its own."""
     anchors = Anchors()
+    blocks = tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language))
+    return replace(area_head(area, kommune, labels), blocks=blocks)
+
+
+def area_head(area: Area, kommune: Kommune, labels: dict[str, str]) -> DocumentView:
+    """An area's document without its body: the title, the properties, the running header."""
     return DocumentView(
         kind="area",
         document_id=f"{area.period}/{area.code}",
@@ -53,12 +63,11 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) ->
         kommune=kommune.name,
         period_id=str(area.period),
         period_label=area.period.label_in(kommune.language),
-        report_title=labels["report_title"].format(
-            tertial=area.period.tertial, year=area.period.year
-        ),
+        report_title=fill(labels, "report_title", tertial=area.period.tertial,
+                          year=area.period.year),
         date=document_date(area.period),
         labels=labels,
-        blocks=tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language)),
+        blocks=(),
         source_fingerprint=area_fingerprint(area),
     )
 
@@ -73,23 +82,30 @@ def area_fingerprint(area: Area) -> str:
 
 def build_report_document(report: Report, labels: dict[str, str]) -> DocumentView:
     """The view of the whole report: cover, contents, chapters, every area, chapters after."""
-    period, settings = report.period, report.report
+    settings = report.report
     anchors = Anchors()
     blocks: list[Block] = []
     lang = report.kommune.language
     for chapter in settings.chapters_before:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
-    blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True))
+    blocks.append(anchors.heading(TOP_LEVEL, fill(labels, "areas_part"), new_page=True))
     if any(a.content.economic_status.figures for a in report.areas):
-        overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
+        overview = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "overview"))
         blocks += overview_blocks(report.areas, labels, lang, overview)
     for area in report.areas:
         blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
     for chapter in settings.chapters_after:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
-    title = settings.title or labels["report_title"].format(
-        tertial=period.tertial, year=period.year
-    )
+    contents = tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level))
+    return replace(report_head(report, labels), blocks=tuple(blocks), contents=contents)
+
+
+def report_head(report: Report, labels: dict[str, str]) -> DocumentView:
+    """The whole report's document without its body: the title, the properties, the running
+    header and the cover."""
+    period, settings, lang = report.period, report.report, report.kommune.language
+    title = settings.title or fill(labels, "report_title", tertial=period.tertial,
+                                   year=period.year)
     date = document_date(period, settings.date)  # the cover shows `dato` whatever the metadata
     return DocumentView(
         kind="report",
@@ -103,15 +119,14 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
         report_title=title,
         date=date,
         labels=labels,
-        blocks=tuple(blocks),
+        blocks=(),
         cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
-        contents=tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level)),
     )
 
 
 def area_title(area: Area, labels: dict[str, str]) -> str:
     """'Programområde 08 Kompetanse, markedsføring og næring'."""
-    return labels["area_title"].format(code=area.code, name=area.name)
+    return fill(labels, "area_title", code=area.code, name=area.name)
 
 
 def area_blocks(
@@ -131,7 +146,7 @@ def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anc
     value = part.value(area.content)
     if not value:
         return []
-    heading = (anchors.heading(part.heading_level(level), labels[part.label])
+    heading = (anchors.heading(part.heading_level(level), fill(labels, part.label))
                if part.label else None)
     blocks: list[Block] = [heading] if heading else []
     if part.kind == "text":

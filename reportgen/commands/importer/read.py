@@ -33,6 +33,7 @@ from reportgen.commands.importer.text import (
     paragraph_style,
 )
 from reportgen.errors import InputError
+from reportgen.labels import fill, table_words
 from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
 from reportgen.markup import escape
 from reportgen.model import AMOUNT_UNITS
@@ -49,6 +50,7 @@ from reportgen.outline import (
 )
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import default_templates
+from reportgen.render.docx_properties import fit_property
 from reportgen.view import Span
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -127,11 +129,10 @@ class _Reader:
         self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Span("")]
-        words = {"month": period.month, "year": period.year}
-        self.captions = {labels[k].format(unit=u, **words): u for u in AMOUNT_UNITS
-                         for k in ("table_caption", "table_note")}
-        self.header = tuple(labels[k].format(unit="", **words) for k in (
-            NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
+        self.captions = {fill(labels, k, **table_words(period.month, period.year, u)): u
+                         for u in AMOUNT_UNITS for k in ("table_caption", "table_note")}
+        self.header = tuple(fill(labels, k, **table_words(period.month, period.year, ""))
+                            for k in (NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
         self.caption_unit: str | None = None
         self.moved = False  # the note about text after the table is given once
 
@@ -215,7 +216,7 @@ class _Reader:
     def _title(self, text: str | None) -> None:
         lead = AREA_OUTLINE[0]  # the text under the title
         self.section, self.target = lead, lead.name
-        if text is not None and self.title and text != self.title:
+        if text is not None and self.title and fit_property(text) != self.title:
             self.note("the title is made from the area's name in kommune.yaml; the edit was "
                       + NOT_SHOWN)
 

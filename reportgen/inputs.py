@@ -132,28 +132,19 @@ def load_report(inputs: Path, period: Period, codes: list[str], kommune: Kommune
 
 
 def load_labels(templates: Path, language: str) -> dict[str, str]:
-    """The fixed wording for the language, from templates/labels.yaml."""
-    import yaml
-
-    from reportgen.yamlsource import MAX_FILE_BYTES
+    """The fixed wording for the language, from templates/labels.yaml, validated: every label
+    reportgen uses, each a text with only the placeholders reportgen fills in for it
+    (reportgen.labels); each problem at labels.yaml:line:column."""
+    from reportgen.validate import validate_labels
 
     path = project.labels_path(templates)
     if not project.exists(path):
-        raise TemplateError(f"{project.LABELS_FILE} not found",
-                            location=SourceLocation(display_path(path)),
-                            hint="check --templates: the folder needs docx/, html/ and"
-                            f" {project.LABELS_FILE}")
-    raw = project.read_file(path, limit=MAX_FILE_BYTES, error=TemplateError)
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-        return {str(k): str(v) for k, v in data[language].items()}
-    except (ValueError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise TemplateError(
-            f"cannot read the labels for language {language!r}: {exc}",
-            location=SourceLocation(display_path(path)),
-            hint=f"templates/{project.LABELS_FILE} needs a mapping per language"
-            f" ({', '.join(LANGUAGES)})",
-        ) from exc
+            f"{project.LABELS_FILE} not found", location=SourceLocation(display_path(path)),
+            hint=f"the templates folder needs {project.LABELS_FILE} with the wording for each"
+            f" language ({', '.join(LANGUAGES)}); start from the one that comes with reportgen",
+        )
+    return validate_labels(load_yaml(path, root=templates), language)
 
 
 def periods_with_input(inputs: Path) -> list[Period]:

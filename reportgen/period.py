@@ -42,14 +42,14 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Parse `YYYY-T1`..`YYYY-T3`; ValueError names the accepted form."""
         match = PERIOD_FORM.fullmatch(text)
-        if not match:
+        if not match or int(match.group(1)) < 1:  # a date has no year 0
             raise ValueError(
                 f"{text!r} is not a period; write YEAR-T1, YEAR-T2 or YEAR-T3, such as 2017-T1"
             )
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __str__(self) -> str:
-        return f"{self.year}-T{self.tertial}"
+        return f"{self.year:04d}-T{self.tertial}"  # as parsed: 0999-T1 stays 0999-T1
 
     @property
     def label(self) -> str:

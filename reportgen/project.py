@@ -29,6 +29,7 @@ KOMMUNE_FILE = "kommune.yaml"
 REPORT_FILE = "rapport.yaml"
 INPUT_SUFFIX = ".yaml"
 LABELS_FILE = "labels.yaml"
+CHART_FONTS = ("fonts/Carlito-Regular.ttf", "fonts/Carlito-Bold.ttf")  # regular, bold
 AREA_CODE_LENGTH = 2
 
 

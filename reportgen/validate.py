@@ -1,9 +1,10 @@
 """Stage 2, validate: plain data with positions -> typed model, or every problem with its place.
 
-Imports errors, yamlsource (for SourceFile), model, outline (the amount keys) and amounttext.
-Pydantic's error locations are Norwegian YAML keys (aliases); each is mapped back to the file,
-line and column the author wrote. Amounts are read from the text the author typed, by amounttext's
-rule, not from what YAML 1.1 makes of it (`010` is 8 to YAML, `1:30` is 90).
+Imports errors, yamlsource (for SourceFile), model, outline (the amount keys), amounttext and
+labels (the keys and placeholders of templates/labels.yaml). Pydantic's error locations are
+Norwegian YAML keys (aliases); each is mapped back to the file, line and column the author
+wrote. Amounts are read from the text the author typed, by amounttext's rule, not from what
+YAML 1.1 makes of it (`010` is 8 to YAML, `1:30` is 90).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import string
 import types
 import typing
 import unicodedata
@@ -21,7 +23,16 @@ from typing import Any
 import pydantic
 
 from reportgen.amounttext import NUMBER_HINT, amount_problem
-from reportgen.errors import InputError, ReportgenError, ReportgenErrors, UsageError, raise_all
+from reportgen.errors import (
+    InputError,
+    ReportgenError,
+    ReportgenErrors,
+    SourceLocation,
+    TemplateError,
+    UsageError,
+    raise_all,
+)
+from reportgen.labels import LABEL_WORDS
 from reportgen.markup import parse_blocks
 from reportgen.model import (
     AMOUNT_DECIMALS,
@@ -154,6 +165,95 @@ def _cell_problem(value: Any, kind: str) -> str | None:
     if kind == "dato" and not isinstance(value, dt.date) and not _iso_date(value):
         return f"{_yaml_kind(value)} is not a date"
     return None
+
+
+def validate_labels(source: SourceFile, lang: str) -> dict[str, str]:
+    """templates/labels.yaml -> the labels of one language: every key of labels.LABEL_WORDS,
+    each a text whose placeholders are those the table gives it. A label without
+    placeholders comes back as its final text (`{{` as `{`); other keys are kept as written."""
+    block = source.data.get(lang) if isinstance(source.data, dict) else None
+    if not isinstance(block, dict):
+        raise ReportgenErrors([_no_labels(source, lang)])
+    problems = _bad_characters(source, block, (lang,))
+    for key, words in LABEL_WORDS.items():
+        if key not in block:
+            problems.append(_missing_label(source, lang, key, block))
+        elif (problem := _label_problem(block[key], words)) is not None:
+            message, hint = problem
+            problems.append(TemplateError(f"{lang}.{key}: {message}",
+                                          location=source.location((lang, key)), hint=hint))
+    if problems:
+        raise ReportgenErrors(problems)
+    return {str(k): (v.format() if k in LABEL_WORDS and not LABEL_WORDS[k] else v)
+            for k, v in block.items() if isinstance(v, str)}
+
+
+def _no_labels(source: SourceFile, lang: str) -> TemplateError:
+    if not isinstance(source.data, dict):
+        found = "nothing" if source.data is None else _yaml_kind(source.data)
+        return TemplateError(
+            f"expected the labels by language ({lang}: and its keys), found {found}",
+            location=source.location(), hint=f"start the file with `{lang}:` and indent the"
+            " labels under it, as in the labels.yaml that comes with reportgen")
+    if lang in source.data:
+        return TemplateError(
+            f"{lang}: expected the labels as keys and values, found"
+            f" {_yaml_kind(source.data[lang])}", location=source.location((lang,)),
+            hint="indent `key: text` lines under it")
+    return TemplateError(
+        f"no labels for the language {lang!r} (kommune.yaml's `språk:`)",
+        location=SourceLocation(source.display), hint=f"add `{lang}:` with every label, as in the"
+        " labels.yaml that comes with reportgen")
+
+
+def _missing_label(source: SourceFile, lang: str, key: str, block: dict[str, Any]) -> TemplateError:
+    unknown = [str(k) for k in block if k not in LABEL_WORDS]
+    close = difflib.get_close_matches(key, unknown, n=1)
+    guess = f"is {close[0]!r} a misspelling of it? " if close else ""
+    return TemplateError(
+        f"{lang}: missing label {key!r}", location=source.location((lang,), at_key=True),
+        hint=f"{guess}add `{key}:` with its wording under `{lang}:`"
+        + _words_hint(LABEL_WORDS[key], " (it may use {})"))
+
+
+def _label_problem(value: Any, words: tuple[str, ...]) -> tuple[str, str] | None:
+    """What is wrong with one label, and what to do; None when it formats with `words`."""
+    if value is None:
+        return "has no value", "write the wording after the colon"
+    if isinstance(value, bool):
+        return (f"YAML read this as {str(value).lower()} (yes/no/on/off are booleans)",
+                "put the text in quotes")
+    if not isinstance(value, str):
+        return f"expected text, found {_yaml_kind(value)}", "put the text in quotes"
+    try:
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value)
+                  if f is not None]
+    except ValueError as exc:
+        lone = "Single '}'" in str(exc)
+        return (f"a `{'}' if lone else '{'}` {'without its `{`' if lone else 'that is not closed'}",
+                "write {{ and }} for braces as text" + _words_hint(words, "; placeholders are {}"))
+    for field, spec, conversion in fields:
+        if field not in words:
+            close = difflib.get_close_matches(field, words, n=1)
+            guess = f"did you mean {{{close[0]}}}? " if close else ""
+            return (f"unknown placeholder {{{field}}}",
+                    guess + (_words_hint(words, "this label may use {}")
+                             or "this label takes no placeholders")
+                    + "; write {{ and }} for braces as text")
+        if spec or conversion:
+            shown = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            return (f"the placeholder {{{shown}}} has a format",
+                    f"write {{{field}}}: reportgen fills it in as it is")
+    return None
+
+
+def _words_hint(words: tuple[str, ...], form: str) -> str:
+    """`form` with the placeholders listed ("{code} and {name}"); "" when there are none."""
+    if not words:
+        return ""
+    shown = [f"{{{w}}}" for w in words]
+    return form.format(", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1
+                       else shown[0])
 
 
 def _validate(model: type[Model], source: SourceFile) -> Any:

@@ -22,7 +22,7 @@ from reportgen.inputs import load_kommune, load_labels, load_report, select_area
 from reportgen.output.plan import Planned, plan_outputs
 from reportgen.period import Period
 from reportgen.project import display_path
-from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_format
+from reportgen.render import FORMATS, RENDERERS, Format
 
 if TYPE_CHECKING:
     from reportgen.model import Report
@@ -199,17 +199,21 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
                     pending[output] = pool.submit(render_in_worker, fmt.name, source,
                                                   options.templates, options.pdf_variant)
                     continue
-                made[name][fmt.name] = render_format(fmt.name, source, options.templates,
-                                                     RenderOptions(options.pdf_variant))
+                made[name][fmt.name], warnings = render_in_worker(
+                    fmt.name, source, options.templates, options.pdf_variant)
                 if fmt.name in wanted[name]:
                     outputs[output] = made[name][fmt.name]
-                    progress.rendered(output)
+                    _rendered(progress, output, warnings)
     for output, future in pending.items():
         outputs[output], warnings = future.result()
-        for warning in dict.fromkeys(warnings):
-            progress.note(f"warning: {output}: {warning}")
-        progress.rendered(output)
+        _rendered(progress, output, warnings)
     return {p.name: outputs[p.name] for p in stale}
+
+
+def _rendered(progress: Progress, output: str, warnings: list[str]) -> None:
+    for warning in dict.fromkeys(warnings):
+        progress.note(f"warning: {output}: {warning}")
+    progress.rendered(output)
 
 
 def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],

@@ -3,16 +3,21 @@
   document.py  an area's section and the whole report, built from the outline (outline.py)
   figures.py   the figures tables, the overview of every area and its chart
   numbers.py   numbers and dates the Norwegian way: format, round, parse
+  sample.py    a made-up area and report with every kind of block, to try templates on
 
-Imports model, outline, markup, view, languages and Babel; no I/O (labels arrive as a dict
-read by the loading API).
+Imports model, outline, labels, markup, view, languages and Babel; no I/O (labels arrive as a
+dict read by the loading API).
 """
 
 from reportgen.present.document import (
     area_fingerprint,
+    area_head,
     build_area_document,
     build_report_document,
     document_date,
+    report_head,
 )
+from reportgen.present.sample import sample_views
 
-__all__ = ["area_fingerprint", "build_area_document", "build_report_document", "document_date"]
+__all__ = ["area_fingerprint", "area_head", "build_area_document", "build_report_document",
+           "document_date", "report_head", "sample_views"]

@@ -10,8 +10,10 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from reportgen.labels import fill
 from reportgen.languages import language
 from reportgen.markup import parse_blocks, parse_spans
 from reportgen.model import Area, Kommune, Period, Report
@@ -51,6 +53,13 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
     """The view of one area's section as a document of its own (dated by `epoch` when
     given: see document_date)."""
     anchors = Anchors()
+    blocks = tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language))
+    return replace(area_head(area, kommune, labels, epoch), blocks=blocks)
+
+
+def area_head(area: Area, kommune: Kommune, labels: dict[str, str],
+              epoch: int | None = None) -> DocumentView:
+    """An area's document without its body: the title, the properties, the running header."""
     return DocumentView(
         kind="area",
         document_id=f"{area.period}/{area.code}",
@@ -60,12 +69,11 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
         kommune=kommune.name,
         period_id=str(area.period),
         period_label=area.period.label_in(kommune.language),
-        report_title=labels["report_title"].format(
-            tertial=area.period.tertial, year=area.period.year
-        ),
+        report_title=fill(labels, "report_title", tertial=area.period.tertial,
+                          year=area.period.year),
         date=document_date(area.period, epoch=epoch),
         labels=labels,
-        blocks=tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language)),
+        blocks=(),
         source_fingerprint=area_fingerprint(area),
     )
 
@@ -85,7 +93,7 @@ def build_report_document(report: Report, labels: dict[str, str],
                           epoch: int | None = None) -> DocumentView:
     """The view of the whole report: cover, contents, chapters, every area, chapters after
     (dated by `epoch` when given: see document_date)."""
-    period, settings = report.period, report.report
+    settings = report.report
     anchors = Anchors()
     blocks: list[Block] = []
     lang = report.kommune.language
@@ -95,20 +103,27 @@ def build_report_document(report: Report, labels: dict[str, str],
     for chapter in settings.chapters_before:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
                                new_page=True)
-    blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True))
+    blocks.append(anchors.heading(TOP_LEVEL, fill(labels, "areas_part"), new_page=True))
     if any(a.content.economic_status.figures for a in report.areas):
-        overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
+        overview = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "overview"))
         blocks += overview_blocks(report.areas, labels, lang, overview)
     for area in report.areas:
         blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
     for chapter in settings.chapters_after:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
                                new_page=True)
-    title = settings.title or labels["report_title"].format(
-        tertial=period.tertial, year=period.year
-    )
-    # The cover shows `dato` whatever the metadata says.
-    date = document_date(period, settings.date, epoch)
+    contents = tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level))
+    return replace(report_head(report, labels, epoch), blocks=tuple(blocks), contents=contents)
+
+
+def report_head(report: Report, labels: dict[str, str],
+                epoch: int | None = None) -> DocumentView:
+    """The whole report's document without its body: the title, the properties, the running
+    header and the cover."""
+    period, settings, lang = report.period, report.report, report.kommune.language
+    title = settings.title or fill(labels, "report_title", tertial=period.tertial,
+                                   year=period.year)
+    date = document_date(period, settings.date, epoch)  # the cover shows `dato` whatever
     return DocumentView(
         kind="report",
         document_id=f"{period}/tertialrapport",
@@ -121,15 +136,14 @@ def build_report_document(report: Report, labels: dict[str, str],
         report_title=title,
         date=date,
         labels=labels,
-        blocks=tuple(blocks),
+        blocks=(),
         cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
-        contents=tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level)),
     )
 
 
 def area_title(area: Area, labels: dict[str, str]) -> str:
     """'Programområde 08 Kompetanse, markedsføring og næring'."""
-    return labels["area_title"].format(code=area.code, name=area.name)
+    return fill(labels, "area_title", code=area.code, name=area.name)
 
 
 def area_blocks(
@@ -159,7 +173,7 @@ def _resolution(points: tuple[str, ...], labels: dict[str, str],
                 anchors: Anchors) -> list[Block]:
     """Rådmannens forslag til vedtak: its heading and the points, numbered 1., 2., …"""
     items = tuple(parse_spans(" ".join(point.split())) for point in points)
-    return [anchors.heading(TOP_LEVEL, labels["resolution"], new_page=True),
+    return [anchors.heading(TOP_LEVEL, fill(labels, "resolution"), new_page=True),
             ListBlock(True, 1, items)]
 
 
@@ -169,7 +183,7 @@ def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anc
     value = part.value(area.content)
     if not value:
         return []
-    heading = (anchors.heading(part.heading_level(level), labels[part.label])
+    heading = (anchors.heading(part.heading_level(level), fill(labels, part.label))
                if part.label else None)
     blocks: list[Block] = [heading] if heading else []
     if part.kind == "text":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from reportgen.labels import fill, table_words
 from reportgen.model import DEFAULT_UNIT, Area, Figures, Period
 from reportgen.outline import CHART_COLUMN, FIGURE_COLUMNS, NAME_LABEL, column_values
 from reportgen.present.numbers import convert, format_amount
@@ -33,11 +34,11 @@ def overview_blocks(areas: tuple[Area, ...], labels: dict[str, str], lang: str,
                 for column in zip(*map(column_values, figures.rows))]
         rows.append((f"{area.code} {area.name}", sums))
     table = _amounts_table("overview_caption", rows, DEFAULT_UNIT, period, labels, lang)
-    words = {"month": period.month_in(lang), "year": period.year, "unit": DEFAULT_UNIT}
+    words = table_words(period.month_in(lang), period.year, DEFAULT_UNIT)
     bar = FIGURE_COLUMNS.index(CHART_COLUMN)
     chart = Chart(
-        caption=labels["chart_caption"].format(**words),
-        alt=labels["chart_alt"].format(**words),
+        caption=fill(labels, "chart_caption", **words),
+        alt=fill(labels, "chart_alt", **words),
         unit=DEFAULT_UNIT,
         bars=tuple(Bar(name, values[bar], format_amount(values[bar], DEFAULT_UNIT, lang))
                    for name, values in rows),
@@ -47,17 +48,18 @@ def overview_blocks(areas: tuple[Area, ...], labels: dict[str, str], lang: str,
 
 def _amounts_table(caption: str, rows: list[tuple[str, list[Decimal]]], unit: str,
                    period: Period, labels: dict[str, str], lang: str) -> Table:
-    words = {"month": period.month_in(lang), "year": period.year, "unit": unit}
-    header = tuple(labels[k].format(**words)
+    words = table_words(period.month_in(lang), period.year, unit)
+    header = tuple(fill(labels, k, **words)
                    for k in (NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
     shown = [TableRow((name, *(format_amount(v, unit, lang) for v in values)))
              for name, values in rows]
     if len(rows) > 1:
         sums = [sum(column, Decimal(0)) for column in zip(*(values for _, values in rows))]
-        shown.append(TableRow((labels["sum"], *(format_amount(v, unit, lang) for v in sums)), True))
+        shown.append(TableRow((fill(labels, "sum"), *(format_amount(v, unit, lang) for v in sums)),
+                              True))
     return Table(
-        caption=labels[caption].format(**words),
+        caption=fill(labels, caption, **words),
         header=header,
         rows=tuple(shown),
-        note=labels["table_note"].format(**words),
+        note=fill(labels, "table_note", **words),
     )

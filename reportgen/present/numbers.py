@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
-
 from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
 from reportgen.model import AMOUNT_UNITS, amount_fits, kroner_in
 
@@ -43,6 +41,8 @@ def format_amount(value: Decimal, unit: str, lang: str = DEFAULT_LANGUAGE) -> st
 
 def format_number(value: Decimal, places: int, lang: str = DEFAULT_LANGUAGE) -> str:
     """A number with exactly `places` decimals, in the language's conventions."""
+    from babel.numbers import format_decimal  # here: a command that shows no number needs none
+
     pattern = "#,##0" + ("." + "0" * places if places else "")
     text = format_decimal(value, format=pattern, locale=language(lang).babel_locale,
                           decimal_quantization=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from reportgen.labels import fill
 from reportgen.model import AMOUNT_UNITS, NUMBER_TYPES, TableColumn, TableInput
 from reportgen.present.numbers import NO_BREAK_SPACE, format_date, format_rounded
 from reportgen.view import Series, SeriesChart, Table, TableRow
@@ -48,7 +49,7 @@ def chart_view(table: TableInput, labels: dict[str, str]) -> SeriesChart:
     assert table.chart is not None  # validate refuses [[diagram …]] of a table without one
     return SeriesChart(
         caption=caption(table),
-        alt=labels["table_chart_alt"].format(title=table.title),
+        alt=fill(labels, "table_chart_alt", title=table.title),
         unit=unit,
         style=table.chart,
         categories=categories,
@@ -85,7 +86,7 @@ def _cell(value: object, column: TableColumn, table: TableInput, lang: str) -> s
 def _sum_cell(index: int, column: TableColumn, table: TableInput, labels: dict[str, str],
               lang: str) -> str:
     if index == 0:
-        return labels["sum"]
+        return fill(labels, "sum")
     if column.type not in SUMMED:
         return ""
     total = sum((Decimal(row[index]) for row in table.rows if row[index] is not None),  # type: ignore[arg-type]

@@ -13,7 +13,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.errors import ReportgenError, collect
+from reportgen.project import CHART_FONTS
+
+if TYPE_CHECKING:
+    from reportgen.view import DocumentView
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,8 @@ class Format:
     module: str  # the renderer module
     source: str = "view"  # what it renders from: "view", or the name of another format
     in_worker: bool = False  # slow (WeasyPrint): rendered in the PDF worker processes
+    template_files: tuple[str, ...] = ()  # in templates/: what its `check` tries, if not shipped
+    foresees: bool = False  # its module's view_warnings(view) says what rendering will warn of
 
     @property
     def suffix(self) -> str:
@@ -36,9 +45,11 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("docx", "reportgen.render.docx"),
+    Format("docx", "reportgen.render.docx", template_files=("docx/document.docx", *CHART_FONTS),
+           foresees=True),
     Format("pdf", "reportgen.render.pdf", source="html", in_worker=True),  # prints the page
-    Format("html", "reportgen.render.html"),
+    Format("html", "reportgen.render.html", template_files=(
+        "html/document.html.j2", "html/chart.svg.j2", "html/css/screen.css")),
 )
 RENDERERS: dict[str, Format] = {f.name: f for f in FORMATS}
 DEFAULT_FORMATS = tuple(RENDERERS)
@@ -60,3 +71,56 @@ class RenderOptions:
 def render_format(name: str, source: Any, templates: Any, options: RenderOptions) -> bytes:
     """Render one format from its source (the view, or another format's bytes)."""
     return RENDERERS[name].renderer()(source, templates, options)
+
+
+# The template files that come with reportgen, by format: the SHA-256 of what `check` would
+# try (Format.template_files). The test suite renders these in every way, so `check` tries a
+# format's templates only where they differ; tests/test_validation_parity.py says when a
+# shipped template changed and this table needs its new digest.
+def check_templates(templates: Path, views: Callable[[], tuple[DocumentView, ...]],
+                    always: bool = False) -> list[ReportgenError]:
+    """Every format's templates tried on the views (present.sample_views), as a render would
+    use them, writing nothing: the problems a render would meet, each once. Each format's
+    module does it in its `check(templates, views)`; the PDF's only looks for its stylesheet,
+    so WeasyPrint is not imported. Templates as they come with reportgen are not tried again
+    (nor Jinja or python-docx loaded for them), unless `always`."""
+    problems: list[ReportgenError] = []
+    shipped = shipped_templates()
+    tried = [fmt for fmt in FORMATS if always or not fmt.template_files
+             or template_digest(templates, fmt.template_files)
+             != template_digest(shipped, fmt.template_files)]
+    made = views() if any(fmt.template_files for fmt in tried) else ()
+    for fmt in tried:
+        module = importlib.import_module(fmt.module)
+        collect(problems, lambda m=module: m.check(templates, made))  # type: ignore[misc]
+    return list({(str(p.location), p.message): p for p in problems}.values())
+
+
+def shipped_templates() -> Path:
+    """The templates folder that comes with reportgen (the package's, or the repository's)."""
+    package = Path(__file__).resolve().parent.parent
+    return next((c for c in (package / "templates", package.parent / "templates")
+                 if c.is_dir()), package / "templates")
+
+
+def template_digest(templates: Path, files: tuple[str, ...]) -> str | None:
+    """The SHA-256 of the files (their names and bytes); None when one cannot be read."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in files:
+        try:
+            data = (templates / name).read_bytes()
+        except OSError:
+            return None
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def view_warnings(name: str, view: DocumentView) -> list[str]:
+    """What rendering the view in a format will warn about, known from the view alone (a
+    title too long for the DOCX properties): its module's `view_warnings`, if it `foresees`."""
+    if not RENDERERS[name].foresees:
+        return []
+    return list(importlib.import_module(RENDERERS[name].module).view_warnings(view))

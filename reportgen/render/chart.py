@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reportgen import project
-from reportgen.errors import TemplateError
+from reportgen.errors import SourceLocation, TemplateError
 from reportgen.present.numbers import format_plain
+from reportgen.project import CHART_FONTS
 from reportgen.view import Chart
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 WIDTH_CM = 16.0  # the text width of an A4 page
 WIDTH = 453.5  # pt, = 16 cm
@@ -29,7 +33,8 @@ DPI = 300
 POSITIVE, NEGATIVE = "#2c7a4b", "#b3261e"  # under budget green, over budget red (contrast ≥ 4.5)
 INK, MUTED, GRID = "#1d1d1b", "#4d4d4d", "#d9d9d9"
 FONT_FAMILY = "Carlito, Calibri, sans-serif"
-FONT_FILES = {False: "Carlito-Regular.ttf", True: "Carlito-Bold.ttf"}
+FONT_FILES = {bold: Path(path).name for bold, path in zip((False, True), CHART_FONTS)}
+FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")  # a font file's first bytes
 
 LABEL_COLUMN = WIDTH * 0.38  # area names end 8 pt before it; the plot begins at it
 LABEL_GAP = 8.0
@@ -209,7 +214,7 @@ Shape = Line | Rect | Text
 
 def draw_png(width: float, height: float, shapes: list[Shape], fonts: Path) -> bytes:
     """Shapes in points, drawn in order on white at 300 dpi with Pillow, in Carlito."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     scale = DPI / 72
     image = Image.new("RGB", (round(width * scale), round(height * scale)), "white")
@@ -236,11 +241,7 @@ def draw_png(width: float, height: float, shapes: list[Shape], fonts: Path) -> b
     def text(each: Text) -> None:
         key = (each.bold, each.size)
         if key not in loaded:
-            font = fonts / FONT_FILES[each.bold]
-            project.check_file(font, error=TemplateError)  # a named pipe would hang FreeType
-            loaded[key] = ImageFont.truetype(  # whole pixels: Pillow 10.0 takes no others
-                str(font), round(each.size * scale),
-                layout_engine=ImageFont.Layout.BASIC)  # the same with or without libraqm
+            loaded[key] = _font(fonts / FONT_FILES[each.bold], round(each.size * scale))
         anchor = {"start": "ls", "middle": "ms", "end": "rs"}[each.anchor]
         # Carlito has no glyph for the no-break space in amounts; browsers and WeasyPrint
         # draw a space for it, and so does this.
@@ -258,6 +259,38 @@ def draw_png(width: float, height: float, shapes: list[Shape], fonts: Path) -> b
     out = io.BytesIO()
     image.save(out, "PNG", optimize=False, dpi=(DPI, DPI))
     return out.getvalue()
+
+
+def check_fonts(fonts: Path) -> None:
+    """The chart's fonts are in the fonts folder, as TrueType or OpenType files (read by
+    their first bytes: Pillow is not loaded); TemplateError where not."""
+    for name in FONT_FILES.values():
+        try:
+            with (fonts / name).open("rb") as file:
+                start = file.read(4)
+        except OSError:
+            start = b""
+        if start not in FONT_SIGNATURES:
+            raise _font_error(fonts / name)
+
+
+def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    """A font of the templates folder at a size in whole pixels (Pillow 10.0 takes no others),
+    laid out the same with or without libraqm; TemplateError when it cannot be read."""
+    from PIL import ImageFont
+
+    project.check_file(path, error=TemplateError)  # a named pipe would hang FreeType
+    try:
+        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+    except OSError as exc:
+        raise _font_error(path) from exc
+
+
+def _font_error(path: Path) -> TemplateError:
+    return TemplateError(
+        "cannot read the font for the chart", location=SourceLocation(str(path)),
+        hint=f"the templates folder needs fonts/{FONT_FILES[False]} and"
+        f" fonts/{FONT_FILES[True]} (Carlito, which comes with reportgen)")
 
 
 def _one_line(text: str) -> str:

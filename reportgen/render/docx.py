@@ -7,13 +7,14 @@ The template holds page setup, styles, header and footer; this module only choos
 from __future__ import annotations
 
 import io
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportgen import project
-from reportgen.errors import TemplateError
+from reportgen.errors import SourceLocation, TemplateError
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
+from reportgen.render.docx_properties import set_properties, view_warnings
+from reportgen.render.docx_template import field_error, list_numbering, open_template
 from reportgen.view import (
     Block,
     Chart,
@@ -30,12 +31,34 @@ if TYPE_CHECKING:
     from reportgen.render import RenderOptions
 
 TEMPLATE = Path("docx") / "document.docx"
+FONTS = Path("fonts")  # the chart's, drawn in the documents' own font
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do not depend on when
-
-
 def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes:
     """The format's entry (see reportgen.render): the document, with reproducible zip bytes."""
+    for warning in view_warnings(view):
+        options.warn(warning)
     return normalise_zip(render_docx(view, templates))
+
+
+def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
+    """The template tried on the views (reportgen.render.check_templates): it opens, has
+    every style and marker, and its fields render; the chart's fonts are there.
+    TemplateError where not. To keep check fast, each view's body is cut to one block of
+    each kind (what the template gives them, their styles, is the same for every block of a
+    kind), the chart is left out (drawing it needs nothing of the template but its fonts and
+    the Caption style), and nothing is saved."""
+    from reportgen.render.chart import check_fonts
+
+    check_fonts(templates / FONTS)
+    for view in views:
+        kinds = {_kind(b): b for b in reversed(view.blocks) if not isinstance(b, Chart)}
+        blocks = tuple(b for b in view.blocks if kinds.get(_kind(b)) is b)
+        _build(replace(view, blocks=blocks), templates)
+
+
+def _kind(block: Block) -> tuple[type, bool]:
+    """A block's kind as the template sees it: numbered lists are a kind of their own."""
+    return type(block), isinstance(block, ListBlock) and block.ordered
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -56,30 +79,54 @@ def normalise_zip(data: bytes) -> bytes:
 
 
 def render_docx(view: DocumentView, templates: Path) -> bytes:
-    """The document as .docx bytes (zip entries not yet normalised: see `render`).
+    """The document as .docx bytes (zip entries not yet normalised: see `render`)."""
+    out = io.BytesIO()
+    _build(view, templates).save(out)
+    return out.getvalue()
+
+
+def _build(view: DocumentView, templates: Path) -> Any:
+    """The document, made from the template (a docxtpl DocxTemplate, not yet saved).
 
     docxtpl fills the template's own fields (cover, header, footer) with guarded strings; the
     body is built afterwards and put in place of a marker paragraph, so that no text of the
     authors ever passes through docxtpl's Jinja rendering or its post-processing (which turns
     `{_{` into `{{`).
     """
-    import jinja2
-    from docxtpl import DocxTemplate
-
-    path = templates / TEMPLATE
-    if project.exists(path):  # a named pipe would hang the zip reader; missing: docxtpl says
-        project.check_file(path, error=TemplateError)
-    template = DocxTemplate(str(path))
+    template = open_template(templates / TEMPLATE)
     # One subdocument holds the contents, then the body. It is made before docxtpl renders:
     # afterwards docxtpl would reload the template, and with it the part our links live in.
     sub = template.new_subdoc()
     writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles},
-                         templates / "fonts")
+                         templates / FONTS)
     if view.contents:
         writer.contents(view)
     contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
     for block in view.blocks:
         writer.add(block)
+    _fill_fields(template, view, templates / TEMPLATE)
+    document = template.docx
+    _unguard(document)
+    elements = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
+    if contents:  # its marker stands on the cover, which only the whole report has
+        _replace_marker(document, CONTENTS_MARKER, [e for e in elements if e in contents],
+                        templates / TEMPLATE)
+    _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents],
+                    templates / TEMPLATE)
+    set_properties(document, view)
+    _language(document, view.lang_tag)
+    if view.contents:
+        _update_fields_on_open(document)
+    if view.cover:  # no running header or page number on the cover
+        document.sections[0].different_first_page_header_footer = True
+    return template
+
+
+def _fill_fields(template: Any, view: DocumentView, path: Path) -> None:
+    """The template's own fields (cover, header, footer) filled in by docxtpl; the body and
+    the contents are markers, replaced afterwards."""
+    import jinja2
+
     context = {
         "cover": _guard(asdict(view.cover)) if view.cover else None,
         "kommune": _guard(view.kommune),
@@ -90,22 +137,10 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
         "body": BODY_MARKER,
     }
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template.render(context, jinja_env=env, autoescape=True)
-    document = template.docx
-    _unguard(document)
-    elements = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
-    if contents:  # its marker stands on the cover, which only the whole report has
-        _replace_marker(document, CONTENTS_MARKER, [e for e in elements if e in contents])
-    _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents])
-    _properties(document, view)
-    _language(document, view.lang_tag)
-    if view.contents:
-        _update_fields_on_open(document)
-    if view.cover:  # no running header or page number on the cover
-        document.sections[0].different_first_page_header_footer = True
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    try:
+        template.render(context, jinja_env=env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise field_error(exc, template, path) from exc
 
 
 # docxtpl rewrites `{_{`, `}_}`, `{_%` and `%_}` after rendering. Strings given to it are
@@ -146,10 +181,18 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
-def _replace_marker(document: Any, text: str, elements: list[Any]) -> None:
+def _replace_marker(document: Any, text: str, elements: list[Any], path: Path) -> None:
     """Put the elements (paragraphs, tables) where the marker paragraph stands."""
-    marker = next(p for p in document.element.body.iter(_qn("w:p"))
-                  if "".join(t.text or "" for t in p.iter(_qn("w:t"))) == text)
+    marker = next((p for p in document.element.body.iter(_qn("w:p"))
+                   if "".join(t.text or "" for t in p.iter(_qn("w:t"))) == text), None)
+    if marker is None:
+        field = "body" if text == BODY_MARKER else "contents"
+        raise TemplateError(
+            f"the Word template has no paragraph {{{{ {field} }}}}, where the"
+            f" {'text' if field == 'body' else 'table of contents'} goes",
+            location=SourceLocation(str(path)),
+            hint=f"write {{{{ {field} }}}} alone in a paragraph of the template's body"
+            + (" (on the cover, inside {%p if cover %})" if field == "contents" else ""))
     for element in elements:
         marker.addprevious(element)
     marker.getparent().remove(marker)
@@ -290,37 +333,6 @@ def _column_widths(block: Table) -> list[float]:
     return [number if n else round(rest, 2) for n in numeric]
 
 
-# docxcompose (imported by docxtpl's subdocuments) rebinds python-docx's "cp" prefix to the
-# custom-properties namespace; the core properties' own cp: elements need the real one.
-CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-
-
-def _properties(doc: Any, view: DocumentView) -> None:
-    import datetime as dt
-
-    from docx.oxml.ns import nsmap
-
-    rebound, nsmap["cp"] = nsmap["cp"], CORE_PROPERTIES_NS
-    try:
-        props = doc.core_properties
-        props.title = view.title
-        props.subject = view.period_label
-        props.author = view.kommune
-        props.last_modified_by = view.kommune
-        props.language = view.lang_tag
-        props.keywords = f"{view.report_title}; {view.period_id}"
-        props.identifier = f"reportgen:{view.document_id}"  # lets `reportgen import` find it
-        if view.source_fingerprint:  # lets `reportgen import` see that the YAML changed since
-            props.version = view.source_fingerprint
-        props.comments = ""
-        props.revision = 1
-        moment = dt.datetime.combine(view.date, dt.time(12, 0))
-        props.created = props.modified = moment
-        props.last_printed = moment
-    finally:
-        nsmap["cp"] = rebound
-
-
 # --- WordprocessingML details python-docx has no API for -----------------------------------
 
 def _oxml(tag: str, **attrs: str) -> Any:
@@ -391,9 +403,7 @@ def _cant_split(row: Any) -> None:
 
 def _restarted_numbering(doc: Any, style: str, start: int) -> int:
     """A new w:num over the list style's numbering, restarting at `start`."""
-    numbering = doc.part.numbering_part.element
-    style_num = doc.styles[style].element.pPr.numPr.numId.val
-    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    numbering, abstract = list_numbering(doc, style)
     num = numbering.add_num(abstract)
     num.add_lvlOverride(ilvl=0).add_startOverride(start)
     return int(num.numId)

@@ -86,6 +86,13 @@ def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes
     return render_html(view, templates).encode("utf-8")
 
 
+def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
+    """The templates tried on the views (reportgen.render.check_templates): they compile and
+    render; TemplateError with the template's file and line where not."""
+    for view in views:
+        render_html(view, templates)
+
+
 def render_html(view: DocumentView, templates: Path) -> str:
     """The standalone page for the view."""
     html_dir = templates / "html"
@@ -95,7 +102,8 @@ def render_html(view: DocumentView, templates: Path) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template syntax: {exc.message}",
-            location=SourceLocation(str(Path(exc.filename or html_dir / TEMPLATE)), exc.lineno),
+            location=SourceLocation(str(Path(exc.filename or html_dir / TEMPLATE)),
+                                    exc.lineno),
             hint="fix the template, or point --templates at a working folder",
         ) from exc
     except jinja2.TemplateNotFound as exc:
@@ -107,6 +115,28 @@ def render_html(view: DocumentView, templates: Path) -> str:
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"template uses an unknown value: {exc.message}",
-            location=SourceLocation(str(html_dir / TEMPLATE)),
+            location=_template_line(exc) or SourceLocation(str(html_dir / TEMPLATE)),
             hint="templates may use only the fields of the view (reportgen/view.py)",
         ) from exc
+    except Exception as exc:
+        where = _template_line(exc, innermost=True)
+        if where is None:  # not the template's own code: a bug
+            raise
+        raise TemplateError(
+            f"template error: {type(exc).__name__}: {exc}", location=where,
+            hint="fix the template, or point --templates at a working folder",
+        ) from exc
+
+
+def _template_line(exc: BaseException, innermost: bool = False) -> SourceLocation | None:
+    """The template file and line the error was raised from (Jinja puts them in the
+    traceback); with `innermost`, only when the template itself raised it."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if innermost:
+        frames = frames[-1:]
+    found = [f for f in frames if f.filename.endswith(".j2")]
+    if not found:
+        return None
+    return SourceLocation(found[-1].filename, found[-1].lineno)

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from reportgen import project
-from reportgen.errors import OutputError, TemplateError
+from reportgen.errors import OutputError, SourceLocation, TemplateError
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
+    from reportgen.view import DocumentView
 
 PRINT_CSS = Path("html") / "css" / "print.css"
 _font_config: Any = None  # one FontConfiguration per process: building it costs ~50 ms
@@ -71,10 +72,25 @@ def render(html: bytes, templates: Path, options: RenderOptions) -> bytes:
     return pdf
 
 
+def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
+    """The PDF's own file in the templates folder, print.css, is there (the page it prints is
+    the HTML format's, checked there); WeasyPrint is not loaded."""
+    _require_print_css(templates)
+
+
+def _require_print_css(templates: Path) -> None:
+    if not (templates / PRINT_CSS).is_file():
+        raise TemplateError(f"{PRINT_CSS.name} not found",
+                            location=SourceLocation(str(templates / PRINT_CSS)),
+                            hint=f"the templates folder needs {PRINT_CSS.as_posix()}, the"
+                            " stylesheet of the PDF")
+
+
 def render_pdf(html: str, templates: Path, *, variant: str | None = None,
                warnings: list[str] | None = None) -> bytes:
     """The PDF bytes of an HTML page made by render_html; WeasyPrint's warnings are appended
     to `warnings` (a stylesheet property it ignores, say) for the caller to show."""
+    _require_print_css(templates)
     warm_up()
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError

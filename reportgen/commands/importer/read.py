@@ -28,6 +28,7 @@ from reportgen.commands.importer.common import (
 from reportgen.commands.importer.package import open_document
 from reportgen.commands.importer.text import Inline, Styles, flag, paragraph_markup, whole
 from reportgen.errors import InputError
+from reportgen.labels import fill, table_words
 from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
 from reportgen.markup import escape
 from reportgen.model import AMOUNT_UNITS
@@ -44,6 +45,7 @@ from reportgen.outline import (
 )
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import default_templates
+from reportgen.render.docx_properties import fit_property
 from reportgen.view import Span
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -108,11 +110,11 @@ class _Reader:
         self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Span("")]
-        words = {"month": period.month_in(out.language), "year": period.year}
-        self.captions = {labels[k].format(unit=u, **words): u for u in AMOUNT_UNITS
-                         for k in ("table_caption", "table_note")}
-        self.header = tuple(labels[k].format(unit="", **words) for k in (
-            NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
+        month = period.month_in(out.language)
+        self.captions = {fill(labels, k, **table_words(month, period.year, u)): u
+                         for u in AMOUNT_UNITS for k in ("table_caption", "table_note")}
+        self.header = tuple(fill(labels, k, **table_words(month, period.year, ""))
+                            for k in (NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
         self.caption_unit: str | None = None
         self.moved = False  # the note about text after the table is given once
 
@@ -206,7 +208,7 @@ class _Reader:
     def _title(self, text: str | None) -> None:
         lead = AREA_OUTLINE[0]  # the text under the title
         self.section, self.target = lead, lead.name
-        if text is not None and self.title and text != self.title:
+        if text is not None and self.title and fit_property(text) != self.title:
             self.note("the title is made from the area's name in kommune.yaml; the edit was "
                       + NOT_SHOWN)
 

@@ -1,0 +1,65 @@
+"""The DOCX's core properties (title, author, keywords, …): what they hold, and the texts
+too long for them, which they hold the start of (the document's own text has them whole).
+
+Part of the DOCX renderer; the importer reads the title back by the same rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.view import DocumentView
+
+# docxcompose (imported by docxtpl's subdocuments) rebinds python-docx's "cp" prefix to the
+# custom-properties namespace; the core properties' own cp: elements need the real one.
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+PROPERTY_LIMIT = 255  # characters in a core property: python-docx refuses more
+
+
+def fit_property(text: str) -> str:
+    """A text as a core property holds it: whole when it fits, else its start and "…"."""
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1] + "…"
+
+
+def view_warnings(view: DocumentView) -> list[str]:
+    """What rendering the view will warn about: a text too long for the document's
+    properties, which then hold its start (the document's own text has it whole)."""
+    texts = {"the title": (view.title, view.title),  # what: (the text, the longest holding it)
+             "the municipality's name": (view.kommune, view.kommune)}
+    if view.report_title == view.title:  # the whole report: the keywords hold its title
+        texts["the title"] = (view.title, max(view.title, _keywords(view), key=len))
+    else:
+        texts["the report title"] = (view.report_title, _keywords(view))
+    return [f"{what} ({len(text)} characters) is shortened in the document properties, which"
+            f" hold at most {PROPERTY_LIMIT}; the document itself shows it in full"
+            for what, (text, held) in texts.items() if len(held) > PROPERTY_LIMIT]
+
+
+def _keywords(view: DocumentView) -> str:
+    return f"{view.report_title}; {view.period_id}"
+
+
+def set_properties(doc: Any, view: DocumentView) -> None:
+    """The core properties of the document, each within what a property holds."""
+    import datetime as dt
+
+    from docx.oxml.ns import nsmap
+
+    rebound, nsmap["cp"] = nsmap["cp"], CORE_PROPERTIES_NS
+    try:
+        props = doc.core_properties
+        props.title = fit_property(view.title)
+        props.subject = fit_property(view.period_label)
+        props.author = props.last_modified_by = fit_property(view.kommune)
+        props.language = view.lang_tag
+        props.keywords = fit_property(_keywords(view))
+        props.identifier = f"reportgen:{view.document_id}"  # lets `reportgen import` find it
+        if view.source_fingerprint:  # lets `reportgen import` see that the YAML changed since
+            props.version = view.source_fingerprint
+        props.comments = ""
+        props.revision = 1
+        moment = dt.datetime.combine(view.date, dt.time(12, 0))
+        props.created = props.modified = moment
+        props.last_printed = moment
+    finally:
+        nsmap["cp"] = rebound

@@ -214,7 +214,8 @@ def test_did_you_mean_never_names_a_key_that_looks_the_same(
     assert result.err == (
         f"inputs/kommune.yaml:2:1: error: unknown key {written!r}\n"
         f"  hint: did you mean 'språk'? the key has {character}, which no key has; type the"
-        " key again; the keys allowed here are kommune, språk, programområder\n")
+        " key again; the keys allowed here are kommune, språk, programområder,"
+        " regnskapsimport\n")
 
 
 def test_text_values_are_never_normalised(project: Project, cli: Callable[..., Result]) -> None:

@@ -279,6 +279,8 @@ def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     laid out the same with or without libraqm; TemplateError when it cannot be read."""
     from PIL import ImageFont
 
+    if not project.exists(path):
+        raise _font_error(path)
     project.check_file(path, error=TemplateError)  # a named pipe would hang FreeType
     try:
         return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)

@@ -47,7 +47,7 @@ class Heading:
     level: int
     text: str
     anchor: str = ""
-    new_page: bool = False  # in print: a chapter or an area of the whole report
+    new_page: bool = False  # in print: a Del (chapter) of the whole report (outline.starts_page)
     kind: Literal["heading"] = "heading"
 
 

@@ -78,15 +78,18 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
     blocks: list[Block] = []
     lang = report.kommune.language
     for chapter in settings.chapters_before:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
-    blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True))
+        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors,
+                               new_page=starts_page(TOP_LEVEL))
+    blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"],
+                                  new_page=starts_page(TOP_LEVEL)))
     if any(a.content.economic_status.figures for a in report.areas):
         overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
         blocks += overview_blocks(report.areas, labels, lang, overview)
     for area in report.areas:
         blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
     for chapter in settings.chapters_after:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, new_page=True)
+        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors,
+                               new_page=starts_page(TOP_LEVEL))
     title = settings.title or labels["report_title"].format(
         tertial=period.tertial, year=period.year
     )
@@ -119,7 +122,7 @@ def area_blocks(
 ) -> list[Block]:
     """The fixed structure of one area (outline.AREA_OUTLINE), its title at `level`."""
     blocks: list[Block] = [
-        anchors.heading(level, area_title(area, labels), new_page=starts_page(level))]
+        anchors.heading(level, area_title(area, labels))]  # areas flow (outline.starts_page)
     for part in top_parts():
         blocks += _part_blocks(part, area, labels, level, anchors, lang)
     return blocks

@@ -24,6 +24,7 @@ KOMMUNE_FILE = "kommune.yaml"
 REPORT_FILE = "rapport.yaml"
 INPUT_SUFFIX = ".yaml"
 LABELS_FILE = "labels.yaml"
+HYPHENATION_FILE = "hyphenation.yaml"
 AREA_CODE_LENGTH = 2
 
 
@@ -109,6 +110,11 @@ def default_templates() -> Path:
 def labels_path(templates: Path) -> Path:
     """templates/labels.yaml, the fixed wording of the documents per language."""
     return templates / LABELS_FILE
+
+
+def hyphenation_path(templates: Path) -> Path:
+    """templates/hyphenation.yaml, the words hyphenated otherwise than the dictionary says."""
+    return templates / HYPHENATION_FILE
 
 
 # --- outputs ----------------------------------------------------------------------------------

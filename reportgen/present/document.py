@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from dataclasses import replace
 
 from reportgen.languages import language
 from reportgen.markup import parse_blocks
@@ -29,7 +30,8 @@ from reportgen.outline import (
 )
 from reportgen.present.figures import figures_table, overview_blocks
 from reportgen.present.numbers import format_date
-from reportgen.view import Block, Cover, DocumentView, Heading
+from reportgen.present.typography import typeset, typeset_pieces
+from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Paragraph
 
 
 def document_date(period: Period, given: dt.date | None = None) -> dt.date:
@@ -44,6 +46,8 @@ def document_date(period: Period, given: dt.date | None = None) -> dt.date:
 def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) -> DocumentView:
     """The view of one area's section as a document of its own."""
     anchors = Anchors()
+    report_title = labels["report_title"].format(tertial=area.period.tertial,
+                                                 year=area.period.year)
     return DocumentView(
         kind="area",
         document_id=f"{area.period}/{area.code}",
@@ -53,9 +57,8 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str]) ->
         kommune=kommune.name,
         period_id=str(area.period),
         period_label=area.period.label_in(kommune.language),
-        report_title=labels["report_title"].format(
-            tertial=area.period.tertial, year=area.period.year
-        ),
+        report_title=report_title,
+        running_title=running_title(report_title, area.period, kommune.language),
         date=document_date(area.period),
         labels=labels,
         blocks=tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language)),
@@ -81,7 +84,7 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors,
                                new_page=starts_page(TOP_LEVEL))
     blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"],
-                                  new_page=starts_page(TOP_LEVEL)))
+                                  new_page=starts_page(TOP_LEVEL), names_part=True))
     if any(a.content.economic_status.figures for a in report.areas):
         overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
         blocks += overview_blocks(report.areas, labels, lang, overview)
@@ -104,12 +107,20 @@ def build_report_document(report: Report, labels: dict[str, str]) -> DocumentVie
         period_id=str(period),
         period_label=period.label_in(lang),
         report_title=title,
+        running_title=running_title(title, period, lang),
         date=date,
         labels=labels,
         blocks=tuple(blocks),
-        cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
+        cover=Cover(typeset(title), settings.subtitle and typeset(settings.subtitle),
+                    format_date(settings.date or date, lang)),
         contents=tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level)),
     )
+
+
+def running_title(title: str, period: Period, lang: str) -> str:
+    """The running header's name of the report: its title, and the period after it only when
+    the title does not already name the period's year ("1. tertialrapport 2017" says it)."""
+    return title if str(period.year) in title else f"{title} · {period.label_in(lang)}"
 
 
 def area_title(area: Area, labels: dict[str, str]) -> str:
@@ -122,7 +133,7 @@ def area_blocks(
 ) -> list[Block]:
     """The fixed structure of one area (outline.AREA_OUTLINE), its title at `level`."""
     blocks: list[Block] = [
-        anchors.heading(level, area_title(area, labels))]  # areas flow (outline.starts_page)
+        anchors.heading(level, area_title(area, labels), names_part=True)]  # areas flow
     for part in top_parts():
         blocks += _part_blocks(part, area, labels, level, anchors, lang)
     return blocks
@@ -140,29 +151,42 @@ def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anc
     if part.kind == "text":
         blocks += _text(value, part.text_level(level), anchors)
     elif part.kind == "figures":
-        blocks.append(figures_table(value, area.period, labels, lang))
+        # In the whole report the overview's reading guide states the sign rule, once.
+        blocks.append(figures_table(value, area.period, labels, lang,
+                                    sign_rule=level == TOP_LEVEL))
     elif part.kind == "group":
         for inner in children(part):
             blocks += _part_blocks(inner, area, labels, level, anchors, lang)
     elif part is OTHER_MATTERS:
         for item in value:
             if item.heading:
-                blocks.append(anchors.heading(item_heading_level(level), item.heading))
+                blocks.append(_typeset(anchors.heading(item_heading_level(level), item.heading)))
             blocks += _text(item.text, item_text_level(level, bool(item.heading)), anchors)
     return blocks
 
 
 def _titled_text(heading: str, text: str, level: int, anchors: Anchors,
                  new_page: bool = False) -> list[Block]:
-    return [anchors.heading(level, heading, new_page), *_text(text, level + 1, anchors)]
+    return [_typeset(anchors.heading(level, heading, new_page, names_part=True)),
+            *_text(text, level + 1, anchors)]
 
 
 def _text(text: str, level: int, anchors: Anchors) -> list[Block]:
-    """A text field's blocks; its `#` headings get levels below the heading it stands under."""
-    return [
-        anchors.heading(shown_level(b.level), b.text) if isinstance(b, Heading) else b
-        for b in parse_blocks(text, level)
-    ]
+    """A text field's blocks, typeset (present.typography); its `#` headings get levels below
+    the heading it stands under."""
+    return [_typeset(anchors.heading(shown_level(b.level), b.text) if isinstance(b, Heading)
+                     else b) for b in parse_blocks(text, level)]
+
+
+def _typeset(block: Block) -> Block:
+    """No-break spaces between numbers and their units, in every kind of text block."""
+    if isinstance(block, Heading):
+        return replace(block, text=typeset(block.text))
+    if isinstance(block, Paragraph):
+        return replace(block, spans=typeset_pieces(block.spans))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(typeset_pieces(item) for item in block.items))
+    return block
 
 
 class Anchors:
@@ -171,7 +195,8 @@ class Anchors:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def heading(self, level: int, text: str, new_page: bool = False) -> Heading:
+    def heading(self, level: int, text: str, new_page: bool = False,
+                names_part: bool = False) -> Heading:
         """A heading with an anchor of its own: its text's slug, numbered if already used."""
         base = _slug(text) or "del"
         anchor, n = base, 1
@@ -179,7 +204,7 @@ class Anchors:
             n += 1
             anchor = f"{base}-{n}"
         self.used.add(anchor)
-        return Heading(level, text, anchor, new_page)
+        return Heading(level, text, anchor, new_page, names_part)
 
 
 def _slug(text: str) -> str:

@@ -107,8 +107,11 @@ def _laid_out(html: str, templates: Path) -> Any:
     MAX_LAYOUTS times; in the sample report once more, for one Del)."""
     from weasyprint import HTML
 
+    from reportgen.inputs import load_hyphenation
+    from reportgen.render.hyphenation import prepare
     from reportgen.render.pagination import flowing_css, underfull_breaks
 
+    html = prepare(html, load_hyphenation(templates))
     flowing: list[str] = []
     for _ in range(MAX_LAYOUTS):
         page = _with_print_css(html, flowing_css(flowing))

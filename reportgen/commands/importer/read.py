@@ -48,6 +48,8 @@ from reportgen.outline import (
     shown_level,
 )
 from reportgen.period import AREA_CODE, Period
+from reportgen.present.figures import table_note
+from reportgen.present.typography import typeset_pieces, untypeset
 from reportgen.project import default_templates
 from reportgen.view import Span
 
@@ -128,8 +130,10 @@ class _Reader:
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Span("")]
         words = {"month": period.month_in(out.language), "year": period.year}
-        self.captions = {labels[k].format(unit=u, **words): u for u in AMOUNT_UNITS
-                         for k in ("table_caption", "table_note")}
+        self.captions = {text: u for u in AMOUNT_UNITS for text in (
+            labels["table_caption"].format(unit=u, **words),
+            *(untypeset(table_note(labels, u, rule, sums))
+              for rule in (True, False) for sums in (True, False)))}
         self.header = tuple(labels[k].format(unit="", **words) for k in (
             NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
         self.caption_unit: str | None = None
@@ -166,6 +170,7 @@ class _Reader:
             self.carry += pieces
             return
         pieces, self.carry = self.carry + pieces, [Span("")]
+        pieces = list(typeset_pieces(pieces, undo=True))  # the no-break spaces render put in
         text = "".join(x.text for x in pieces).strip(SPACES + "\n")
         level, style = self._level(p)
         if level and text:
@@ -264,6 +269,7 @@ class _Reader:
         return text_level(self.target) if self.target else DOCX_LEVELS + 1  # no `#` lines
 
     def _caption(self, text: str) -> None:
+        text = untypeset(text)
         if text in self.captions:
             self.caption_unit = self.captions[text]
         else:
@@ -345,7 +351,7 @@ class _Reader:
                         for p in cell.iter(f"{W}p"))
         for what in self.inline.take_notes():
             self.note(f"in the figures table, {what}")
-        return text.strip()
+        return untypeset(text.strip())
 
     # the end -----------------------------------------------------------------------------------
 

@@ -198,9 +198,9 @@ def html_reading_blocks(path: Path) -> list[tuple[str, str]]:
         if re.fullmatch(r"h[1-6]", element.tag):
             out.append((element.tag.upper(), element.text()))
         elif element.tag == "p":
-            out.append(("P", element.text()))
+            out.append(("P", printed_text(element)))
         elif element.tag == "li":
-            out.append(("LI", element.text()))
+            out.append(("LI", printed_text(element)))
         elif element.tag in ("caption", "figcaption"):
             out.append(("Caption", element.text()))
         elif element.tag in ("th", "td"):
@@ -214,6 +214,22 @@ def html_reading_blocks(path: Path) -> list[tuple[str, str]]:
 
     visit(html_document(path).find("body"))
     return out
+
+
+def printed_text(element: Element) -> str:
+    """An element's text as print shows it: each web link followed by its address in
+    parentheses, unless the link's text is the address (class shows-address)."""
+    def text(node: Any) -> str:
+        if isinstance(node, str):
+            return node
+        inner = "".join(text(c) for c in node.children)
+        href = node.attrs.get("href") or ""
+        if node.tag == "a" and href.startswith("http") and "shows-address" not in (
+                node.attrs.get("class") or "").split():
+            return f"{inner} ({href})"
+        return inner
+
+    return text(element)
 
 
 # --- PDF: text -----------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ tags or attributes) is prepared here:
   in `<span class="hy">`, which print.css sets to `hyphens: manual`: it is never broken;
 - a word of templates/hyphenation.yaml is wrapped the same way, and where the list marks
   its breaks, gets soft hyphens there: it breaks only there.
-The soft hyphens are not drawn unless a line breaks at one, so the PDF's text is unchanged.
+Headings (never hyphenated) and links are left as they are. The soft hyphens are not drawn
+unless a line breaks at one, so the PDF's text is unchanged.
 The web page is not prepared: only the PDF is hyphenated this way.
 """
 
@@ -22,6 +23,9 @@ KEEP = '<span class="hy">{}</span>'
 _LETTERS = r"[^\W\d_]"
 _CAPITALISED = rf"[A-ZÆØÅ]{_LETTERS}{{5,}}"  # six letters or more: short words never break
 _TAG = re.compile(r"(<[^>]*>)")
+# Headings are never hyphenated (screen.css); a link's words stay in one piece, so that the
+# link is one annotation described by its whole text.
+_SKIPPED = re.compile(r"</?(?:a|h[1-6])[\s>]")
 
 
 @lru_cache(maxsize=8)
@@ -46,9 +50,14 @@ def prepare(page: str, exceptions: tuple[str, ...]) -> str:
         return page
     pattern, marked = _pattern(exceptions)
     pieces = _TAG.split(page[start:])
-    for i in range(0, len(pieces), 2):  # the text between tags; their content is escaped
-        if pieces[i].strip():
-            pieces[i] = pattern.sub(lambda m: _keep(m.group(), marked), pieces[i])
+    outside = 0  # how deep inside elements whose words are left alone
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a tag
+            name = _SKIPPED.match(piece)
+            if name:
+                outside += -1 if piece.startswith("</") else 1
+        elif not outside and piece.strip():  # text, its content escaped by the template
+            pieces[i] = pattern.sub(lambda m: _keep(m.group(), marked), piece)
     return page[:start] + "".join(pieces)
 
 

@@ -126,7 +126,9 @@ def _describe_links(document: Any) -> None:
     for _, box in _page_boxes(document):
         annotation = getattr(box, "link_annotation", None)
         if annotation is not None and box.element is not None:
-            text = " ".join("".join(box.element.itertext()).split())
+            link = box.element if box.element.tag == "a" else next(
+                box.element.iterancestors("a"), box.element)
+            text = " ".join("".join(link.itertext()).split())
             if text:
                 annotation["Contents"] = pydyf.String(text)
 

@@ -147,6 +147,30 @@ def load_labels(templates: Path, language: str) -> dict[str, str]:
     return validate_labels(load_yaml(path, root=templates), language)
 
 
+def load_hyphenation(templates: Path) -> tuple[str, ...]:
+    """The hyphenation exceptions of templates/hyphenation.yaml (`ord:` a list of words, each
+    never broken, or broken only where it has a `|` (or a soft hyphen, U+00AD));
+    none when the file is absent."""
+    import yaml
+
+    path = project.hyphenation_path(templates)
+    if not path.is_file():
+        return ()
+    try:
+        words = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("ord") or []
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip()
+                                                  for w in words):
+            raise TypeError("`ord` must be a list of words")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, AttributeError) as exc:
+        raise TemplateError(
+            f"cannot read the hyphenation exceptions: {exc}",
+            location=SourceLocation(display_path(path)),
+            hint="write `ord:` and under it one word per line as `- ord`, with | where"
+                 " it may be broken",
+        ) from exc
+    return tuple(w.strip().replace("|", "\u00ad") for w in words)
+
+
 def periods_with_input(inputs: Path) -> list[Period]:
     """Every period folder under inputs/, oldest first; an error when there is none."""
     found = []

@@ -32,7 +32,12 @@ LABEL_WORDS: dict[str, tuple[str, ...]] = {
     "sum": (),
     "table_caption": TABLE_WORDS,
     "overview_caption": TABLE_WORDS,
-    "table_note": TABLE_WORDS,
+    "unit_note": ("unit",),  # under a table: "Beløp i mill. kr."
+    "sign_rule": (),  # where the document has no reading guide (an area's own document)
+    "sum_note": (),  # where the rounded rows do not add up to the sum shown
+    "reading_guide": (),  # the whole report's sign rule, once, under the overview's heading
+    "overview_without_one": ("areas",),  # after the overview: the area without figures
+    "overview_without_many": ("areas",),
     "chart_caption": TABLE_WORDS,
     "chart_alt": TABLE_WORDS,
     "resolution": (),  # Rådmannens forslag til vedtak (rapport.yaml `forslag_til_vedtak`)

@@ -43,9 +43,13 @@ def in_contents(level: int) -> bool:
     return level <= CONTENTS_LEVELS
 
 
-def starts_page(title_level: int) -> bool:
-    """An area's title starts a new page in print when the area is part of a larger document."""
-    return title_level > TOP_LEVEL
+def starts_page(level: int) -> bool:
+    """Whether a heading at this level starts a new page in print: a Del (a chapter of the
+    whole report, or the report's part with the areas) does; an area's title does not. The
+    areas flow one after the other, each title kept with its first lines (print.css): a new
+    page for each area left pages of the report three-quarters empty, and a reader of a
+    municipal report leafs through areas as the sections of one part, not as chapters."""
+    return level == TOP_LEVEL
 
 
 # --- the area's outline -----------------------------------------------------------------------

@@ -30,6 +30,7 @@ REPORT_FILE = "rapport.yaml"
 INPUT_SUFFIX = ".yaml"
 LABELS_FILE = "labels.yaml"
 CHART_FONTS = ("fonts/Carlito-Regular.ttf", "fonts/Carlito-Bold.ttf")  # regular, bold
+HYPHENATION_FILE = "hyphenation.yaml"
 AREA_CODE_LENGTH = 2
 
 
@@ -218,6 +219,11 @@ def default_templates() -> Path:
 def labels_path(templates: Path) -> Path:
     """templates/labels.yaml, the fixed wording of the documents per language."""
     return templates / LABELS_FILE
+
+
+def hyphenation_path(templates: Path) -> Path:
+    """templates/hyphenation.yaml, the words hyphenated otherwise than the dictionary says."""
+    return templates / HYPHENATION_FILE
 
 
 # --- outputs ----------------------------------------------------------------------------------

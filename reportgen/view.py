@@ -47,7 +47,8 @@ class Heading:
     level: int
     text: str
     anchor: str = ""
-    new_page: bool = False  # in print: a chapter or an area of the whole report
+    new_page: bool = False  # in print: a Del (chapter) of the whole report (outline.starts_page)
+    names_part: bool = False  # a Del's or an area's title: the running header shows it
     kind: Literal["heading"] = "heading"
 
 
@@ -153,6 +154,7 @@ class DocumentView:
     period_id: str  # "2017-T1"
     period_label: str  # "1. tertial 2017"
     report_title: str  # "1. tertialrapport 2017", for running headers
+    running_title: str  # the report's title, with the period unless the title names its year
     date: dt.date
     labels: dict[str, str]
     blocks: tuple[Block, ...]

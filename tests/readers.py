@@ -198,9 +198,9 @@ def html_reading_blocks(path: Path) -> list[tuple[str, str]]:
         if re.fullmatch(r"h[1-6]", element.tag):
             out.append((element.tag.upper(), element.text()))
         elif element.tag == "p":
-            out.append(("P", element.text()))
+            out.append(("P", printed_text(element)))
         elif element.tag == "li":
-            out.append(("LI", element.text()))
+            out.append(("LI", printed_text(element)))
         elif element.tag in ("caption", "figcaption"):
             out.append(("Caption", element.text()))
         elif element.tag in ("th", "td"):
@@ -214,6 +214,22 @@ def html_reading_blocks(path: Path) -> list[tuple[str, str]]:
 
     visit(html_document(path).find("body"))
     return out
+
+
+def printed_text(element: Element) -> str:
+    """An element's text as print shows it: each web link followed by its address in
+    parentheses, unless the link's text is the address (class shows-address)."""
+    def text(node: Any) -> str:
+        if isinstance(node, str):
+            return node
+        inner = "".join(text(c) for c in node.children)
+        href = node.attrs.get("href") or ""
+        if node.tag == "a" and href.startswith("http") and "shows-address" not in (
+                node.attrs.get("class") or "").split():
+            return f"{inner} ({href})"
+        return inner
+
+    return text(element)
 
 
 # --- PDF: text -----------------------------------------------------------------------------------
@@ -530,3 +546,51 @@ def pdf_fonts(path: Path) -> list[tuple[str, bool]]:
 
     with pikepdf.open(path) as pdf:
         return [(str(font.get("/BaseFont", "")), embedded(font)) for font in fonts_of(pdf)]
+
+
+# --- PDF: where the text stands ------------------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of a page's text as poppler lays it out: its words and its box, in points
+    from the page's top left corner."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+def pdf_lines(path: Path) -> list[tuple[float, float, list[TextLine]]]:
+    """(width, height, lines) of every page, from `pdftotext -bbox-layout` (poppler)."""
+    from xml.etree import ElementTree
+
+    done = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, check=True)
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    root = ElementTree.fromstring(done.stdout)
+    pages = []
+    for page in root.iter(f"{xhtml}page"):
+        lines = [TextLine(" ".join(w.text or "" for w in line.iter(f"{xhtml}word")),
+                          float(line.get("xMin")), float(line.get("yMin")),
+                          float(line.get("xMax")), float(line.get("yMax")))
+                 for line in page.iter(f"{xhtml}line")]
+        pages.append((float(page.get("width")), float(page.get("height")), lines))
+    return pages
+
+
+def page_fill(path: Path, top_mm: float = 22, bottom_mm: float = 20) -> list[float]:
+    """For every page, how much of the text area (the page without its top and bottom
+    margins, where the running header and the page number stand) is used: from the top of the
+    text area down to the lowest line of text, as a fraction of its height (0 to 1)."""
+    fills = []
+    for _, height, lines in pdf_lines(path):
+        top, bottom = top_mm * MM, height - bottom_mm * MM
+        body = [line for line in lines if line.top >= top - 1 and line.bottom <= bottom + 1]
+        lowest = max((line.bottom for line in body), default=top)
+        fills.append(round((lowest - top) / (bottom - top), 3))
+    return fills

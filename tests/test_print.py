@@ -33,7 +33,7 @@ from readers import (  # noqa: E402
 pytest_plugins = ("readback",)
 pytestmark = pytest.mark.render
 
-RUNNING_HEADER = "Drammen kommune · 1. tertialrapport 2017 · 1. tertial 2017"
+RUNNING_HEADER = "Drammen kommune · 1. tertialrapport 2017"  # and the part, at the right
 COMPOUNDS = ("Næringslivsorganisasjonenes samarbeidsavtale om kompetanseutviklingsprogrammet "
              "for arbeidsmarkedsinstitusjonenes kvalitetssikringsrutiner og "
              "barnehagelærerutdanningens praksisopplæringsordninger.")
@@ -45,7 +45,9 @@ HEADER_WORDS = ["Område", "Regnskap", "per", "april", "Budsjett", "Avvik", "År
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     project = make_project(tmp_path_factory.mktemp("print") / "prosjekt")
-    project.write_area("08", {**MINIMAL_AREA, "ingress": " ".join([COMPOUNDS] * 30)})
+    words = COMPOUNDS.split()  # the words in a different order each time: different breaks
+    project.write_area("08", {**MINIMAL_AREA, "ingress": " ".join(
+        " ".join(words[i % len(words):] + words[:i % len(words)]) for i in range(30))})
     rows = [{"navn": f"Tjeneste {i:02d}", "regnskap": f"{i}.5", "budsjett": f"{i}.0",
              "årsbudsjett": f"{3 * i}.0", "prognose": f"{3 * i}.4"} for i in range(1, ROWS + 1)]
     status = {**MINIMAL_AREA["økonomisk_status"], "fakta": "Tabellen viser alle tjenestene.",
@@ -78,7 +80,8 @@ def test_long_compounds_are_hyphenated_with_the_norwegian_dictionary(printed: Re
     norwegian = pyphen.Pyphen(lang="nb_NO", left=1, right=1)
     english = pyphen.Pyphen(lang="en_US", left=1, right=1)
     words = set(re.findall(r"\w+", COMPOUNDS))
-    lines = [line.strip() for page in pdf_pages(printed["08.pdf"]) for line in page.splitlines()]
+    lines = [line.strip() for page in pdf_pages(printed["08.pdf"]) for line in page.splitlines()
+             if not line.startswith(RUNNING_HEADER) and not re.fullmatch(r"Side \d+ av \d+", line)]
     breaks = []
     for line, following in zip(lines, lines[1:]):
         if line.endswith(("\u2010", "\u00ad")):
@@ -92,6 +95,7 @@ def test_long_compounds_are_hyphenated_with_the_norwegian_dictionary(printed: Re
     assert len(breaks) >= 5, "the long compounds were not hyphenated"
     for word, at in breaks:
         assert at in norwegian.positions(word), f"{word} broken after {word[:at]!r}"
+        assert at >= 3 and len(word) - at >= 3, f"{word} broken after {word[:at]!r}"
     assert any(at not in english.positions(word) for word, at in breaks), (
         "every break is also an English one: is the Norwegian dictionary used?")
 
@@ -115,15 +119,15 @@ def test_every_page_has_the_running_header(document: Path) -> None:
         assert RUNNING_HEADER not in pages[0]
         pages = pages[1:]
     for lines in pages:
-        assert lines[0] == RUNNING_HEADER
-        assert lines.count(RUNNING_HEADER) == 1
+        assert lines[0].startswith(RUNNING_HEADER)
+        assert sum(line.startswith(RUNNING_HEADER) for line in lines) == 1
 
 
 def test_no_page_ends_with_a_heading(document: Path) -> None:
     headings = [collapse(h.text()) for h in html_document(document.with_suffix(".html"))
                 .find("body").iter("h1", "h2", "h3", "h4", "h5", "h6")]
     for number, lines in enumerate(pdftotext_pages(document), start=1):
-        body = [line for line in lines if line != RUNNING_HEADER
+        body = [line for line in lines if not line.startswith(RUNNING_HEADER)
                 and not re.fullmatch(r"Side \d+ av \d+", line)]
         if not body:
             continue
@@ -216,8 +220,6 @@ def test_a_long_table_repeats_its_header_row_on_every_page(printed: Rendered) ->
     assert caption == [with_rows[0]]
 
 
-@pytest.mark.xfail(strict=True, reason="WeasyPrint 70 tags the repeated header row again on each"
-                   " page it repeats on, instead of as an artifact: screen readers read it twice")
 def test_a_repeated_header_row_is_tagged_once(printed: Rendered) -> None:
     expected = [(kind, squash(text))
                 for kind, text in html_reading_blocks(printed["07.html"])]

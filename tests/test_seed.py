@@ -25,7 +25,9 @@ from readers import (
 )
 
 TITLE = "Programområde 08 Kompetanse, markedsføring og næring"
-RUNNING_HEADER = "Drammen kommune · 1. tertialrapport 2017 · 1. tertial 2017"
+# The running header as pypdf reads it: the report at the left, the area at the right.
+RUNNING_HEADER = ("Drammen kommune · 1. tertialrapport 2017 Programområde 08 Kompetanse,"
+                  " markedsføring og næring")
 SEED = seed_blocks()
 SEED_HEADINGS = [(level, text) for level, text in SEED if level]
 
@@ -119,7 +121,10 @@ def test_pdf_pages_have_running_header_and_page_numbers(seed_outputs: dict[str, 
 
 @pytest.mark.render
 def test_pdf_outline_covers_the_headings(seed_outputs: dict[str, Path]) -> None:
-    assert pdf_outline(seed_outputs["pdf"]) == SEED_HEADINGS
+    # Headings bind their last two words with a no-break space (render/html.py `balanced`).
+    outline = [(level, title.replace("\u00a0", " ")) for level, title in
+               pdf_outline(seed_outputs["pdf"])]
+    assert outline == SEED_HEADINGS
 
 
 @pytest.mark.render

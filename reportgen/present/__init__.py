@@ -4,6 +4,7 @@
   figures.py   the figures tables, the overview of every area and its chart
   numbers.py   numbers and dates the Norwegian way: format, round, parse
   sample.py    a made-up area and report with every kind of block, to try templates on
+  typography.py  no-break spaces between a number and its unit or sign
 
 Imports model, outline, labels, markup, view, languages and Babel; no I/O (labels arrive as a
 dict read by the loading API).

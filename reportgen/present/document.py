@@ -33,7 +33,8 @@ from reportgen.outline import (
 from reportgen.present.figures import figures_table, overview_blocks
 from reportgen.present.numbers import format_date
 from reportgen.present.tables import chart_view, table_view
-from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Placement
+from reportgen.present.typography import typeset, typeset_pieces
+from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Paragraph, Placement
 
 Resolve = Callable[[Placement], Block]  # a placement -> the table or chart it places
 
@@ -60,6 +61,8 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
 def area_head(area: Area, kommune: Kommune, labels: dict[str, str],
               epoch: int | None = None) -> DocumentView:
     """An area's document without its body: the title, the properties, the running header."""
+    report_title = fill(labels, "report_title", tertial=area.period.tertial,
+                        year=area.period.year)
     return DocumentView(
         kind="area",
         document_id=f"{area.period}/{area.code}",
@@ -69,8 +72,8 @@ def area_head(area: Area, kommune: Kommune, labels: dict[str, str],
         kommune=kommune.name,
         period_id=str(area.period),
         period_label=area.period.label_in(kommune.language),
-        report_title=fill(labels, "report_title", tertial=area.period.tertial,
-                          year=area.period.year),
+        report_title=report_title,
+        running_title=running_title(report_title, area.period, kommune.language),
         date=document_date(area.period, epoch=epoch),
         labels=labels,
         blocks=(),
@@ -102,8 +105,9 @@ def build_report_document(report: Report, labels: dict[str, str],
         blocks += _resolution(settings.resolution, labels, anchors)
     for chapter in settings.chapters_before:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
-                               new_page=True)
-    blocks.append(anchors.heading(TOP_LEVEL, fill(labels, "areas_part"), new_page=True))
+                               new_page=starts_page(TOP_LEVEL))
+    blocks.append(anchors.heading(TOP_LEVEL, fill(labels, "areas_part"),
+                                  new_page=starts_page(TOP_LEVEL), names_part=True))
     if any(a.content.economic_status.figures for a in report.areas):
         overview = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "overview"))
         blocks += overview_blocks(report.areas, labels, lang, overview)
@@ -111,7 +115,7 @@ def build_report_document(report: Report, labels: dict[str, str],
         blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
     for chapter in settings.chapters_after:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
-                               new_page=True)
+                               new_page=starts_page(TOP_LEVEL))
     contents = tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level))
     return replace(report_head(report, labels, epoch), blocks=tuple(blocks), contents=contents)
 
@@ -134,11 +138,19 @@ def report_head(report: Report, labels: dict[str, str],
         period_id=str(period),
         period_label=period.label_in(lang),
         report_title=title,
+        running_title=running_title(title, period, lang),
         date=date,
         labels=labels,
         blocks=(),
-        cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
+        cover=Cover(typeset(title), settings.subtitle and typeset(settings.subtitle),
+                    format_date(settings.date or date, lang)),
     )
+
+
+def running_title(title: str, period: Period, lang: str) -> str:
+    """The running header's name of the report: its title, and the period after it only when
+    the title does not already name the period's year ("1. tertialrapport 2017" says it)."""
+    return title if str(period.year) in title else f"{title} · {period.label_in(lang)}"
 
 
 def area_title(area: Area, labels: dict[str, str]) -> str:
@@ -151,7 +163,7 @@ def area_blocks(
 ) -> list[Block]:
     """The fixed structure of one area (outline.AREA_OUTLINE), its title at `level`."""
     blocks: list[Block] = [
-        anchors.heading(level, area_title(area, labels), new_page=starts_page(level))]
+        anchors.heading(level, area_title(area, labels), names_part=True)]  # areas flow
     resolve = _resolver(area.content.tables, labels, lang)
     for part in top_parts():
         blocks += _part_blocks(part, area, labels, level, anchors, lang, resolve)
@@ -189,14 +201,16 @@ def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anc
     if part.kind == "text":
         blocks += _text(value, part.text_level(level), anchors, resolve)
     elif part.kind == "figures":
-        blocks.append(figures_table(value, area.period, labels, lang))
+        # In the whole report the overview's reading guide states the sign rule, once.
+        blocks.append(figures_table(value, area.period, labels, lang,
+                                    sign_rule=level == TOP_LEVEL))
     elif part.kind == "group":
         for inner in children(part):
             blocks += _part_blocks(inner, area, labels, level, anchors, lang, resolve)
     elif part is OTHER_MATTERS:
         for item in value:
             if item.heading:
-                blocks.append(anchors.heading(item_heading_level(level), item.heading))
+                blocks.append(_typeset(anchors.heading(item_heading_level(level), item.heading)))
             blocks += _text(item.text, item_text_level(level, bool(item.heading)), anchors,
                             resolve)
     return blocks
@@ -204,20 +218,32 @@ def _part_blocks(part: Part, area: Area, labels: dict[str, str], level: int, anc
 
 def _titled_text(heading: str, text: str, level: int, anchors: Anchors, resolve: Resolve,
                  new_page: bool = False) -> list[Block]:
-    return [anchors.heading(level, heading, new_page), *_text(text, level + 1, anchors, resolve)]
+    return [_typeset(anchors.heading(level, heading, new_page, names_part=True)),
+            *_text(text, level + 1, anchors, resolve)]
 
 
 def _text(text: str, level: int, anchors: Anchors, resolve: Resolve) -> list[Block]:
-    """A text field's blocks; its `#` headings get levels below the heading it stands under;
-    its placements become the tables and charts they place."""
+    """A text field's blocks, typeset (present.typography); its `#` headings get levels below
+    the heading it stands under; its placements become the tables and charts they place."""
     blocks: list[Block] = []
     for block in parse_blocks(text, level):
         if isinstance(block, Heading):
             block = anchors.heading(shown_level(block.level), block.text)
         elif isinstance(block, Placement):
             block = resolve(block)
-        blocks.append(block)
+        blocks.append(_typeset(block))
     return blocks
+
+
+def _typeset(block: Block) -> Block:
+    """No-break spaces between numbers and their units, in every kind of text block."""
+    if isinstance(block, Heading):
+        return replace(block, text=typeset(block.text))
+    if isinstance(block, Paragraph):
+        return replace(block, spans=typeset_pieces(block.spans))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(typeset_pieces(item) for item in block.items))
+    return block
 
 
 class Anchors:
@@ -226,7 +252,8 @@ class Anchors:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def heading(self, level: int, text: str, new_page: bool = False) -> Heading:
+    def heading(self, level: int, text: str, new_page: bool = False,
+                names_part: bool = False) -> Heading:
         """A heading with an anchor of its own: its text's slug, numbered if already used."""
         base = _slug(text) or "del"
         anchor, n = base, 1
@@ -234,7 +261,7 @@ class Anchors:
             n += 1
             anchor = f"{base}-{n}"
         self.used.add(anchor)
-        return Heading(level, text, anchor, new_page)
+        return Heading(level, text, anchor, new_page, names_part)
 
 
 def _slug(text: str) -> str:

@@ -6,6 +6,7 @@ Input text only ever arrives as template *data*; nothing the authors write is co
 from __future__ import annotations
 
 import base64
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from jinja2.loaders import split_template_path
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
-from reportgen.view import Chart, DocumentView, SeriesChart
+from reportgen.view import Chart, DocumentView, SeriesChart, Span
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -51,7 +52,33 @@ def _environment(html_dir: Path) -> jinja2.Environment:
     )
     env.filters["chart_svg_base64"] = _chart_svg_base64
     env.filters["series_svg_base64"] = _series_svg_base64
+    env.filters["shows_address"] = shows_address
+    env.filters["balanced"] = balanced
     return env
+
+
+def shows_address(span: Span) -> bool:
+    """Whether a link's text already is its address ("drammen.kommune.no" for
+    https://www.drammen.kommune.no/): print.css then does not print the address after it."""
+    def bare(text: str) -> str:
+        text = re.sub(r"^(?:https?://|mailto:)", "", text.strip().lower())
+        return text.removeprefix("www.").rstrip("/")
+
+    return span.href is not None and bare(span.text) == bare(span.href)
+
+
+BALANCE_WORDS = 3  # a heading of at least this many words
+BALANCE_CHARS = 20  # whose last two words are at most this long together
+
+
+def balanced(text: str) -> str:
+    """A heading with a no-break space between its last two words, so that a heading that
+    wraps never leaves one word alone on its last line ("… og / næring"). WeasyPrint has no
+    `text-wrap: balance`; this is the typesetter's rule for a lone last word."""
+    words = text.split(" ")
+    if len(words) < BALANCE_WORDS or len(words[-2]) + len(words[-1]) + 1 > BALANCE_CHARS:
+        return text
+    return " ".join(words[:-2]) + " " + words[-2] + "\u00a0" + words[-1]
 
 
 @jinja2.pass_environment

@@ -92,17 +92,17 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
     to `warnings` (a stylesheet property it ignores, say) for the caller to show."""
     _require_print_css(templates)
     warm_up()
-    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = _fetcher_inside(templates)
+    from reportgen.render import pdftags
+
     problems = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
-        document = HTML(string=_with_print_css(html), base_url=str(templates / "html") + "/",
-                        url_fetcher=fetcher)
-        pdf = document.write_pdf(font_config=_font_config, pdf_variant=variant, pdf_tags=True)
+        document = _laid_out(html, templates)
+        pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True,
+                                 finisher=pdftags.finisher(variant))
     except FatalURLFetchingError as exc:  # a named pipe or device among the templates
         if exc.args and isinstance(exc.args[0], TemplateError):
             raise exc.args[0] from None
@@ -124,11 +124,41 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
     return pdf
 
 
-def _with_print_css(html: str) -> str:
+UNDERFULL = 1 / 3  # a page filled less than this (but the cover, a Del's first page) is a flaw
+MAX_LAYOUTS = 3
+
+
+def _laid_out(html: str, templates: Path) -> Any:
+    """The laid-out document. Each Del starts a new page (print.css `.new-page`), except where
+    that would leave the page before it less than a third full: then the Del follows on that
+    page, its heading kept with its text, and the document is laid out again (at most
+    MAX_LAYOUTS times; in the sample report once more, for one Del)."""
+    from weasyprint import HTML
+
+    from reportgen.inputs import load_hyphenation
+    from reportgen.render.hyphenation import prepare
+    from reportgen.render.pagination import flowing_css, underfull_breaks
+
+    html = prepare(html, load_hyphenation(templates))
+    flowing: list[str] = []
+    for _ in range(MAX_LAYOUTS):
+        page = _with_print_css(html, flowing_css(flowing))
+        document = HTML(string=page, base_url=str(templates / "html") + "/",
+                        url_fetcher=_fetcher_inside(templates)).render(font_config=_font_config)
+        more = underfull_breaks(document, UNDERFULL, flowing)
+        if not more:
+            break
+        flowing += more
+    return document
+
+
+def _with_print_css(html: str, extra_css: str = "") -> str:
     """The page with print.css linked after its own styles (screen.css), so that print.css
     overrides them. Given to WeasyPrint as `stylesheets=` it would be a *user* stylesheet,
     which loses to every author rule of the page, whatever its specificity."""
     link = f'<link rel="stylesheet" href="{PRINT_CSS.relative_to("html").as_posix()}">\n'
+    if extra_css:
+        link += f"<style>{extra_css}</style>\n"
     head_end = html.find("</head>")  # the first one: text in the page is escaped
     if head_end < 0:
         raise TemplateError("the HTML template has no </head>",

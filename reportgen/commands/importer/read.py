@@ -44,6 +44,8 @@ from reportgen.outline import (
     shown_level,
 )
 from reportgen.period import AREA_CODE, Period
+from reportgen.present.figures import table_note
+from reportgen.present.typography import typeset_pieces, untypeset
 from reportgen.project import default_templates
 from reportgen.render.docx_properties import fit_property
 from reportgen.view import Span
@@ -111,9 +113,12 @@ class _Reader:
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Span("")]
         month = period.month_in(out.language)
-        self.captions = {fill(labels, k, **table_words(month, period.year, u)): u
-                         for u in AMOUNT_UNITS for k in ("table_caption", "table_note")}
-        self.header = tuple(fill(labels, k, **table_words(month, period.year, ""))
+        words = table_words(month, period.year, "")
+        self.captions = {text: u for u in AMOUNT_UNITS for text in (
+            fill(labels, "table_caption", **table_words(month, period.year, u)),
+            *(untypeset(table_note(labels, u, rule, sums))
+              for rule in (True, False) for sums in (True, False)))}
+        self.header = tuple(fill(labels, k, **words)
                             for k in (NAME_LABEL, *(column.label for column in FIGURE_COLUMNS)))
         self.caption_unit: str | None = None
         self.moved = False  # the note about text after the table is given once
@@ -156,6 +161,7 @@ class _Reader:
             self.carry += pieces
             return
         pieces, self.carry = self.carry + pieces, [Span("")]
+        pieces = list(typeset_pieces(pieces, undo=True))  # the no-break spaces render put in
         text = "".join(x.text for x in pieces).strip(SPACES + "\n")
         level, style = self._level(p)
         if level and text:
@@ -257,6 +263,7 @@ class _Reader:
         return text_level(self.target) if self.target else DOCX_LEVELS + 1  # no `#` lines
 
     def _caption(self, text: str) -> None:
+        text = untypeset(text)
         if text in self.captions:
             self.caption_unit = self.captions[text]
         else:
@@ -338,7 +345,7 @@ class _Reader:
                         for p in cell.iter(f"{W}p"))
         for what in self.inline.take_notes():
             self.note(f"in the figures table, {what}")
-        return text.strip()
+        return untypeset(text.strip())
 
     # the end -----------------------------------------------------------------------------------
 

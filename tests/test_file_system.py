@@ -290,9 +290,13 @@ def test_an_unwritable_output_folder_is_a_clear_error(project: Project,
         if code == errno.EPERM:
             subprocess.run(["chattr", "-i", folder], check=True)
         folder.chmod(0o755)
+    # The render takes the folder's lock before it writes (tests/test_concurrency.py): that
+    # is where it first meets the folder it may not write into.
     assert (result.code, result.err) == (1, (
-        f"out/{PERIOD}/08.html: error: cannot write output: {os.strerror(code)}\n"
-        "  hint: check free space and permissions of the output folder\n"))
+        f"out/{PERIOD}/.reportgen.lock: error: cannot lock the output folder:"
+        f" {os.strerror(code)}\n"
+        "  hint: check the permissions of the output folder, or remove the file if it is"
+        " not a plain file\n"))
     assert snapshot(project.root) == before
 
 

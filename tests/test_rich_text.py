@@ -158,7 +158,7 @@ def test_docx_links_are_external_hyperlinks(rich: dict[str, Path]) -> None:
     for p in doc.paragraphs:
         for link in p._p.findall(f"{W}hyperlink"):
             rel = doc.part.rels[link.get(R_ID)]
-            text = "".join(t.text for t in link.iter(f"{W}t"))
+            text = "".join(t.text for t in link.iter(f"{W}t")).replace("\xa0", " ")  # 5 %
             links.append((text, rel.target_ref, rel.is_external))
     assert links == [
         ("hele planen", URL, True),
@@ -210,10 +210,13 @@ def test_docx_figures_table(rich: dict[str, Path]) -> None:
 
 
 def test_docx_table_caption_and_note(rich: dict[str, Path]) -> None:
-    texts = [t for _, t in docx_blocks(rich["docx"])]
+    texts = [t.replace("\xa0", " ") for _, t in docx_blocks(rich["docx"])]  # "mill. kr" bound
     assert "Driftsregnskap per april 2017 (mill. kr)" in texts
-    assert ("Beløp i mill. kr. Avvik er budsjett minus regnskap, og årsbudsjett minus prognose:"
-            " positive tall er mindreforbruk, negative tall er merforbruk.") in texts
+    # The note may go on to say that the sums are of exact amounts (issue 13: this table's
+    # rounded rows do not add up to its sums).
+    assert any(t.startswith(
+        "Beløp i mill. kr. Avvik er budsjett minus regnskap, og årsbudsjett minus prognose:"
+        " positive tall er mindreforbruk, negative tall er merforbruk.") for t in texts)
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -244,7 +247,7 @@ def test_html_emphasis_and_links(rich: dict[str, Path]) -> None:
     main = main_of(rich["html"])
     assert [s.text() for s in main.find_all("strong")] == ["bred støtte", "nye tomter"]
     assert [e.text() for e in main.find_all("em")] == ["uten", "gründersatsing"]
-    assert [(a.attrs.get("href"), a.text()) for a in main.find_all("a")] == [
+    assert [(a.attrs.get("href"), a.text().replace("\xa0", " ")) for a in main.find_all("a")] == [
         (URL, "hele planen"),
         ("mailto:okonomi@drammen.kommune.no", "5 %"),
     ]

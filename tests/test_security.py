@@ -84,9 +84,10 @@ def test_template_syntax_in_every_kind_of_field_stays_literal_in_all_three_forma
     assert (result.code, result.err) == (0, "")
     folder = project.out / "2017-T1"
     for name in ("08", "tertialrapport"):
-        docx_texts = [t for _, t in docx_blocks(folder / f"{name}.docx")]
-        html_texts = [e.text() for e in html_document(folder / f"{name}.html").iter(
-            "p", "h1", "h2", "h3", "h4")]
+        # Headings bind their last two words with a no-break space (present.typography).
+        docx_texts = [t.replace("\xa0", " ") for _, t in docx_blocks(folder / f"{name}.docx")]
+        html_texts = [e.text().replace("\xa0", " ") for e in html_document(
+            folder / f"{name}.html").iter("p", "h1", "h2", "h3", "h4")]
         for texts in (docx_texts, html_texts):
             assert TEMPLATE_TEXT in texts
             assert "Overskrift {{ 7*7 }}" in texts
@@ -116,7 +117,7 @@ def test_html_in_the_input_is_escaped_everywhere(project: Project,
     assert "<script" not in raw.lower()
     assert "<b>" not in raw and "<img" not in raw and "<!-- kommentar" not in raw
     document = html_document(page)
-    texts = [e.text() for e in document.iter("p", "h1", "h3")]
+    texts = [e.text().replace("\xa0", " ") for e in document.iter("p", "h1", "h3")]
     assert SCRIPT in texts
     assert "</h3><script>x()</script>" in texts
     assert "<!-- kommentar --> &amp;" in texts

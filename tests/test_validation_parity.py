@@ -187,7 +187,7 @@ CASES = {
     ),
     "HTML template fails in a table": Case(
         html_with("{{ block.caption }}", "{{ block.caption // 2 }}"),
-        "malen/html/document.html.j2:63: error: template error: TypeError: unsupported operand"
+        "malen/html/document.html.j2:64: error: template error: TypeError: unsupported operand"
         " type(s) for //: 'str' and 'int'\n"
         "  hint: fix the template, or point --templates at a working folder\n",
     ),

@@ -79,7 +79,9 @@ def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
 
 
 def _require_print_css(templates: Path) -> None:
-    if not (templates / PRINT_CSS).is_file():
+    if project.exists(templates / PRINT_CSS):  # a named pipe or a folder: said in words
+        project.check_file(templates / PRINT_CSS, error=TemplateError)
+    else:
         raise TemplateError(f"{PRINT_CSS.name} not found",
                             location=SourceLocation(str(templates / PRINT_CSS)),
                             hint=f"the templates folder needs {PRINT_CSS.as_posix()}, the"

@@ -253,8 +253,8 @@ def _import_document(file: Path, inputs: Path, templates: Path | None, yes: bool
         return
     click.echo(unified_diff(result), nl=False)
     target = display_path(result.yaml_path)
-    if _confirmed(file, yes, f"Write {target}?"):
-        write_yaml(result.yaml_path, result.new_text)
+    if _confirmed(file, yes, f"Write {target}?", target):
+        write_yaml(result)
         click.echo(f"wrote {target}")
 
 
@@ -273,19 +273,19 @@ def _import_ledger(file: Path, inputs: Path, period: Period, yes: bool) -> None:
         click.echo("nothing to import: every area file already has these amounts")
         return
     count = len(outcome.changed)
-    if _confirmed(file, yes, f"Write the {count} changed file(s)?"):
+    if _confirmed(file, yes, f"Write the {count} changed file(s)?", f"{count} file(s)"):
         for path in write_all(outcome.results):
             click.echo(f"wrote {display_path(path)}")
 
 
-def _confirmed(file: Path, yes: bool, question: str) -> bool:
+def _confirmed(file: Path, yes: bool, question: str, what: str) -> bool:
     """--yes, or the user's answer on a terminal; without a terminal, an error."""
     from reportgen.errors import OutputError, SourceLocation
 
     if yes:
         return True
     if not sys.stdin.isatty():
-        raise OutputError("not writing: there is no terminal to ask on",
+        raise OutputError(f"not writing {what}: there is no terminal to ask on",
                           location=SourceLocation(display_path(file)),
                           hint="check the change above, then run again with --yes")
     if click.confirm(question, default=False):

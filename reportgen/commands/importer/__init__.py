@@ -9,7 +9,8 @@ quoting. Whatever cannot be mapped becomes a note with its place, never dropped 
 
 Modules, in layers (a module imports only those above it; the contract in pyproject.toml):
   common.py    the values read from a document (ImportedArea ...), shared constants
-  text.py      a paragraph's runs, links and list numbering -> a line of markup
+  package.py   the DOCX opened safely: the zip's limits, XML without entities or DTDs
+  text.py      a paragraph's runs, styles and list numbering -> a line of markup
   read.py      the DOCX body (paragraphs, tables, tracked changes) -> ImportedArea
   yamltext.py  a text into a ruamel.yaml value: its scalar style, a block-wise merge
   figures.py   the figures table's cells -> amounts in `tall`
@@ -30,6 +31,7 @@ from reportgen.commands.importer.merge import (
     ImportResult,
     merge_into_yaml,
     merge_yaml,
+    read_yaml_text,
     unified_diff,
     write_yaml,
 )
@@ -56,6 +58,6 @@ def import_docx(docx_path: Path, inputs: Path, templates: Path | None = None) ->
             location=where(docx_path),
             hint="pass the inputs folder the document was rendered from with --inputs",
         )
-    old = yaml_path.read_text(encoding="utf-8-sig")
+    old, newline, bom = read_yaml_text(yaml_path)
     new, notes = merge_yaml(yaml_path, old, imported)
-    return ImportResult(yaml_path, old, new, tuple(imported.notes + notes))
+    return ImportResult(yaml_path, old, new, tuple(imported.notes + notes), newline, bom)

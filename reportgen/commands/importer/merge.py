@@ -2,13 +2,15 @@
 
 Only the values that render differently change: a text keeps its author's line breaks and
 scalar style outside the changed blocks; Andre forhold items keep their YAML where their
-heading and text are unchanged; comments, key order and quoting stay. The merged text is
-validated and checked to render what the document holds before it is offered. The parts
-and their keys come from the outline (outline.py).
+heading and text are unchanged; comments, key order and quoting stay, and so do the file's
+line ends (CRLF or LF) and a byte order mark. The merged text is validated and checked to
+render what the document holds before it is offered. The parts and their keys come from the
+outline (outline.py).
 """
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import io
 import tempfile
@@ -50,9 +52,11 @@ class ImportResult:
     """The YAML before and after the import, and the notes for the user."""
 
     yaml_path: Path
-    old_text: str
+    old_text: str  # both with "\n" line ends, as the diff shows them
     new_text: str
     notes: tuple[str, ...]
+    newline: str = "\n"  # the line end the file uses, and writes with
+    bom: bool = False  # whether the file starts with a UTF-8 byte order mark
 
     @property
     def changed(self) -> bool:
@@ -68,16 +72,36 @@ def unified_diff(result: ImportResult) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def write_yaml(path: Path, text: str) -> None:
-    """Replace the YAML file atomically (temporary file beside it, then rename)."""
-    atomic_write(path, text.encode("utf-8"), "input file")
+def read_yaml_text(path: Path) -> tuple[str, str, bool]:
+    """The YAML file's text with "\n" line ends; the line end it uses most ("\r\n", "\n"
+    or "\r"); whether it starts with a byte order mark. Bytes that are not UTF-8 are
+    replaced here: loading the file (yamlsource) reports them with their place."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig", "replace")
+    crlf = text.count("\r\n")
+    lf, cr = text.count("\n") - crlf, text.count("\r") - crlf
+    newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > lf else "\n"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), newline, raw.startswith(
+        codecs.BOM_UTF8)
+
+
+def write_yaml(result: ImportResult) -> None:
+    """Replace the YAML file atomically (temporary file beside it, then rename), with the
+    line ends and byte order mark the file had."""
+    atomic_write(result.yaml_path, encoded(result), "input file")
+
+
+def encoded(result: ImportResult) -> bytes:
+    """The new text as the file's bytes: its line ends and byte order mark."""
+    text = result.new_text.replace("\n", result.newline)
+    return (codecs.BOM_UTF8 if result.bom else b"") + text.encode("utf-8")
 
 
 # --- merging into the YAML -----------------------------------------------------------------
 
 def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
     """The area file's new text: the changed values put in, everything else as it was."""
-    old = yaml_path.read_text(encoding="utf-8-sig")
+    old = read_yaml_text(yaml_path)[0]
     return merge_yaml(yaml_path, old, imported)[0]
 
 

@@ -25,13 +25,8 @@ from reportgen.commands.importer.common import (
     text_level,
     where,
 )
-from reportgen.commands.importer.text import (
-    Inline,
-    flag,
-    list_kind,
-    paragraph_markup,
-    paragraph_style,
-)
+from reportgen.commands.importer.package import open_document
+from reportgen.commands.importer.text import Inline, Styles, flag, paragraph_markup, whole
 from reportgen.errors import InputError
 from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
 from reportgen.markup import escape
@@ -60,8 +55,9 @@ TRACKED = {f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", 
 
 
 def read_docx(path: Path, templates: Path | None = None) -> ImportedArea:
-    """The area document at `path` as input values; InputError if reportgen did not write it."""
-    document = _open(path)
+    """The area document at `path` as input values; InputError if reportgen did not write it,
+    or if it is not a sound Word document (see package.py)."""
+    document = open_document(path)
     props = document.core_properties
     match = IDENTIFIER.fullmatch((props.identifier or "").strip())
     if match is None:
@@ -98,29 +94,14 @@ def _source_fingerprint(document: Any) -> str:
     return (core.findtext(f"{CORE}version") or "").strip()
 
 
-def _open(path: Path) -> Any:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    if not path.is_file():
-        raise InputError("no such file", location=where(path),
-                         hint="give the path of the .docx to import")
-    try:
-        return docx.Document(str(path))
-    except (PackageNotFoundError, OSError, KeyError, ValueError) as exc:
-        raise InputError(
-            "cannot read the file as a Word document (.docx)", location=where(path),
-            hint="save it as Word (.docx) in Word or LibreOffice, then import that file",
-        ) from exc
-
-
 class _Reader:
     """Walks the body in order; a state machine over the fixed structure of an area."""
 
     def __init__(self, document: Any, labels: dict[str, str], period: Period,
                  out: ImportedArea) -> None:
         self.doc, self.labels, self.out = document, labels, out
-        self.inline = Inline(document)
+        self.styles = Styles(document)
+        self.inline = Inline(document, self.styles)
         self.section: Part | None = None  # None: before the title; else the part we are in
         self.target: str | int | None = None  # a field's key, or an index into other_matters
         self.chunks: dict[str | int, list[str]] = {}
@@ -146,6 +127,7 @@ class _Reader:
             else:
                 self._paragraph(element)
         self._end_skip()
+        self._style_notes()
         self._finish()
 
     def _here(self) -> str:
@@ -154,7 +136,13 @@ class _Reader:
 
     def note(self, what: str) -> None:
         """A note about the current paragraph, with its place."""
+        self._style_notes()
         self.out.notes.append(f"{self._here()}: {what}")
+
+    def _style_notes(self) -> None:
+        """The notes about the styles (a loop of bases), in the order they were met."""
+        self.out.notes += self.styles.notes
+        self.styles.notes = []
 
     # paragraphs ------------------------------------------------------------------------------
 
@@ -178,16 +166,19 @@ class _Reader:
     def _level(self, p: Any) -> tuple[int, str]:
         """(heading level or 0, style name) of a paragraph."""
         outline = p.find(f"{W}pPr/{W}outlineLvl")
-        style = paragraph_style(self.doc, p)
-        name = style.name or ""
-        if outline is not None and outline.get(f"{W}val", "9").isdigit():
-            return (min(int(outline.get(f"{W}val")), DOCX_LEVELS) + 1) % (DOCX_LEVELS + 1), name
-        while style is not None:
-            if style.name == "Title":
+        chain = self.styles.paragraph(p)
+        name = self.styles.name(chain[0]) if chain else ""
+        if outline is not None:
+            value = whole(outline.get(f"{W}val", "9"))
+            if value is not None:
+                return (min(value, DOCX_LEVELS) + 1) % (DOCX_LEVELS + 1), name
+            self.note(f"its outline level {outline.get(f'{W}val')!r} is not a number; it was"
+                      " ignored")
+        for style in chain:
+            if self.styles.name(style) == "Title":
                 return TOP_LEVEL, name
-            if found := re.fullmatch(r"Heading ([1-9])", style.name or ""):
+            if found := re.fullmatch(r"Heading ([1-9])", self.styles.name(style)):
                 return int(found.group(1)), name
-            style = style.base_style
         return 0, name
 
     def _heading(self, level: int, text: str) -> None:
@@ -287,9 +278,9 @@ class _Reader:
             self.note("text after the figures table belongs to Fakta, which stands before the"
                       " table; it will move there")
         line, notes = paragraph_markup(pieces)
+        listing = self.styles.list_kind(p, notes)
         for what in dict.fromkeys(notes):
             self.note(what)
-        listing = list_kind(self.doc, p)
         if listing is None:
             self.list_open = None
             self._add(line)

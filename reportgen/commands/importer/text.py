@@ -2,9 +2,10 @@
 
 `Inline` reads a paragraph's accepted text (tracked insertions kept, deletions skipped, links
 and hyperlink fields resolved) as `Span`s; `paragraph_markup` writes pieces as one line of
-markup, escaped where the text would otherwise read as markup; `list_kind` says whether a
-paragraph is a list item (by its numbering or its style). Imports markup, view and
-importer.common; python-docx objects arrive from importer.read.
+markup, escaped where the text would otherwise read as markup; `Styles` follows a paragraph's
+style through the styles it is based on (a loop cut and noted) and says whether the paragraph
+is a list item (by its numbering or its style). Imports markup, view and importer.common;
+python-docx objects arrive from importer.read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import replace
 from itertools import groupby
 from typing import Any
+from urllib.parse import quote
 
 from reportgen.commands.importer.common import NOT_SHOWN, SPACES, W
 from reportgen.markup import BULLET, HEADING, NUMBERED, escape, parse_spans
@@ -22,6 +24,12 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 CONTAINERS = {f"{W}{t}" for t in ("ins", "moveTo", "smartTag", "customXml", "sdt",
                                   "sdtContent", "dir", "bdo")}
 PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
+# What a YAML block or plain scalar cannot hold as typed (only as an escape in double quotes):
+# line breaks of other systems become a space, as a line break in a paragraph does; other
+# control characters are left out. Each is noted.
+LINE_BREAKS = {"\r": "carriage return", "\x85": "next line", "\u2028": "line separator",
+               "\u2029": "paragraph separator"}
+UNHOLDABLE = re.compile("[\r\x7f-\x9f\u2028\u2029]")
 
 
 # --- a paragraph's runs -> pieces ----------------------------------------------------------
@@ -29,11 +37,11 @@ PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
 class Inline:
     """A paragraph's accepted text as pieces: w:ins kept, w:del skipped, links resolved."""
 
-    def __init__(self, document: Any) -> None:
-        self.doc = document
+    def __init__(self, document: Any, styles: Styles) -> None:
+        self.doc, self.styles = document, styles
         self.fields: list[list[Any]] = []  # complex fields: [instruction, in result]
         self.notes: list[str] = []
-        self.styles: dict[str, tuple[bool, bool]] = {}
+        self.emphasis: dict[str, tuple[bool, bool]] = {}  # of a character style, by its id
 
     def take_notes(self) -> list[str]:
         """The notes gathered since the last call, each once."""
@@ -45,6 +53,8 @@ class Inline:
         out: list[Span] = []
         for child in element:
             tag = child.tag
+            if not isinstance(tag, str):  # an XML comment or processing instruction
+                continue
             if tag == f"{W}r":
                 out += self._run(child, href)
             elif tag == f"{W}hyperlink":
@@ -76,9 +86,11 @@ class Inline:
         return [Span("".join(text), bold, italic, link)]
 
     def _content(self, child: Any) -> str:
+        if not isinstance(child.tag, str):  # an XML comment or processing instruction
+            return ""
         tag = child.tag[len(W):] if child.tag.startswith(W) else ""
-        if tag == "t":
-            return child.text or ""
+        if tag == "t":  # the text after a comment inside it counts too
+            return self._holdable("".join([child.text or ""] + [n.tail or "" for n in child]))
         if tag in ("tab", "noBreakHyphen", "softHyphen", "cr", "br"):
             if tag == "br" and child.get(f"{W}type") in ("page", "column"):
                 return ""
@@ -97,6 +109,17 @@ class Inline:
             self.fields[-1][0] += child.text or ""
         return ""
 
+    def _holdable(self, text: str) -> str:
+        """The text with what YAML cannot hold as typed replaced (see UNHOLDABLE), noted."""
+        for found in dict.fromkeys(UNHOLDABLE.findall(text)):
+            if found in LINE_BREAKS:
+                self.notes.append(f"character U+{ord(found):04X} ({LINE_BREAKS[found]}, a line"
+                                  " break) became a space; the YAML cannot hold it as typed")
+            else:
+                self.notes.append(f"control character U+{ord(found):04X} was left out; the"
+                                  " YAML cannot hold it as typed")
+        return UNHOLDABLE.sub(lambda m: " " if m.group() in LINE_BREAKS else "", text)
+
     def _field_char(self, kind: str | None) -> None:
         if kind == "begin":
             self.fields.append(["", False])
@@ -114,14 +137,13 @@ class Inline:
         """Bold and italic of a character style (such as Strong, Emphasis), via its bases."""
         if not style_id:
             return False, False
-        if style_id not in self.styles:
-            styles = self.doc.styles.element
-            style = styles.get_by_id(style_id)
-            rpr = style.find(f"{W}rPr") if style is not None else None
-            based = style.basedOn_val if style is not None else None
-            base = self._style(based) if based and based != style_id else (False, False)
-            self.styles[style_id] = (flag(rpr, "b", base[0]), flag(rpr, "i", base[1]))
-        return self.styles[style_id]
+        if style_id not in self.emphasis:
+            bold = italic = False
+            for style in reversed(self.styles.chain(self.styles.by_id.get(style_id))):
+                rpr = style.find(f"{W}rPr")
+                bold, italic = flag(rpr, "b", bold), flag(rpr, "i", italic)
+            self.emphasis[style_id] = (bold, italic)
+        return self.emphasis[style_id]
 
 
 def field_link(instruction: str) -> str | None:
@@ -138,60 +160,128 @@ def flag(rpr: Any, name: str, default: bool) -> bool:
     return element.get(f"{W}val", "true").lower() not in ("0", "false", "off", "none")
 
 
-# --- lists ---------------------------------------------------------------------------------
+# --- styles and lists ------------------------------------------------------------------------
 
-def paragraph_style(doc: Any, p: Any) -> Any:
-    """The python-docx style object of a paragraph element."""
-    from docx.enum.style import WD_STYLE_TYPE
+class Styles:
+    """The document's styles by id, each with the chain of styles it is based on.
 
-    return doc.part.get_style(p.style, WD_STYLE_TYPE.PARAGRAPH)
+    Looked up in a dict: python-docx looks a style up with an XPath query that a quote in the
+    id breaks. A chain that comes back to a style it has passed (a loop of `basedOn`, or a
+    style based on itself) is cut there, and the loop noted once in `notes`.
+    """
 
+    def __init__(self, document: Any) -> None:
+        styles = list(document.styles.element.iterchildren(f"{W}style"))
+        self.by_id: dict[str | None, Any] = {}
+        for style in styles:
+            self.by_id.setdefault(style.get(f"{W}styleId"), style)
+        defaults = [s for s in styles if s.get(f"{W}type") == "paragraph"
+                    and s.get(f"{W}default") == "1"]
+        self.default = defaults[-1] if defaults else None  # as python-docx takes it
+        self.doc = document
+        self.notes: list[str] = []  # about the styles themselves, each once
+        self.said: set[Any] = set()
 
-def list_kind(doc: Any, p: Any) -> tuple[bool, int, bool] | None:
-    """(ordered, first number, nested) when the paragraph is a list item, else None."""
-    style = paragraph_style(doc, p)
-    num_pr = p.find(f"{W}pPr/{W}numPr")
-    chain = []
-    while style is not None:
-        chain.append(style)
+    def name(self, style: Any) -> str:
+        """A style's name as Word shows it ("Heading 1" for the stored "heading 1")."""
+        from docx.styles import BabelFish
+
+        name = style.find(f"{W}name")
+        value = name.get(f"{W}val") if name is not None else None
+        return BabelFish.internal2ui(value) if value else ""
+
+    def chain(self, style: Any) -> list[Any]:
+        """`style` and the styles it is based on, nearest first, up to a loop."""
+        chain: list[Any] = []
+        while style is not None:
+            if style in chain:
+                self._loop(chain[chain.index(style):])
+                break
+            chain.append(style)
+            based = style.find(f"{W}basedOn")
+            style = self.by_id.get(based.get(f"{W}val")) if based is not None else None
+        return chain
+
+    def _loop(self, members: list[Any]) -> None:
+        key = frozenset(id(m) for m in members)
+        if key in self.said:
+            return
+        self.said.add(key)
+        names = [repr(self.name(m) or m.get(f"{W}styleId")) for m in members]
+        if len(names) == 1:
+            self.notes.append(f"in the document's styles, {names[0]} is based on itself;"
+                              " that was ignored")
+        else:
+            joined = ", ".join(names[:-1]) + " and " + names[-1]
+            self.notes.append(f"in the document's styles, {joined} are based on each other in"
+                              " a loop; the loop was cut where it closes")
+
+    def paragraph(self, p: Any) -> list[Any]:
+        """The chain of a paragraph element's style (the default style if it names none)."""
+        found = p.find(f"{W}pPr/{W}pStyle")
+        style = self.by_id.get(found.get(f"{W}val")) if found is not None else None
+        if style is None or style.get(f"{W}type", "paragraph") != "paragraph":
+            style = self.default
+        return self.chain(style)
+
+    def list_kind(self, p: Any, notes: list[str]) -> tuple[bool, int, bool] | None:
+        """(ordered, first number, nested) when the paragraph is a list item, else None;
+        what could not be read is added to `notes`."""
+        chain = self.paragraph(p)
+        num_pr = p.find(f"{W}pPr/{W}numPr")
         if num_pr is None:
-            num_pr = style.element.find(f"{W}pPr/{W}numPr")
-        style = style.base_style
-    names = [s.name or "" for s in chain]
-    num_id = num_pr.find(f"{W}numId") if num_pr is not None else None
-    ilvl = num_pr.find(f"{W}ilvl") if num_pr is not None else None
-    level = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
-    numbered = any(n.startswith("List Number") for n in names)
-    if num_id is None or num_id.get(f"{W}val") == "0":
-        listed = numbered or any(n.startswith("List Bullet") for n in names)
-        return (numbered, 1, False) if listed else None
-    fmt, start = _numbering(doc, num_id.get(f"{W}val"), level)
-    if fmt == "none":
-        return None
-    return (fmt != "bullet" if fmt else numbered), start, level > 0
+            num_pr = next((n for s in chain if (n := s.find(f"{W}pPr/{W}numPr")) is not None),
+                          None)
+        names = [self.name(s) for s in chain]
+        num_id = num_pr.find(f"{W}numId") if num_pr is not None else None
+        ilvl = num_pr.find(f"{W}ilvl") if num_pr is not None else None
+        level = whole(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+        if level is None:
+            notes.append(f"its list level {ilvl.get(f'{W}val')!r} is not a number; it was read"
+                         " as the first level")
+            level = 0
+        numbered = any(n.startswith("List Number") for n in names)
+        if num_id is None or num_id.get(f"{W}val") == "0":
+            listed = numbered or any(n.startswith("List Bullet") for n in names)
+            return (numbered, 1, False) if listed else None
+        fmt, start = self._numbering(num_id.get(f"{W}val"), level, notes)
+        if fmt == "none":
+            return None
+        return (fmt != "bullet" if fmt else numbered), start, level > 0
+
+    def _numbering(self, num_id: str, level: int, notes: list[str]) -> tuple[str, int]:
+        """(numFmt, start) of a list level, honouring a restart of the w:num ("" if unknown)."""
+        try:
+            numbering = self.doc.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return "", 1
+        num = next((n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") == num_id), None)
+        if num is None or num.find(f"{W}abstractNumId") is None:
+            return "", 1
+        abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
+        abstract = next((a for a in numbering.iter(f"{W}abstractNum")
+                         if a.get(f"{W}abstractNumId") == abstract_id), None)
+        lvl = next((x for x in abstract.iter(f"{W}lvl") if x.get(f"{W}ilvl") == str(level)),
+                   None) if abstract is not None else None
+        fmt = lvl.find(f"{W}numFmt") if lvl is not None else None
+        start = lvl.find(f"{W}start") if lvl is not None else None
+        override = next((o.find(f"{W}startOverride") for o in num.iter(f"{W}lvlOverride")
+                         if o.get(f"{W}ilvl") == str(level)), None)
+        first = override if override is not None else start
+        value = first.get(f"{W}val", "1") if first is not None else "1"
+        kind = fmt.get(f"{W}val", "decimal") if fmt is not None else ""
+        number = whole(value)
+        if number is None and kind not in ("bullet", "none") and (num_id, level) not in self.said:
+            self.said.add((num_id, level))  # once for the list, not for each of its items
+            notes.append(f"its list is set to start at {value!r}, which is not a number; it"
+                         " was numbered from 1")
+        return kind, 1 if number is None else number
 
 
-def _numbering(doc: Any, num_id: str, level: int) -> tuple[str, int]:
-    """(numFmt, start) of a list level, honouring a restart of the w:num ("" if unknown)."""
-    try:
-        numbering = doc.part.numbering_part.element
-    except (KeyError, NotImplementedError):
-        return "", 1
-    num = next((n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") == num_id), None)
-    if num is None or num.find(f"{W}abstractNumId") is None:
-        return "", 1
-    abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
-    abstract = next((a for a in numbering.iter(f"{W}abstractNum")
-                     if a.get(f"{W}abstractNumId") == abstract_id), None)
-    lvl = next((x for x in abstract.iter(f"{W}lvl") if x.get(f"{W}ilvl") == str(level)),
-               None) if abstract is not None else None
-    fmt = lvl.find(f"{W}numFmt") if lvl is not None else None
-    start = lvl.find(f"{W}start") if lvl is not None else None
-    override = next((o.find(f"{W}startOverride") for o in num.iter(f"{W}lvlOverride")
-                     if o.get(f"{W}ilvl") == str(level)), None)
-    first = override if override is not None else start
-    number = int(first.get(f"{W}val", "1")) if first is not None else 1
-    return (fmt.get(f"{W}val", "decimal") if fmt is not None else ""), number
+def whole(value: str) -> int | None:
+    """A whole number as Word writes one (ASCII digits, at most nine), else None."""
+    value = value.strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 # --- pieces -> markup ----------------------------------------------------------------------
@@ -219,8 +309,9 @@ def _joined(pieces: list[Span]) -> str:
 def _linkable(piece: Span, notes: list[str]) -> Span:
     text = piece.text.replace("\n", " ")
     href = piece.href
-    if href:  # the markup's links take no spaces, brackets or parentheses: percent-encode
-        href = re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", href.strip())
+    if href:  # the markup's links take no spaces, brackets, parentheses or control characters
+        href = re.sub(r"[\s()<>\x00-\x1f\x7f-\x9f]", lambda m: quote(m.group(), safe=""),
+                      href.strip())
     if href and not re.fullmatch(r"(?:https?://|mailto:)\S+", href):
         notes.append(f"a link to {href!r} became plain text (links start with"
                      " https://, http:// or mailto:)")

@@ -1,0 +1,257 @@
+"""Open a DOCX to import safely: the zip checked against limits, every XML part parsed strictly.
+
+A .docx is a zip package of XML parts. Before python-docx sees it, the file is read here once,
+into memory: its size, the number of entries, the sizes they declare and how tightly they are
+packed are checked against the limits below; then every entry is unpacked with a cap (a header
+that understates its size cannot run past it) and its checksum checked; then every XML part is
+parsed with entity expansion, DTD loading and network access off. A part that declares a DTD
+is refused: Word writes none (and does not open a document that has one), and a DTD is where
+entity bombs and references to other files live. python-docx then reads the checked bytes.
+Every refusal is an InputError at the document, in words, with a hint. Imports errors and
+importer.common.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from reportgen.commands.importer.common import where
+from reportgen.errors import InputError
+
+MAX_FILE_BYTES = 100_000_000  # the .docx file itself
+MAX_TOTAL_BYTES = 100_000_000  # all its entries unpacked
+MAX_PART_BYTES = 20_000_000  # one entry unpacked
+MAX_ENTRIES = 10_000
+MAX_RATIO = 200  # unpacked : packed, for an entry that unpacks to more than RATIO_FLOOR
+RATIO_FLOOR = 1_000_000
+CHUNK = 1 << 16
+
+OFFICE_DOCUMENT = "/officeDocument"  # the end of the main document's relationship type
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+SIGNATURES = (  # what a file that is not a zip often is
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Word document (.doc), or a .docx"
+     " protected with a password"),
+    (b"%PDF", "a PDF"),
+    (b"{\\rtf", "an RTF document"),
+)
+RESAVE = "open it in Word or LibreOffice and save it as Word Document (.docx), then import that"
+DAMAGED = ("the file was changed or cut short after it was saved; open it in Word, which can"
+           " often repair it, save it as a new .docx and import that")
+NOT_WORDS = ("import the document as Word or LibreOffice saved it; Word never writes a"
+             " document like this")
+LARGE = ("an area document unpacks to well under a megabyte; if this one holds large pictures"
+         " or pasted objects, delete them in Word (they are not imported), save, and import again")
+
+
+def open_document(path: Path) -> Any:
+    """The python-docx Document of the file at `path`, once the package passed every check;
+    an InputError (in words, with a hint) for a file that is not a sound Word document."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    raw = _read_file(path)
+    _check_xml(_unpacked(raw, path), path)  # the unpacked parts go again: python-docx reads raw
+    try:
+        return docx.Document(io.BytesIO(raw))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputError("cannot read the file as a Word document (.docx)",
+                         location=where(path), hint=RESAVE) from exc
+
+
+def _read_file(path: Path) -> bytes:
+    if not path.is_file():
+        raise InputError("no such file", location=where(path),
+                         hint="give the path of the .docx to import")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"the file is {size} bytes, more than the limit of"
+                             f" {MAX_FILE_BYTES}", location=where(path), hint=LARGE)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", location=where(path),
+                         hint="check that the file exists and that you may read it") from exc
+
+
+def _unpacked(raw: bytes, path: Path) -> dict[str, bytes]:
+    """Every entry of the zip, unpacked within the limits, by name (the last of a name)."""
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        _not_a_zip(raw, path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            infos = package.infolist()
+            _check_declared(infos, path)
+            parts, total = {}, 0
+            for info in infos:
+                parts[info.filename] = _unpack(package, info, MAX_TOTAL_BYTES - total, path)
+                total += len(parts[info.filename])
+            return parts
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"the file is damaged: its zip directory is broken ({exc})",
+                         location=where(path), hint=DAMAGED) from exc
+
+
+def _not_a_zip(raw: bytes, path: Path) -> None:
+    if raw.startswith(b"PK\x03\x04"):
+        raise InputError("the file is damaged: it is cut short, or its zip directory is broken",
+                         location=where(path), hint=DAMAGED)
+    kind = next((name for signature, name in SIGNATURES if raw.startswith(signature)), None)
+    what = f"it is {kind}" if kind else "the file is not a zip package, as every .docx is"
+    raise InputError(f"not a Word document (.docx): {what}", location=where(path), hint=RESAVE)
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], path: Path) -> None:
+    """The entry count and the sizes the zip's directory declares, before unpacking any."""
+    if len(infos) > MAX_ENTRIES:
+        raise InputError(f"the file holds {len(infos)} entries, more than the limit of"
+                         f" {MAX_ENTRIES}", location=where(path), hint=NOT_WORDS)
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise InputError(f"the file would unpack to {total} bytes, more than the limit of"
+                         f" {MAX_TOTAL_BYTES}", location=where(path), hint=LARGE)
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES:
+            raise InputError(f"{info.filename} in the file would unpack to {info.file_size}"
+                             f" bytes, more than the limit of {MAX_PART_BYTES} for one part",
+                             location=where(path), hint=LARGE)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * info.compress_size:
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise InputError(f"{info.filename} in the file is packed {ratio} to 1, more than"
+                             f" the limit of {MAX_RATIO} to 1: it is made to unpack to far"
+                             " more than it holds", location=where(path), hint=NOT_WORDS)
+        if info.flag_bits & 0x1:
+            raise InputError("the file is protected with a password", location=where(path),
+                             hint="remove the password in Word (File, Info, Protect"
+                             " Document), save, and import again")
+
+
+def _unpack(package: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, path: Path) -> bytes:
+    """One entry's bytes, unpacked in chunks that stop at its declared size or the limit."""
+    cap = min(info.file_size, MAX_PART_BYTES, left)
+    chunks, size = [], 0
+    try:
+        with package.open(info) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > cap:
+                    raise InputError(f"the file is damaged: {info.filename} in it unpacks to"
+                                     f" more than the {cap} bytes it may",
+                                     location=where(path), hint=DAMAGED)
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise InputError(f"the file is damaged: {info.filename} in it cannot be unpacked"
+                         f" ({_why(exc)})", location=where(path), hint=DAMAGED) from exc
+    return b"".join(chunks)
+
+
+def _why(exc: Exception) -> str:
+    """Why an entry cannot be unpacked, in words."""
+    if isinstance(exc, zlib.error):
+        return "its compressed data is broken"
+    if isinstance(exc, EOFError):
+        return "it is cut short"
+    if isinstance(exc, NotImplementedError):
+        return "it is packed in a way Word does not use"
+    return "its checksum does not match" if "CRC" in str(exc) else str(exc)
+
+
+# --- the XML parts ---------------------------------------------------------------------------
+
+def _check_xml(parts: dict[str, bytes], path: Path) -> None:
+    """Every XML part well-formed and without a DTD; the main document there."""
+    no_document = InputError("not a Word document (.docx): the zip package holds no"
+                             " word/document.xml", location=where(path), hint=RESAVE)
+    if "[Content_Types].xml" not in parts or "_rels/.rels" not in parts:
+        raise no_document
+    xml_types = _xml_types(_parse("[Content_Types].xml", parts["[Content_Types].xml"], path))
+    for name, data in parts.items():
+        if name.lower().endswith((".xml", ".rels")) or _content_type(name, xml_types):
+            _parse(name, data, path)  # each tree goes again at once: only the check counts
+    main = next((r.get("Target", "") for r in _parse("_rels/.rels", parts["_rels/.rels"],
+                                                       path).iter(RELS)
+                 if r.get("Type", "").endswith(OFFICE_DOCUMENT)), None)
+    if main is None:
+        raise no_document
+    main = posixpath.normpath("/" + main).lstrip("/")  # as python-docx resolves it
+    if main not in parts:
+        raise InputError(f"the file is not a whole Word document: {main}, which holds its"
+                         " text, is missing", location=where(path), hint=DAMAGED)
+
+
+def _xml_types(types: Any) -> tuple[dict[str, bool], dict[str, bool]]:
+    """Whether a part is XML, by extension (Default) and by part name (Override)."""
+    def xml(element: Any) -> bool:
+        return element.get("ContentType", "").lower().endswith("xml")
+
+    defaults = {e.get("Extension", "").lower(): xml(e) for e in types.iter(f"{TYPES}Default")}
+    overrides = {e.get("PartName", "").lower().lstrip("/"): xml(e)
+                 for e in types.iter(f"{TYPES}Override")}
+    return defaults, overrides
+
+
+def _content_type(name: str, types: tuple[dict[str, bool], dict[str, bool]]) -> bool:
+    defaults, overrides = types
+    if name.lower() in overrides:
+        return overrides[name.lower()]
+    return defaults.get(name.rsplit(".", 1)[-1].lower() if "." in name else "", False)
+
+
+def _parse(name: str, data: bytes, path: Path) -> Any:
+    """One XML part parsed without entities, DTDs or the network; refused if it has a DTD."""
+    from lxml import etree
+
+    if _declares_dtd(data):
+        _dtd(name, path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        raise InputError(f"the file is damaged: {name} in it is not well-formed XML (line"
+                         f" {line}, column {column}: {_first_error(exc)})",
+                         location=where(path), hint=DAMAGED) from exc
+    if root.getroottree().docinfo.doctype:  # in an encoding _declares_dtd does not read
+        _dtd(name, path)
+    return root
+
+
+def _first_error(exc: Any) -> str:
+    """libxml2's words for the error, without the place (exc.error_log also holds earlier
+    parses' errors)."""
+    return re.sub(r", line \d+, column \d+$", "", str(exc.msg))
+
+
+def _dtd(name: str, path: Path) -> None:
+    raise InputError(f"{name} in the file declares a DTD (<!DOCTYPE …>), which a Word document"
+                     " never has; the file was not read", location=where(path),
+                     hint="import the document as Word or LibreOffice saved it (Word does not"
+                     " open a document with a DTD either)")
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether the XML's prolog (before the first element) holds <!DOCTYPE, in UTF-8 or
+    UTF-16 (what OPC allows), skipping the declaration, comments and instructions."""
+    head = data[:2]
+    encoding = ("utf-16-le" if head in (b"\xff\xfe", b"<\x00")
+                else "utf-16-be" if head in (b"\xfe\xff", b"\x00<") else "utf-8")
+    text = data.decode(encoding, "replace").lstrip("\ufeff")
+    at = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        ends = {"<?": "?>", "<!--": "-->"}
+        opener = next((o for o in ends if text.startswith(o, at)), None)
+        if opener is None:
+            return text.startswith("<!DOCTYPE", at)
+        close = text.find(ends[opener], at + len(opener))
+        if close < 0:
+            return False
+        at = close + len(ends[opener])

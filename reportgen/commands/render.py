@@ -85,21 +85,31 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
                              select_areas(kommune, requested, options.inputs, period), kommune)
         labels = load_labels(options.templates, kommune.language)
         edited = [p.name for p in stale if manifest.edited(p.name)]
-        if edited and not options.force:
-            raise ReportgenErrors([_edited_error(target / name) for name in edited])
+        refused = [name for name in edited if not manifest.imported(name)]
+        if refused and not options.force:
+            raise ReportgenErrors([_edited_error(target / name) for name in refused])
         outputs = render_documents(report, labels, stale, options, pool, progress)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    from reportgen.output.write import backup, write_outputs
+    from reportgen.output.write import write_outputs
 
-    for name in edited:
-        kept = backup(target / name)
-        progress.note(f"kept your edited copy as {display_path(kept)}")
+    _keep_edited(target, edited, manifest, progress)
     for planned in stale:
         manifest.record(planned.name, planned.key, outputs[planned.name])
     outcome.written = write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
     return outcome
+
+
+def _keep_edited(target: Path, edited: list[str], manifest: Any, progress: Progress) -> None:
+    """Move the edited outputs aside as backups, saying so (and when their edits were
+    imported into the YAML, that too)."""
+    from reportgen.output.write import backup
+
+    for name in edited:
+        why = " (its edits were imported into the YAML)" if manifest.imported(name) else ""
+        kept = backup(target / name)
+        progress.note(f"kept your edited copy as {display_path(kept)}{why}")
 
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],

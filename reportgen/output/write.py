@@ -48,25 +48,42 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
     """Write every output via temp file + rename, all or nothing: on failure (or Ctrl-C /
     SIGTERM) part-way, outputs already renamed into place are put back as they were, and
     no temporary file is left."""
+    _make_folder(target, "output", "choose another --out, or check its permissions")
+    remove_stale_temporaries(target)
+    return _write_all({target / name: data for name, data in outputs.items()}, False)
+
+
+def write_files(files: dict[Path, bytes]) -> list[Path]:
+    """Write files in several folders (made when missing) as write_outputs does: all of
+    them or none; a file that is replaced keeps its permissions."""
+    for folder in dict.fromkeys(path.parent for path in files):
+        _make_folder(folder, "", "check the folder's permissions")
+    return _write_all(files, True)
+
+
+def _make_folder(folder: Path, what: str, hint: str) -> None:
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
-            f"cannot create the output folder: {exc.strerror}",
-            location=SourceLocation(display_path(target)),
-            hint="choose another --out, or check its permissions",
+            f"cannot create the {what + ' ' if what else ''}folder: {exc.strerror}",
+            location=SourceLocation(display_path(folder)), hint=hint,
         ) from exc
-    remove_stale_temporaries(target)
+
+
+def _write_all(files: dict[Path, bytes], keep_mode: bool) -> list[Path]:
     temps: list[tuple[Path, Path]] = []
     earlier: dict[Path, Path] = {}  # output -> a second link to its earlier version
     replaced: list[Path] = []
-    current = target  # the output being written, for the message (not its temporary name)
+    current = next(iter(files), Path())  # the file being written, for the message
     try:
-        for name, data in outputs.items():
-            final = current = target / name
+        for final, data in files.items():
+            current = final
             temp = temporary_path(final)
             temps.append((temp, final))
             _write_temporary(temp, data)
+            if keep_mode and final.exists():
+                os.chmod(temp, final.stat().st_mode & 0o7777)
         for _, current in temps:
             if current.exists():
                 earlier[current] = _keep_earlier(current)

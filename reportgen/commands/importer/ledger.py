@@ -96,7 +96,6 @@ def _merge_area(yaml_path: Path, rows: list[LedgerRow],
     file's unit (for the reconciliation)."""
     old, newline, bom = read_yaml_text(yaml_path)  # written back with its line ends and BOM
     yaml = round_trip(old)
-    yaml.representer.add_representer(Decimal, _represent_amount)
     data = yaml.load(old)
     figures = _figures_mapping(data, yaml_path)
     unit = str(figures.get(UNIT_KEY, DEFAULT_UNIT))
@@ -168,13 +167,6 @@ def _exact(value: Decimal) -> Decimal:
     """An amount as it goes into the YAML: exact, without exponent or trailing zeros."""
     text = format(value.normalize(), "f")
     return Decimal(text)
-
-
-def _represent_amount(representer: Any, value: Decimal) -> Any:
-    """A Decimal as a plain YAML number with exactly its digits (never through a float)."""
-    text = format(value, "f")
-    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
-    return representer.represent_scalar(tag, text)
 
 
 def _verify(text: str, yaml_path: Path, rows: list[LedgerRow], file_unit: str,

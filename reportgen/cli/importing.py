@@ -1,0 +1,84 @@
+"""What `reportgen import` prints: how a document was placed, the notes and warnings, the
+change to each file as a diff, the summary; then the question before writing (--yes for
+scripts). Part of the command line (reportgen.cli); the import itself is
+reportgen.commands.importer.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen.errors import format_problem
+from reportgen.period import Period
+from reportgen.project import display_path
+
+
+def import_document(file: Path, inputs: Path, templates: Path, period: Period | None,
+                    area: str | None, remove_missing: bool, out: Path, yes: bool) -> None:
+    """`reportgen import FILE.docx`: what it found, the diffs, the summary; then writes."""
+    from reportgen.commands.importer import import_document as read
+    from reportgen.commands.importer import unified_diff, write_import
+
+    outcome = read(file, inputs, templates, area, period, remove_missing, out)
+    if outcome.how:
+        click.echo(outcome.how)
+    for note in outcome.notes:
+        click.echo(f"{display_path(file)}: note: {note}", err=True)
+    for warning in outcome.warnings:
+        for line in format_problem(warning):
+            click.echo(line, err=True)
+    changed = outcome.changed
+    for result in changed:
+        click.echo(unified_diff(result), nl=False)
+    for line in outcome.summary:
+        click.echo(line)
+    if not changed:
+        click.echo("nothing to import: the input file already gives this text")
+    elif not confirmed(file, yes, f"Write {outcome.files}?", outcome.files):
+        return
+    for path in write_import(outcome):
+        click.echo(f"wrote {display_path(path)}")
+    if outcome.output is not None:
+        click.echo(f"noted that {display_path(outcome.output)} was imported: the next render"
+                   " replaces it without --force, and keeps your edited copy as a backup"
+                   " beside it")
+
+
+def import_ledger(file: Path, inputs: Path, period: Period, yes: bool) -> None:
+    """`reportgen import FILE.xlsx --period P`: notes, diffs, totals; then writes."""
+    from reportgen.commands.importer import import_ledger, unified_diff, write_all
+    from reportgen.inputs import load_kommune
+
+    outcome = import_ledger(file, inputs, period, load_kommune(inputs))
+    for note in [*outcome.notes, *(n for r in outcome.results for n in r.notes)]:
+        click.echo(f"note: {note}", err=True)
+    for result in outcome.changed:
+        click.echo(unified_diff(result), nl=False)
+    for line in [*outcome.summary, *(f"total {t}" for t in outcome.totals)]:
+        click.echo(line)
+    if not outcome.changed:
+        click.echo("nothing to import: every area file already has these amounts")
+        return
+    count = len(outcome.changed)
+    if confirmed(file, yes, f"Write the {count} changed file(s)?", f"{count} file(s)"):
+        for path in write_all(outcome.results):
+            click.echo(f"wrote {display_path(path)}")
+
+
+def confirmed(file: Path, yes: bool, question: str, what: str) -> bool:
+    """--yes, or the user's answer on a terminal; without a terminal, an error."""
+    from reportgen.errors import OutputError, SourceLocation
+
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise OutputError(f"not writing {what}: there is no terminal to ask on",
+                          location=SourceLocation(display_path(file)),
+                          hint="check the change above, then run again with --yes")
+    if click.confirm(question, default=False):
+        return True
+    click.echo("nothing written")
+    return False

@@ -75,7 +75,8 @@ def place(text: str, ids: dict[str, dict[int, str | None]]) -> str:
 
 
 def _slug(text: str) -> str:
-    words = re.findall(r"\w+", text.casefold())[:4]
+    text = re.sub(r"^tabell\s*\d+\s*[:.]?\s*", "", text.casefold())
+    words = re.findall(r"\w+", text)[:4]
     return "-".join(words) or "tabell"
 
 
@@ -214,8 +215,9 @@ def _value(cell: str, kind: str) -> Any:
 def _adds_up(rows: list[list[str]], kinds: list[tuple[str, int]]) -> bool:
     """The last row is the sum of the others in every number column (as shown)."""
     numbered = [i for i, (kind, _) in enumerate(kinds) if kind == "tall"]
-    if not numbered:
-        return False
+    if not numbered or any(rows[-1][i].strip() for i in range(1, len(kinds))
+                           if i not in numbered):
+        return False  # a sum row shows only the sums of the number columns
     for i in numbered:
         decimals = kinds[i][1]
         total = sum((_value(r[i], "tall") or Decimal(0) for r in rows[:-1]), Decimal(0))

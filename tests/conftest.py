@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.register_assert_rewrite("helpers", "readers")
+pytest.register_assert_rewrite("handmade", "helpers", "readers")
 
 from helpers import INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, run_cli  # noqa: E402
 

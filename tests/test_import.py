@@ -391,15 +391,17 @@ def test_what_cannot_be_imported_is_noted_with_its_place(
     assert area.read_text(encoding="utf-8") == AREA
 
 
-def test_sections_deleted_in_the_document_are_removed(
-        area: Path, project: Project, cli: Any) -> None:
-    def delete(doc: Any) -> None:
-        for text in ("Investeringsbudsjettet", "Ingen investeringer", "Strategisk næringsplan",
-                     "Ny plan ble vedtatt"):
-            element = paragraph(doc, text)._p
-            element.getparent().remove(element)
+def delete_sections(doc: Any) -> None:
+    """Investeringsbudsjettet and the Andre forhold item 'Strategisk næringsplan' deleted."""
+    for text in ("Investeringsbudsjettet", "Ingen investeringer", "Strategisk næringsplan",
+                 "Ny plan ble vedtatt"):
+        element = paragraph(doc, text)._p
+        element.getparent().remove(element)
 
-    result = import_(cli, edited_copy(project, delete), "--yes")
+
+def test_sections_deleted_in_the_document_are_removed_with_remove_missing(
+        area: Path, project: Project, cli: Any) -> None:
+    result = import_(cli, edited_copy(project, delete_sections), "--yes", "--remove-missing")
 
     assert (result.code, result.err) == (0, "")
     assert area.read_text(encoding="utf-8") == AREA.replace(
@@ -407,9 +409,28 @@ def test_sections_deleted_in_the_document_are_removed(
     ).replace(AREA[AREA.index("  - overskrift: Strategisk"):AREA.index("  - tekst:")], "")
 
 
+def test_sections_deleted_in_the_document_are_kept_without_remove_missing(
+        area: Path, project: Project, cli: Any) -> None:
+    result = import_(cli, edited_copy(project, delete_sections), "--yes")
+
+    assert (result.code, result.out) == (
+        0, "nothing to import: the input file already gives this text\n")
+    assert result.err == (
+        "inputs/2017-T1/08.yaml: warning: the document has no text under"
+        " 'Investeringsbudsjettet'; `investeringer` was kept\n"
+        "  hint: import with --remove-missing to remove it\n"
+        "inputs/2017-T1/08.yaml: warning: the item 'Strategisk næringsplan' under 'Andre"
+        " forhold' is not in the document; it was kept\n"
+        "  hint: import with --remove-missing to remove it\n")
+    assert area.read_text(encoding="utf-8") == AREA
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
-def test_a_document_reportgen_did_not_write_is_refused(project: Project, cli: Any) -> None:
+def test_a_document_that_names_no_area_asks_for_area_and_period(
+        project: Project, cli: Any) -> None:
+    """A document reportgen did not write is read when it can be placed (test_import_any.py);
+    one that names no area is refused, and the hint names the options that place it."""
     import docx
 
     stranger = docx.Document()
@@ -420,10 +441,11 @@ def test_a_document_reportgen_did_not_write_is_refused(project: Project, cli: An
 
     assert (result.code, result.out) == (1, "")
     assert result.err == (
-        "notat.docx: error: not a document written by reportgen\n"
-        "  hint: import an area document from `reportgen render` (such as"
-        " build/2017-T1/08.docx), saved by Word or LibreOffice; its properties name its source\n"
+        "notat.docx: error: cannot tell which area this document is: it has no title such as"
+        " 'Programområde 06 Kultur'\n"
+        "  hint: add --area and --period, such as --area 06 --period 2017-T1\n"
     )
+    assert not (project.inputs / "2017-T1").exists()
 
 
 class Terminal(io.StringIO):

@@ -123,7 +123,8 @@ def _decide(target: Path, plan: list[Planned], force: bool, progress: Progress) 
 def _decision(manifest: Manifest, plan: list[Planned], force: bool, edited: bool) -> Decision:
     stale = [p for p in plan if force or not manifest.up_to_date(p.name, p.key)]
     kept = [p.name for p in plan if p not in stale and manifest.edited(p.name)]
-    return Decision(stale, kept, [p.name for p in stale if edited and manifest.edited(p.name)])
+    return Decision(stale, kept, [p.name for p in stale if edited and manifest.edited(p.name)
+                                  and not manifest.imported(p.name)])
 
 
 def _write(target: Path, stale: list[Planned], outputs: dict[str, bytes], force: bool,
@@ -137,11 +138,13 @@ def _write(target: Path, stale: list[Planned], outputs: dict[str, bytes], force:
     with _locked(target, progress):
         manifest = Manifest.load(target)
         edited = [p.name for p in stale if manifest.edited(p.name)]
-        if edited and not force:
-            raise ReportgenErrors([_edited_error(target / name) for name in edited])
-        for name in edited:
+        refused = [name for name in edited if not manifest.imported(name)]
+        if refused and not force:
+            raise ReportgenErrors([_edited_error(target / name) for name in refused])
+        for name in edited:  # kept as backups; an imported edit is in the YAML already
+            why = " (its edits were imported into the YAML)" if manifest.imported(name) else ""
             kept = backup(target / name)
-            progress.note(f"kept your edited copy as {display_path(kept)}")
+            progress.note(f"kept your edited copy as {display_path(kept)}{why}")
         for planned in stale:
             manifest.record(planned.name, planned.key, outputs[planned.name])
         return write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
@@ -171,6 +174,17 @@ def _locked(target: Path, progress: Progress,
         progress.note(f"waiting for another reportgen render writing to {display_path(target)} …")
 
     return locked(target, waiting, optional)
+
+
+def _keep_edited(target: Path, edited: list[str], manifest: Any, progress: Progress) -> None:
+    """Move the edited outputs aside as backups, saying so (and when their edits were
+    imported into the YAML, that too)."""
+    from reportgen.output.write import backup
+
+    for name in edited:
+        why = " (its edits were imported into the YAML)" if manifest.imported(name) else ""
+        kept = backup(target / name)
+        progress.note(f"kept your edited copy as {display_path(kept)}{why}")
 
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],

@@ -71,10 +71,13 @@ def digest_sources(*parts: str | bytes | None) -> str:
 
 @dataclass
 class Entry:
-    """What the manifest knows of one output: its sources' digest and its bytes' digest."""
+    """What the manifest knows of one output: its sources' digest and its bytes' digest;
+    and, when the file was edited and `reportgen import` brought the edits into the YAML,
+    the digest of the edited bytes it imported."""
 
     sources: str
     written: str
+    imported: str | None = None
 
 
 class Manifest:
@@ -110,13 +113,30 @@ class Manifest:
         entry = self.entries.get(name)
         return entry is None or entry.written != on_disk
 
+    def imported(self, name: str) -> bool:
+        """The file was edited, and its edits as they are now were imported into the YAML:
+        rendering may replace it (keeping it as a backup)."""
+        entry = self.entries.get(name)
+        return bool(entry and entry.imported and entry.imported == digest_file(
+            self.folder / name))
+
+    def mark_imported(self, name: str, data: bytes) -> bool:
+        """Note that the edited file `name`, whose bytes are `data`, was imported; False when
+        the file is not an edited output of this folder (nothing to note)."""
+        if not self.edited(name) or digest_file(self.folder / name) != digest_bytes(data):
+            return False
+        entry = self.entries.setdefault(name, Entry("", ""))  # a file reportgen did not write
+        entry.imported = digest_bytes(data)
+        return True
+
     def record(self, name: str, sources: str, data: bytes) -> None:
         """Note that `data` was written as `name`, rendered from `sources`."""
         self.entries[name] = Entry(sources, digest_bytes(data))
 
     def to_bytes(self) -> bytes:
         """The manifest as JSON, its outputs sorted by name."""
-        outputs = {n: {"sources": e.sources, "written": e.written}
+        outputs = {n: {"sources": e.sources, "written": e.written,
+                       **({"imported": e.imported} if e.imported else {})}
                    for n, e in sorted(self.entries.items())}
         return (json.dumps({"outputs": outputs}, indent=1) + "\n").encode()
 
@@ -131,5 +151,7 @@ def _entries(raw: object) -> dict[str, Entry]:
         if not isinstance(entry, dict) or not all(
                 isinstance(entry.get(key), str) for key in ("sources", "written")):
             return {}
-        entries[name] = Entry(entry["sources"], entry["written"])
+        imported = entry.get("imported")
+        entries[name] = Entry(entry["sources"], entry["written"],
+                              imported if isinstance(imported, str) else None)
     return entries

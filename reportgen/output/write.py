@@ -55,14 +55,7 @@ def atomic_write(path: Path, data: bytes, what: str = "output") -> None:
 
 def make_folder(target: Path) -> None:
     """The output folder, created with its parents if it is not there yet."""
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create the output folder: {exc.strerror}",
-            location=SourceLocation(display_path(target)),
-            hint="choose another --out, or check its permissions",
-        ) from exc
+    _make_folder(target, "output", "choose another --out, or check its permissions")
 
 
 def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
@@ -71,16 +64,40 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
     no temporary file is left."""
     make_folder(target)
     remove_stale_temporaries(target)
+    return _write_all({target / name: data for name, data in outputs.items()}, False)
+
+
+def write_files(files: dict[Path, bytes]) -> list[Path]:
+    """Write files in several folders (made when missing) as write_outputs does: all of
+    them or none; a file that is replaced keeps its permissions."""
+    for folder in dict.fromkeys(path.parent for path in files):
+        _make_folder(folder, "", "check the folder's permissions")
+    return _write_all(files, True)
+
+
+def _make_folder(folder: Path, what: str, hint: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the {what + ' ' if what else ''}folder: {exc.strerror}",
+            location=SourceLocation(display_path(folder)), hint=hint,
+        ) from exc
+
+
+def _write_all(files: dict[Path, bytes], keep_mode: bool) -> list[Path]:
     temps: list[tuple[Path, Path]] = []
     earlier: dict[Path, Path] = {}  # output -> a second link to its earlier version
     replaced: list[Path] = []
-    current = target  # the output being written, for the message (not its temporary name)
+    current = next(iter(files), Path())  # the file being written, for the message
     try:
-        for name, data in outputs.items():
-            final = current = target / name
+        for final, data in files.items():
+            current = final
             temp = temporary_path(final)
             temps.append((temp, final))
             _write_temporary(temp, data)
+            if keep_mode and final.exists():
+                os.chmod(temp, final.stat().st_mode & 0o7777)
         for _, current in temps:
             if current.exists():
                 earlier[current] = _keep_earlier(current)

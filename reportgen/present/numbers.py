@@ -64,10 +64,12 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """'1 234,5', '−0,4', '1.234,5' or '1234.5' as a Decimal, of any length; None if it is not
-    a number."""
+    """'1 234,5', '−0,4', '-0,4', '(0,4)' (negative, as accounts write it), '1.234,5' or
+    '1234.5' as a Decimal, of any length; None if it is not a number."""
     plain = re.sub(r"[\s\u00a0\u202f\u2009]", "", text).replace(MINUS, "-")
     plain = plain.replace("\u2013", "-")
+    if re.fullmatch(r"\([^()\-+]+\)", plain):
+        plain = "-" + plain[1:-1]
     if "," in plain:
         plain = plain.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"-?\d{1,3}(\.\d{3}){2,}", plain):

@@ -50,12 +50,34 @@ class OtherItem:
 
 @dataclass
 class ImportedTable:
-    """The figures table as shown: data rows and the sum row, seven cell texts each."""
+    """The figures table as shown: data rows and the sum row, seven cell texts each (in the
+    order of outline.FIGURE_COLUMNS after the names, whatever order the document had)."""
 
     rows: list[tuple[str, ...]]
     sum_row: tuple[str, ...] | None
     unit: str | None  # from the caption above the table, when it names one
-    header: tuple[str, ...]  # the column headings reportgen writes, for notes
+    header: tuple[str, ...]  # the column headings, for notes
+    where: str
+    missing: frozenset[int] = frozenset()  # computed columns the document's table left out
+
+
+PLACEHOLDER_REF = "?"  # `[[tabell ?0]]` in a text until the merge gives the table its id
+
+
+def placement(what: str, index: int) -> str:
+    """The markup line that places the document's table (or chart) number `index`."""
+    return f"[[{what} {PLACEHOLDER_REF}{index}]]"
+
+
+@dataclass
+class ImportedGrid:
+    """A table of the document that is not the figures table: its cells as text. It becomes
+    a table of `tabeller:`, placed where it stood by `[[tabell ID]]`."""
+
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    caption: str | None
+    note: str | None
     where: str
 
 
@@ -73,3 +95,43 @@ class ImportedArea:
     notes: list[str] = field(default_factory=list)
     fingerprint: str = ""  # of the input it was rendered from ("" if the document has none)
     labels: dict[str, str] = field(default_factory=dict)  # the fixed wording it was read by
+    name: str | None = None  # the area's name as the document's title gives it
+    grids: list[ImportedGrid] = field(default_factory=list)  # tables placed by `[[tabell ?N]]`
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (caption, place): diagrams
+    own: bool = True  # a document reportgen rendered (else one made by hand)
+    title: str | None = None  # the title as the document gives it (None: it has none)
+    table_ids: dict[int, str | None] = field(default_factory=dict)  # grid -> its id
+    fresh_tables: set[str] = field(default_factory=set)  # ids this import made or changed
+
+
+@dataclass
+class ImportedChapter:
+    """A chapter of the whole report before or after the areas: its heading and text."""
+
+    heading: str
+    text: str  # markup, with `[[tabell ?N]]` for its tables (ImportedReport.grids)
+
+
+@dataclass
+class ImportedReport:
+    """What a whole tertial report holds: its title page, the proposed resolution, the
+    chapters before and after the areas, and every area's section."""
+
+    path: Path
+    period: str
+    language: str
+    labels: dict[str, str]
+    title: str | None = None
+    subtitle: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    kommune: str | None = None  # the municipality's name, as the title page gives it
+    resolution: list[str] | None = None  # None: the report has no proposed resolution
+    before: list[ImportedChapter] = field(default_factory=list)
+    after: list[ImportedChapter] = field(default_factory=list)
+    areas: list[ImportedArea] = field(default_factory=list)
+    grids: list[ImportedGrid] = field(default_factory=list)  # the chapters' tables
+    charts: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    own: bool = False
+    table_ids: dict[int, str | None] = field(default_factory=dict)
+    fresh_tables: set[str] = field(default_factory=set)

@@ -19,7 +19,7 @@ from typing import Any
 
 from reportgen.commands.importer.common import NOT_SHOWN, ImportedArea, ImportedTable
 from reportgen.commands.importer.yamltext import scalar
-from reportgen.model import AMOUNT_DECIMALS, AMOUNT_WHOLE_DIGITS, DEFAULT_UNIT
+from reportgen.model import AMOUNT_DECIMALS, AMOUNT_UNITS, AMOUNT_WHOLE_DIGITS, DEFAULT_UNIT
 from reportgen.outline import (
     FIGURE_COLUMNS,
     FIGURES,
@@ -28,7 +28,7 @@ from reportgen.outline import (
     UNIT_KEY,
     column_values,
 )
-from reportgen.present.numbers import parse_amount, parse_number, round_amount
+from reportgen.present.numbers import convert, parse_amount, parse_number, round_amount
 
 TOO_LONG = (f"has more digits than an amount may have (at most {AMOUNT_WHOLE_DIGITS} before the"
             f" decimal comma and {AMOUNT_DECIMALS} after)")
@@ -46,6 +46,10 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
             del status[FIGURES.name]
         return old is not None
     unit = old.unit if old is not None else (table.unit or DEFAULT_UNIT)
+    if table.unit and table.unit != unit:
+        notes.append(f"{table.where}: the table is in {table.unit}, `{FIGURES.name}` in {unit};"
+                     f" the amounts were converted to {unit}")
+        table = _converted(table, unit)
     olds = list(old.rows) if old is not None else []
     maps = list(status[FIGURES.name][ROWS_KEY]) if old is not None else []
     names = {cells[0] for cells in table.rows}
@@ -106,20 +110,68 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
             values[column.key] = _yaml_number(parsed)
         shown[column.attribute] = original if before is not None else parsed
     row = SimpleNamespace(**shown)
-    for column, cell, heading in zip(FIGURE_COLUMNS, cells[1:], table.header[1:]):
-        if not column.typed and parse_number(cell) != round_amount(column.value(row), unit):
+    for number, (column, cell, heading) in enumerate(
+            zip(FIGURE_COLUMNS, cells[1:], table.header[1:]), 1):
+        if not column.typed and number not in table.missing \
+                and _shown(parse_number(cell), unit) != round_amount(column.value(row), unit):
             notes.append(f"{where}, column {heading!r}: computed; ignored")
     return values
 
 
 def _check_sum(table: ImportedTable, olds: list[Any], unit: str, notes: list[str]) -> None:
+    """A sum row that does not add up is noted (it is computed). Against the YAML's exact
+    amounts; for a new table, against the document's, within their rounding."""
     if table.sum_row is None:
+        return
+    shown = [parse_number(c) for c in table.sum_row[1:]]
+    if not olds:
+        if not _adds_up(table, shown, unit):
+            notes.append(f"{table.where}: the sum row does not add up; it is computed, and"
+                         " was ignored")
         return
     columns = [column_values(r) for r in olds]
     sums = [sum(c, Decimal(0)) for c in zip(*columns)] if len(olds) > 1 else None
-    shown = [parse_number(c) for c in table.sum_row[1:]]
-    if sums is None or shown != [round_amount(s, unit) for s in sums]:
+    if sums is None or [_shown(s, unit) for k, s in enumerate(shown, 1)
+                        if k not in table.missing] != [
+            round_amount(s, unit) for k, s in enumerate(sums, 1) if k not in table.missing]:
         notes.append(f"{table.where}: the sum row is computed; ignored")
+
+
+def _adds_up(table: ImportedTable, shown: list[Decimal | None], unit: str) -> bool:
+    """The document's sum row is the sum of its rows, give or take their rounding."""
+    parsed = [[parse_amount(c) for c in row[1:]] for row in table.rows]
+    typed = {c.attribute: k for k, c in enumerate(FIGURE_COLUMNS) if c.typed}
+    if any(row[k] is None for row in parsed for k in typed.values()):
+        return True  # rows that are not amounts are noted on their own
+    sums = SimpleNamespace(**{a: sum((row[k] for row in parsed), Decimal(0))  # type: ignore[misc]
+                              for a, k in typed.items()})
+    slack = Decimal(1).scaleb(-AMOUNT_UNITS[unit].decimals) / 2 * len(parsed)
+    for k, column in enumerate(FIGURE_COLUMNS):
+        if k + 1 in table.missing:
+            continue
+        if shown[k] is None or abs(shown[k] - column.value(sums)) > slack:  # type: ignore[operator]
+            return False
+    return True
+
+
+def _shown(value: Decimal | None, unit: str) -> Decimal | None:
+    """An amount of the document as a table in `unit` shows it."""
+    return None if value is None else round_amount(value, unit)
+
+
+def _converted(table: ImportedTable, unit: str) -> ImportedTable:
+    """The table with its amounts in another unit (exactly)."""
+    from dataclasses import replace
+
+    def cells(row: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if row is None:
+            return None
+        amounts = [parse_amount(c) for c in row[1:]]
+        return (row[0], *(c if a is None else format(convert(a, table.unit or unit, unit), "f")
+                          for c, a in zip(row[1:], amounts)))
+
+    return replace(table, rows=[cells(r) for r in table.rows], sum_row=cells(table.sum_row),
+                   unit=unit)
 
 
 def _key_in(entry: Any, key: str) -> str:

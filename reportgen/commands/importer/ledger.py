@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import project
-from reportgen.commands.importer.merge import ImportResult, round_trip
+from reportgen.commands.importer.merge import ImportResult, encoded, read_yaml_text, round_trip
 from reportgen.commands.importer.sheet import LedgerRow, read_ledger
 from reportgen.errors import InputError, ReportgenError, SourceLocation, raise_all
 from reportgen.model import DEFAULT_UNIT, PLACEHOLDER, Kommune
@@ -94,11 +94,9 @@ def _merge_area(yaml_path: Path, rows: list[LedgerRow],
                 file_unit: str) -> tuple[ImportResult, str, dict[str, Decimal]]:
     """One area file's new text; a summary of what changed; the amounts written, in the
     file's unit (for the reconciliation)."""
-    old = yaml_path.read_bytes().decode("utf-8-sig")  # as it is: CRLF stays CRLF
-    newline = "\r\n" if "\r\n" in old else "\n"
-    yaml = round_trip(old.replace("\r\n", "\n"))
-    yaml.representer.add_representer(Decimal, _represent_amount)
-    data = yaml.load(old.replace("\r\n", "\n"))
+    old, newline, bom = read_yaml_text(yaml_path)  # written back with its line ends and BOM
+    yaml = round_trip(old)
+    data = yaml.load(old)
     figures = _figures_mapping(data, yaml_path)
     unit = str(figures.get(UNIT_KEY, DEFAULT_UNIT))
     existing = {str(r.get(ROW_NAME_KEY, "")).strip(): r for r in figures[ROWS_KEY]
@@ -123,7 +121,7 @@ def _merge_area(yaml_path: Path, rows: list[LedgerRow],
     kept = [name for name in existing if name not in {r.name for r in rows}]
     stream = io.StringIO()
     yaml.dump(data, stream)
-    new = stream.getvalue().replace("\n", newline)
+    new = stream.getvalue()
     _verify(new, yaml_path, rows, file_unit, unit)
     notes = tuple(f"{display_path(yaml_path)}: the row {name!r} is not in the export; it was"
                   " kept as it was" for name in kept)
@@ -131,7 +129,7 @@ def _merge_area(yaml_path: Path, rows: list[LedgerRow],
         notes += (f"{display_path(yaml_path)}: {added} new row(s) added; fill in their"
                   f" `prognose` (marked {PLACEHOLDER})",)
     line = f"{changed} row(s) changed, {added} added, {len(rows) - changed - added} unchanged"
-    return ImportResult(yaml_path, old, new, notes), line, written
+    return ImportResult(yaml_path, old, new, notes, newline, bom), line, written
 
 
 def _figures_mapping(data: Any, yaml_path: Path) -> Any:
@@ -169,13 +167,6 @@ def _exact(value: Decimal) -> Decimal:
     """An amount as it goes into the YAML: exact, without exponent or trailing zeros."""
     text = format(value.normalize(), "f")
     return Decimal(text)
-
-
-def _represent_amount(representer: Any, value: Decimal) -> Any:
-    """A Decimal as a plain YAML number with exactly its digits (never through a float)."""
-    text = format(value, "f")
-    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
-    return representer.represent_scalar(tag, text)
 
 
 def _verify(text: str, yaml_path: Path, rows: list[LedgerRow], file_unit: str,
@@ -231,5 +222,4 @@ def write_all(results: Iterable[ImportResult]) -> list[Path]:
     if not changed:
         return []
     folder = changed[0].yaml_path.parent
-    return write_outputs(folder, {r.yaml_path.name: r.new_text.encode("utf-8")
-                                  for r in changed})
+    return write_outputs(folder, {r.yaml_path.name: encoded(r) for r in changed})

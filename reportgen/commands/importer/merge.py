@@ -15,31 +15,30 @@ import difflib
 import io
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from reportgen.commands.importer.common import (
-    NOT_SHOWN,
     TEXT_PARTS,
     ImportedArea,
-    OtherItem,
-    other_base,
     text_level,
     where,
 )
 from reportgen.commands.importer.figures import amount_representer, merge_figures
-from reportgen.commands.importer.yamltext import merged_text, scalar, set_text
+from reportgen.commands.importer.items import merge_other, old_keys, tokens_of
+from reportgen.commands.importer.keep import keep_missing
+from reportgen.commands.importer.tables import place, resolve
+from reportgen.commands.importer.yamltext import merged_text, represent_decimal, scalar, set_text
 from reportgen.errors import InputError, ReportgenError, ReportgenErrors
 from reportgen.markup import parse_blocks
+from reportgen.model import PLACEHOLDER
 from reportgen.outline import (
     AREA_OUTLINE,
     FIGURES,
-    ITEM_HEADING_KEY,
-    ITEM_TEXT_KEY,
     OTHER_MATTERS,
-    TOP_LEVEL,
+    TABLES_KEY,
     Part,
-    item_heading_level,
 )
 from reportgen.output.write import atomic_write
 from reportgen.period import Period
@@ -57,6 +56,7 @@ class ImportResult:
     notes: tuple[str, ...]
     newline: str = "\n"  # the line end the file uses, and writes with
     bom: bool = False  # whether the file starts with a UTF-8 byte order mark
+    created: bool = False  # a new file (the import writes it for the first time)
 
     @property
     def changed(self) -> bool:
@@ -68,16 +68,21 @@ def unified_diff(result: ImportResult) -> str:
     """The change to the YAML file as a unified diff."""
     name = display_path(result.yaml_path)
     old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
-    lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
+    lines = difflib.unified_diff(old, new, "/dev/null" if result.created else f"a/{name}",
+                                 f"b/{name}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def write_yaml(result: ImportResult) -> None:
     """Replace the YAML file atomically (temporary file beside it, then rename), with the
     line ends and byte order mark the file had."""
+    atomic_write(result.yaml_path, encoded(result), "input file")
+
+
+def encoded(result: ImportResult) -> bytes:
+    """The new text as the file's bytes: its line ends and byte order mark."""
     text = result.new_text.replace("\n", result.newline)
-    data = (codecs.BOM_UTF8 if result.bom else b"") + text.encode("utf-8")
-    atomic_write(result.yaml_path, data, "input file")
+    return (codecs.BOM_UTF8 if result.bom else b"") + text.encode("utf-8")
 
 
 # --- merging into the YAML -----------------------------------------------------------------
@@ -99,42 +104,147 @@ def read_yaml_text(yaml_path: Path) -> tuple[str, str, bool]:
     newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > lf else "\n"
     return (text.replace("\r\n", "\n").replace("\r", "\n"), newline,
             raw.startswith(codecs.BOM_UTF8))
+@dataclass
+class Merged:
+    """An area file's new text, the notes and warnings about it, and the area it gives."""
+
+    text: str
+    notes: list[str]
+    warnings: list[str]
+    area: Any = None  # the validated Area of the new text
 
 
 def merge_into_yaml(yaml_path: Path, imported: ImportedArea) -> str:
     """The area file's new text: the changed values put in, everything else as it was."""
     old = read_yaml_text(yaml_path)[0]
-    return merge_yaml(yaml_path, old, imported)[0]
+    return merge_yaml(yaml_path, old, imported).text
 
 
-def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea) -> tuple[str, list[str]]:
-    """The new text of the YAML file whose text is `old`, and notes on the merge."""
+def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea, kommune: Any = None,
+               remove_missing: bool = False, vocab: Any = None) -> Merged:
+    """The new text of the YAML file whose text is `old`, with notes and warnings. Parts the
+    YAML has and the document lacks are kept (with a warning) unless `remove_missing`."""
     from reportgen.inputs import load_kommune
     from reportgen.present import area_fingerprint
     from reportgen.validate import validate_area
 
-    inputs = yaml_path.parent.parent
-    kommune = load_kommune(inputs)
+    kommune = kommune or load_kommune(yaml_path.parent.parent)
     period = Period.parse(imported.period)
-    area = validate_area(load_yaml(yaml_path, root=inputs), imported.code, kommune, period)
+    source = load_yaml(yaml_path, root=yaml_path.parent.parent)
+    area = validate_area(source, imported.code, kommune, period)
     yaml = round_trip(old)
     data = yaml.load(old)
     notes: list[str] = []
-    changed = _merge_texts(data, area.content, imported, notes)
-    changed |= merge_figures(FIGURES.container(data), FIGURES.value(area.content),
-                             imported, notes)
-    changed |= _merge_other(data, area.content.other_matters, imported.other_matters, notes)
+    changed = _place_tables(data, area.content.tables, imported, vocab, notes)
+    warnings, keep_figures = ([], False) if remove_missing else keep_missing(
+        imported, area.content, imported.labels)
+    changed |= _merge_texts(data, area.content, imported, notes)
+    if not keep_figures:
+        changed |= merge_figures(FIGURES.container(data), FIGURES.value(area.content),
+                                 imported, notes)
+    changed |= merge_other(data, area.content.other_matters, imported.other_matters, notes)
     if not changed:
-        return old, notes
-    stream = io.StringIO()
-    yaml.dump(data, stream)
-    new = stream.getvalue()
-    _verify(_check(new, yaml_path, imported, kommune, period).content, imported)
+        return Merged(old, notes, warnings, area)
+    new = dumped(yaml, data)
+    checked = _check(new, yaml_path, imported, kommune, period)
+    _verify(checked.content, imported)
     # The document's text replaces the YAML's: edits made to the YAML since the render go.
     if imported.fingerprint and imported.fingerprint != area_fingerprint(area):
         notes.append(f"{display_path(yaml_path)} has changed since this document was"
                      " rendered; writing would also undo those changes (see the diff)")
-    return new, notes
+    return Merged(new, notes, warnings, checked)
+
+
+def create_yaml(yaml_path: Path, imported: ImportedArea, kommune: Any, vocab: Any,
+                source: str) -> Merged:
+    """A new area file from the document: its parts in the outline's order; a required
+    text the document does not have is left for the author (FYLL UT, with a warning)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    period = Period.parse(imported.period)
+    data, notes, warnings = CommentedMap(), [], []
+    shown = period.label_in(imported.language)
+    data.yaml_set_start_comment(f"{imported.title or imported.code}, {shown}: imported from"
+                                f" {source}")
+    tables = CommentedMap()
+    _resolve_into(tables, {}, imported, vocab, notes)
+    for part in AREA_OUTLINE:
+        container = part.container(data)
+        if part.kind == "group":
+            container[part.name] = CommentedMap()
+        elif part.kind == "text":
+            _new_text(container, part, imported, warnings)
+        elif part.kind == "figures" and imported.figures is not None:
+            merge_figures(container, None, imported, notes)
+        elif part.kind == "items":
+            merge_other(data, (), imported.other_matters, notes)
+    if tables:
+        data[TABLES_KEY] = tables
+    new = dumped(new_yaml(), data)
+    checked = _check(new, yaml_path, imported, kommune, period)
+    _verify(checked.content, imported)
+    return Merged(new, notes, warnings, checked)
+
+
+def _new_text(container: Any, part: Part, imported: ImportedArea, warnings: list[str]) -> None:
+    text = imported.texts.get(part.name)
+    if text:
+        container[part.name] = scalar(text)
+    elif not part.optional:
+        name = repr(imported.labels[part.label]) if part.label else "the title"
+        container[part.name] = PLACEHOLDER
+        warnings.append(f"the document has no text under {name}; `{part.name}` was written as"
+                        f" «{PLACEHOLDER}» for you to fill in")
+
+
+def _place_tables(data: Any, existing: dict[str, Any], imported: ImportedArea, vocab: Any,
+                  notes: list[str]) -> bool:
+    """The document's tables and charts given their ids in `tabeller:` (new ones added)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not imported.grids and not imported.charts:
+        return False
+    tables = data.get(TABLES_KEY)
+    mapping = tables if tables is not None else CommentedMap()
+    changed = _resolve_into(mapping, existing, imported, vocab, notes)
+    if tables is None and mapping:
+        data[TABLES_KEY] = mapping
+    return changed
+
+
+def _resolve_into(mapping: Any, existing: dict[str, Any], imported: ImportedArea, vocab: Any,
+                  notes: list[str]) -> bool:
+    """Resolve the placements of `imported` against `existing`; new tables into `mapping`."""
+    if vocab is None:
+        from reportgen.commands.importer.detect import vocabulary
+        from reportgen.project import default_templates
+
+        vocab = vocabulary(default_templates())
+    ids, changed = resolve(imported.grids, imported.charts, mapping, existing, imported.labels,
+                           imported.language, vocab, notes, imported.fresh_tables)
+    imported.table_ids = dict(ids["tabell"])
+    imported.texts = {k: place(v, ids) for k, v in imported.texts.items()}
+    for item in imported.other_matters or []:
+        item.chunks[:] = [c for c in (place(chunk, ids) for chunk in item.chunks) if c]
+    return changed
+
+
+def new_yaml() -> Any:
+    """A ruamel.yaml round-trip YAML for a new file, indented as the README's examples."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes, yaml.width = True, 100_000
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(Decimal, represent_decimal)
+    return yaml
+
+
+def dumped(yaml: Any, data: Any) -> str:
+    """The YAML text of `data`."""
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()
 
 
 def round_trip(text: str) -> Any:
@@ -151,6 +261,7 @@ def round_trip(text: str) -> Any:
         yaml.Representer = amount_representer()
         yaml.preserve_quotes, yaml.width = True, 100_000
         yaml.indent(mapping=mapping, sequence=sequence, offset=dash)
+        yaml.representer.add_representer(Decimal, represent_decimal)
         stream = io.StringIO()
         yaml.dump(yaml.load(text), stream)
         if stream.getvalue() == text:
@@ -185,8 +296,8 @@ def _verify(content: Any, imported: ImportedArea) -> None:
     wrong = [key for key, text in imported.texts.items() if text and parse_blocks(
         values[key] or "", text_level(key)) != parse_blocks(text, text_level(key))]
     tokens = [key for item in imported.other_matters or [] if item.chunks
-              for key, _ in _tokens(item)]
-    if tokens != [key for item in content.other_matters for key in _old_keys(item)]:
+              for key, _ in tokens_of(item)]
+    if tokens != [key for item in content.other_matters for key in old_keys(item)]:
         wrong.append(OTHER_MATTERS.name)
     if wrong:
         raise RuntimeError(f"import: the merged YAML differs from the document in {wrong}")
@@ -247,92 +358,3 @@ def _place_for(mapping: Any, part: Part) -> int:
         if earlier.key[:-1] == part.key[:-1] and earlier.name in keys:
             return keys.index(earlier.name) + 1
     return 0
-
-
-def _merge_other(data: Any, old: tuple[Any, ...], new: list[OtherItem] | None,
-                 notes: list[str]) -> bool:
-    """Andre forhold: the items before and after the changed stretch keep their YAML as
-    written; in between, items matched by heading keep theirs, new ones are added in order."""
-    for item in new or []:
-        if not item.chunks:
-            notes.append(f"the heading {item.heading!r} under 'Andre forhold' has no text;"
-                         f" it was {NOT_SHOWN}")
-    tokens = [t for item in (new or []) if item.chunks for t in _tokens(item)]
-    olds = [_old_keys(o) for o in old]
-    if [k for keys in olds for k in keys] == [key for key, _ in tokens]:
-        return False
-    if not tokens:
-        del data[OTHER_MATTERS.name]
-        return True
-    start, pos = _kept(olds, tokens)
-    end, back = _kept([keys[::-1] for keys in olds[start:][::-1]], tokens[pos:][::-1])
-    maps = list(data.get(OTHER_MATTERS.name) or [])
-    middle = _middle(maps[start:len(old) - end], old[start:len(old) - end],
-                     _items(tokens[pos:len(tokens) - back]))
-    items = maps[:start] + middle + maps[len(old) - end:]
-    if OTHER_MATTERS.name in data:
-        data[OTHER_MATTERS.name][:] = items
-    else:
-        from ruamel.yaml.comments import CommentedSeq
-
-        data[OTHER_MATTERS.name] = CommentedSeq(items)
-    return True
-
-
-def _tokens(item: OtherItem) -> list[tuple[Any, str | None]]:
-    """(block, markup) for the item's heading (markup None) and each of its chunks."""
-    from reportgen.view import Heading
-
-    base = other_base(item.heading)
-    head = [((Heading(item_heading_level(TOP_LEVEL), item.heading),), None)] if item.heading else []
-    return head + [(tuple(parse_blocks(c, base)), c) for c in item.chunks]
-
-
-def _old_keys(item: Any) -> list[Any]:
-    from reportgen.view import Heading
-
-    head = [(Heading(item_heading_level(TOP_LEVEL), item.heading),)] if item.heading else []
-    return head + [(b,) for b in parse_blocks(item.text, other_base(item.heading))]
-
-
-def _kept(olds: list[list[Any]], tokens: list[tuple[Any, str | None]]) -> tuple[int, int]:
-    """How many old items the document repeats unchanged at its start, and their tokens."""
-    count = pos = 0
-    for keys in olds:
-        if [key for key, _ in tokens[pos:pos + len(keys)]] != keys:
-            break
-        count, pos = count + 1, pos + len(keys)
-    return count, pos
-
-
-def _items(tokens: list[tuple[Any, str | None]]) -> list[OtherItem]:
-    """Tokens back into items: a heading starts one; text before any heading is untitled."""
-    items: list[OtherItem] = []
-    for key, chunk in tokens:
-        if chunk is None:
-            items.append(OtherItem(key[0].text))
-        else:
-            if not items:
-                items.append(OtherItem(None))
-            items[-1].chunks.append(chunk)
-    return items
-
-
-def _middle(maps: list[Any], old: tuple[Any, ...], new: list[OtherItem]) -> list[Any]:
-    """The changed stretch: old entries reused by heading (text updated), others new."""
-    from ruamel.yaml.comments import CommentedMap
-
-    unused, out = list(range(len(old))), []
-    for item in (i for i in new if i.chunks):
-        index = next((i for i in unused if old[i].heading == item.heading), None)
-        if index is None:
-            entry = CommentedMap({ITEM_HEADING_KEY: item.heading} if item.heading else {})
-            entry[ITEM_TEXT_KEY] = scalar(item.text)
-        else:
-            unused.remove(index)
-            entry = maps[index]
-            text = merged_text(old[index].text, item.text, other_base(item.heading))
-            if text is not None:
-                set_text(entry, ITEM_TEXT_KEY, text)
-        out.append(entry)
-    return out

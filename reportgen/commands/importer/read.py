@@ -2,9 +2,12 @@
 
 The body follows the outline (outline.AREA_OUTLINE) that present gives an area: the title,
 the lead, Økonomisk status (Fakta, the figures table, Vurdering, Konklusjon), Investeringer
-and Andre forhold. `_Reader` is a state machine over that outline, matching headings by the
+and Andre forhold. `Reader` is a state machine over that outline, matching headings by the
 labels of the document's language and the levels the outline gives them; what it cannot
-place becomes a note with its place.
+place becomes a note with its place. A table in a text (other than the figures table) is
+placed there as `[[tabell ?N]]` and kept in `grids`; a chart (a caption, then a picture)
+as `[[diagram ?N]]`: the merge gives them their ids. foreign.py reads documents reportgen
+did not write with the same machine, more leniently.
 """
 
 from __future__ import annotations
@@ -18,18 +21,17 @@ from reportgen.commands.importer.common import (
     NOT_SHOWN,
     SPACES,
     ImportedArea,
+    ImportedGrid,
     ImportedTable,
     OtherItem,
     W,
     other_base,
     text_level,
-    where,
 )
-from reportgen.commands.importer.package import open_document
-from reportgen.commands.importer.text import Inline, Styles, flag, paragraph_markup, whole
-from reportgen.errors import InputError
+from reportgen.commands.importer.detect import is_short
+from reportgen.commands.importer.grid import Tables, blocks, picture_only
+from reportgen.commands.importer.text import Inline, Styles, paragraph_markup, whole
 from reportgen.labels import fill, table_words
-from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
 from reportgen.markup import escape
 from reportgen.model import AMOUNT_UNITS
 from reportgen.outline import (
@@ -43,68 +45,26 @@ from reportgen.outline import (
     item_heading_level,
     shown_level,
 )
-from reportgen.period import AREA_CODE, Period
+from reportgen.period import Period
 from reportgen.present.figures import table_note
 from reportgen.present.typography import typeset_pieces, untypeset
-from reportgen.project import default_templates
 from reportgen.render.docx_properties import fit_property
 from reportgen.view import Span
 
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 IDENTIFIER = re.compile(r"reportgen:([0-9]{4}-T[123])/(\S+)")
 LABELLED = tuple(p for p in AREA_OUTLINE if p.label)  # the parts a heading announces
-TABLE_WIDTH = len(FIGURE_COLUMNS) + 1  # the names, then the amounts
 TRACKED = {f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange",
                                 "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange")}
 
 
-def read_docx(path: Path, templates: Path | None = None) -> ImportedArea:
-    """The area document at `path` as input values; InputError if reportgen did not write it,
-    or if it is not a sound Word document (see package.py)."""
-    document = open_document(path)
-    props = document.core_properties
-    match = IDENTIFIER.fullmatch((props.identifier or "").strip())
-    if match is None:
-        raise InputError(
-            "not a document written by reportgen", location=where(path),
-            hint="import an area document from `reportgen render` (such as build/2017-T1/08.docx),"
-            " saved by Word or LibreOffice; its properties name its source",
-        )
-    if not AREA_CODE.fullmatch(match.group(2)):
-        raise InputError("this is the whole report; import reads one area's document",
-                         location=where(path),
-                         hint="import the area documents (such as 08.docx) one at a time")
-    language = (props.language or DEFAULT_LANGUAGE)[:2].lower()
-    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    from reportgen.inputs import load_labels
-
-    labels = load_labels(templates or default_templates(), language)
-    imported = ImportedArea(path, match.group(1), match.group(2), language,
-                            fingerprint=_source_fingerprint(document), labels=labels)
-    _Reader(document, labels, Period.parse(imported.period), imported).read(props.title or "")
-    return imported
-
-
-def _source_fingerprint(document: Any) -> str:
-    """The core property `version`: the fingerprint of the input the document was rendered
-    from. Read by its namespace, as docxcompose (imported with docxtpl) rebinds python-docx's
-    `cp` prefix, which `core_properties.version` relies on."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    try:
-        core = document.part.package.part_related_by(RT.CORE_PROPERTIES).element
-    except KeyError:
-        return ""
-    return (core.findtext(f"{CORE}version") or "").strip()
-
-
-class _Reader:
+class Reader(Tables):
     """Walks the body in order; a state machine over the fixed structure of an area."""
 
     def __init__(self, document: Any, labels: dict[str, str], period: Period,
-                 out: ImportedArea) -> None:
+                 out: ImportedArea, styles: Styles | None = None) -> None:
         self.doc, self.labels, self.out = document, labels, out
-        self.styles = Styles(document)
+        self.styles = styles or Styles(document)
         self.inline = Inline(document, self.styles)
         self.section: Part | None = None  # None: before the title; else the part we are in
         self.target: str | int | None = None  # a field's key, or an index into other_matters
@@ -112,6 +72,11 @@ class _Reader:
         self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
         self.number, self.after, self.carry = 0, "", [Span("")]
+        self.elements: list[Any] = []
+        self.index = 0
+        self.pending: tuple[str, str] | None = None  # a caption before a table: text, place
+        self.chart: tuple[str, str] | None = None  # a caption before a picture: text, place
+        self.last_table: ImportedGrid | ImportedTable | None = None  # the table just read
         month = period.month_in(out.language)
         words = table_words(month, period.year, "")
         self.captions = {text: u for u in AMOUNT_UNITS for text in (
@@ -123,10 +88,13 @@ class _Reader:
         self.caption_unit: str | None = None
         self.moved = False  # the note about text after the table is given once
 
-    def read(self, title: str) -> None:
-        """Fill `out` from the body, then add the notes about the whole document."""
+    def read(self, title: str, elements: list[Any] | None = None) -> None:
+        """Fill `out` from the body (or from `elements`, a part of it), then add the notes
+        about the styles."""
         self.title = title
-        for element in _blocks(self.doc.element.body):
+        self.elements = list(blocks(self.doc.element.body)) if elements is None else elements
+        for index, element in enumerate(self.elements):
+            self.index = index
             self.number += 1
             self.kind = "table" if element.tag == f"{W}tbl" else "paragraph"
             if element.tag == f"{W}tbl":
@@ -141,10 +109,10 @@ class _Reader:
         after = f" (after {self.after!r})" if self.after else ""
         return f"{self.kind} {self.number}{after}"
 
-    def note(self, what: str) -> None:
-        """A note about the current paragraph, with its place."""
+    def note(self, what: str, place: str | None = None) -> None:
+        """A note about the current paragraph (or the one at `place`), with its place."""
         self._style_notes()
-        self.out.notes.append(f"{self._here()}: {what}")
+        self.out.notes.append(f"{place or self._here()}: {what}")
 
     def _style_notes(self) -> None:
         """The notes about the styles (a loop of bases), in the order they were met."""
@@ -155,6 +123,10 @@ class _Reader:
 
     def _paragraph(self, p: Any) -> None:
         pieces = self.inline.pieces(p)
+        if self.chart is not None and picture_only(p):  # the chart a caption announced
+            self.inline.take_notes()
+            self._add_placement("diagram", self.chart)
+            return
         for what in self.inline.take_notes():
             self.note(what)
         if _mark_deleted(p):  # a tracked deletion of the paragraph mark joins it to the next
@@ -163,13 +135,30 @@ class _Reader:
         pieces, self.carry = self.carry + pieces, [Span("")]
         pieces = list(typeset_pieces(pieces, undo=True))  # the no-break spaces render put in
         text = "".join(x.text for x in pieces).strip(SPACES + "\n")
-        level, style = self._level(p)
-        if level and text:
-            self._heading(level, re.sub(r"[ \t\n]+", " ", text))
-        elif text and style in ("Caption", "Table Note") and self.target == FIGURES_TEXT.name:
-            self._caption(text)
-        elif text:
+        if not text:
+            return
+        heading, level, style = self._kind(p, pieces, text)
+        if heading:
+            self._heading(level, re.sub(r"[ \t\n]+", " ", text), p, pieces)
+        elif not self._caption_paragraph(style, text):
             self._text(p, pieces)
+
+    def _kind(self, p: Any, pieces: list[Span], text: str) -> tuple[bool, Any, str]:
+        """(whether it is a heading, its level, its style's name). A paragraph whose heading
+        style was lost is still one when its text is the title or a part's label, or, under
+        Andre forhold, a short bold line (an item's heading)."""
+        level, style = self._level(p)
+        if level:
+            return True, level, style
+        if self.section is None and text == self.title:
+            return True, TOP_LEVEL, style
+        found = next((part for part in LABELLED if self.labels[part.label or ""] == text), None)
+        if found is not None:
+            return True, found.heading_level(TOP_LEVEL), style
+        if self.section is OTHER_MATTERS and is_short(text) \
+                and all(x.bold for x in pieces if x.text.strip()):
+            return True, item_heading_level(TOP_LEVEL), style
+        return False, 0, style
 
     def _level(self, p: Any) -> tuple[int, str]:
         """(heading level or 0, style name) of a paragraph."""
@@ -189,27 +178,34 @@ class _Reader:
                 return int(found.group(1)), name
         return 0, name
 
-    def _heading(self, level: int, text: str) -> None:
+    def _heading(self, level: int, text: str, p: Any, pieces: list[Span]) -> None:
         self.list_open = None
-        if self.skipping:  # only the unknown heading's own text is skipped
-            self.target = self.skipping[3]
-            self._end_skip()
+        self._close_skip()
         if self.section is None and level == TOP_LEVEL:
             self._title(text)
         elif self.section is None:
             self.note(f"the title (a heading {TOP_LEVEL}) is missing; the text before here was "
                       + NOT_SHOWN)
             self._title(None)
-            self._heading(level, text)
+            self._heading(level, text, p, pieces)
         elif not self._structural(level, text):
             if self.target is not None and level >= self._base():
                 self._add("#" * shown_level(level - self._base() + 1) + " " + escape(text))
             else:
-                what = f"{self._here()}: a heading {level} {text!r} that is not part of an" \
-                       " area's structure; it"
-                self.skipping = [what, len(self.out.notes), 0, self.target]
-                self.target = None
+                self._skip(f"a heading {level} {text!r} that is not part of an area's"
+                           " structure")
         self.after = text
+
+    def _close_skip(self) -> None:
+        """A heading ends an unknown heading's part: only its own text is skipped."""
+        if self.skipping:
+            self.target = self.skipping[3]
+            self._end_skip()
+
+    def _skip(self, what: str) -> None:
+        """Leave out an unknown heading and what stands under it, with one note."""
+        self.skipping = [f"{self._here()}: {what}; it", len(self.out.notes), 0, self.target]
+        self.target = None
 
     def _title(self, text: str | None) -> None:
         lead = AREA_OUTLINE[0]  # the text under the title
@@ -223,23 +219,28 @@ class _Reader:
         found = next((p for p in LABELLED if self.labels[p.label or ""] == text
                       and p.heading_level(TOP_LEVEL) == level
                       and (p.parent is None or p.parent == self.section)), None)
-        if found is not None and found.parent is None:  # a part under the title
-            self.section = found
-            self.target = found.name if found.kind == "text" else None
-            if found is OTHER_MATTERS:
-                self.out.other_matters = self.out.other_matters or []
-        elif found is not None:  # a text inside a group (Fakta in Økonomisk status)
-            self.target = found.name
+        if found is not None:
+            self._enter(found, text)
         elif level == item_heading_level(TOP_LEVEL) and self.section is OTHER_MATTERS:
             self.target = self._new_item(text)
         else:
             return False
         self._end_skip()
+        return True
+
+    def _enter(self, found: Part, text: str) -> None:
+        """Move to a part of the outline that a heading announces."""
+        if found.parent is None:  # a part under the title
+            self.section = found
+            self.target = found.name if found.kind == "text" else None
+            if found is OTHER_MATTERS:
+                self.out.other_matters = self.out.other_matters or []
+        else:  # a text inside a group (Fakta in Økonomisk status)
+            self.target = found.name
         if isinstance(self.target, str):
             if self.target in self.chunks:
                 self.note(f"a second heading {text!r}; its text was added to the first")
             self.chunks.setdefault(self.target, [])
-        return True
 
     def _end_skip(self) -> None:
         if self.skipping:
@@ -261,14 +262,6 @@ class _Reader:
             assert self.out.other_matters is not None
             return other_base(self.out.other_matters[self.target].heading)
         return text_level(self.target) if self.target else DOCX_LEVELS + 1  # no `#` lines
-
-    def _caption(self, text: str) -> None:
-        text = untypeset(text)
-        if text in self.captions:
-            self.caption_unit = self.captions[text]
-        else:
-            self.note("the table's caption and note are written by reportgen; the edit was "
-                      + NOT_SHOWN)
 
     def _text(self, p: Any, pieces: list[Span]) -> None:
         if self.skipping:
@@ -312,69 +305,35 @@ class _Reader:
         assert self.target is not None
         self.chunks.setdefault(self.target, []).append(chunk)
 
-    # tables ------------------------------------------------------------------------------------
-
-    def _table(self, table: Any) -> None:
-        self.list_open = None
-        if self.skipping:
-            self.skipping[2] += 1
-            return
-        if self.target != FIGURES_TEXT.name or self.out.figures is not None:
-            self.note(f"a table where none belongs (only Fakta has one); {NOT_SHOWN}")
-            return
-        rows = [r for r in table.findall(f"{W}tr") if r.find(f"{W}trPr/{W}del") is None]
-        cells = [tuple(self._cell(c) for c in r.findall(f"{W}tc")) for r in rows]
-        if not cells or len(cells[0]) != TABLE_WIDTH:
-            self.note(f"a table that is not the figures table; {NOT_SHOWN}")
-            return
-        if cells[0] != self.header:
-            self.note("the column headings are written by reportgen; the edit was " + NOT_SHOWN)
-        body, total = cells[1:], None
-        if len(body) > 1 and (body[-1][0] == self.labels["sum"] or _all_bold(rows[-1])):
-            body, total = body[:-1], body[-1]
-        for number, row in enumerate(body, 2):
-            if len(row) != TABLE_WIDTH:
-                self.note(f"row {number} of the figures table has {len(row)} cells, not"
-                          f" {TABLE_WIDTH}; it was {NOT_SHOWN}")
-        body = [row for row in body if len(row) == TABLE_WIDTH]
-        self.out.figures = ImportedTable(body, total, self.caption_unit, self.header,
-                                         self._here())
-
-    def _cell(self, cell: Any) -> str:
-        text = " ".join("".join(x.text for x in self.inline.pieces(p))
-                        for p in cell.iter(f"{W}p"))
-        for what in self.inline.take_notes():
-            self.note(f"in the figures table, {what}")
-        return untypeset(text.strip())
-
     # the end -----------------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        out = self.out
         for key, chunks in self.chunks.items():
             if isinstance(key, str):
-                out.texts[key] = "\n\n".join(chunks)
-        body = self.doc.element.body
-        if any(e.tag in TRACKED for e in body.iter()):
-            out.notes.append("the document had tracked changes; the accepted text was taken")
-        comments = sum(1 for _ in body.iter(f"{W}commentReference"))
-        if comments:
-            out.notes.append(f"the document has {comments} comment(s); comments are {NOT_SHOWN}")
+                self.out.texts[key] = "\n\n".join(chunks)
 
 
-def _blocks(parent: Any) -> Any:
-    """Paragraphs and tables of the body in order, looking into content controls."""
-    for child in parent:
-        if child.tag in (f"{W}p", f"{W}tbl"):
-            yield child
-        elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
-            yield from _blocks(child)
+def document_notes(document: Any) -> list[str]:
+    """The notes about the document as a whole: tracked changes, comments."""
+    body = document.element.body
+    notes = []
+    if any(e.tag in TRACKED for e in body.iter()):
+        notes.append("the document had tracked changes; the accepted text was taken")
+    comments = sum(1 for _ in body.iter(f"{W}commentReference"))
+    if comments:
+        notes.append(f"the document has {comments} comment(s); comments are {NOT_SHOWN}")
+    return notes
+
+
+def read_area(document: Any, path: Path, labels: dict[str, str], period: str, code: str,
+              language: str, fingerprint: str, title: str) -> ImportedArea:
+    """An area document reportgen rendered, as input values."""
+    imported = ImportedArea(path, period, code, language, fingerprint=fingerprint,
+                            labels=labels)
+    Reader(document, labels, Period.parse(period), imported).read(title)
+    imported.notes += document_notes(document)
+    return imported
 
 
 def _mark_deleted(p: Any) -> bool:
     return p.find(f"{W}pPr/{W}rPr/{W}del") is not None
-
-
-def _all_bold(row: Any) -> bool:
-    runs = [r for r in row.iter(f"{W}r") if r.find(f"{W}t") is not None]
-    return bool(runs) and all(flag(r.find(f"{W}rPr"), "b", False) for r in runs)

@@ -21,28 +21,28 @@ def merged_text(old: str, new: str, base: int) -> str | None:
         return None
     chunks = new.split("\n\n")
     keys = [parse_blocks(c, base) for c in chunks]
-    segments = _segments(old, base)
-    if any(len(k) != 1 for k in keys) or segments is None:
+    pieces = segments(old, base)
+    if any(len(k) != 1 for k in keys) or pieces is None:
         return new
     olds = parse_blocks(old, base)
     lines: list[str] = []
     opcodes = difflib.SequenceMatcher(None, olds, [k[0] for k in keys], False).get_opcodes()
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            lines += [line for segment in segments[i1:i2] for line in segment]
+            lines += [line for segment in pieces[i1:i2] for line in segment]
             continue
         for n, chunk in enumerate(chunks[j1:j2]):
             glued = tag == "replace" and n == 0 and chunk[:1] in "-#"
             if lines and lines[-1].strip(SPACES) and not glued:
                 lines.append("")
             lines += chunk.split("\n")
-        if lines and (tag != "replace" or not segments[i2 - 1][-1].strip(SPACES)):
+        if lines and (tag != "replace" or not pieces[i2 - 1][-1].strip(SPACES)):
             lines.append("")
     composed = "\n".join(lines).strip("\n")
     return composed if parse_blocks(composed, base) == wanted else new
 
 
-def _segments(text: str, base: int) -> list[list[str]] | None:
+def segments(text: str, base: int) -> list[list[str]] | None:
     """The lines of each block of `text`, each with the blank lines after it."""
     lines = text.strip("\n").split("\n")
     starts: list[int] = []
@@ -50,8 +50,15 @@ def _segments(text: str, base: int) -> list[list[str]] | None:
         if len(parse_blocks("\n".join(lines[:k + 1]), base)) > len(starts):
             starts.append(k)
     bounds = starts + [len(lines)]
-    segments = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
-    return segments if len(segments) == len(parse_blocks(text, base)) else None
+    found = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
+    return found if len(found) == len(parse_blocks(text, base)) else None
+
+
+def represent_decimal(representer: Any, value: Any) -> Any:
+    """A Decimal as a plain YAML number with exactly its digits (never through a float)."""
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, text)
 
 
 def scalar(text: str, old: Any = None) -> Any:

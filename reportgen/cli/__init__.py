@@ -1,6 +1,7 @@
 """The command line: parse arguments, call a command (reportgen.commands), print, exit code.
 
 No report logic lives here. Errors print as `file:line:column: error: what` with a hint line.
+importing.py prints what `import` found and asks before writing.
 """
 
 from __future__ import annotations
@@ -220,90 +221,62 @@ def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> No
         log=lambda line: quietly(echo, line, err=True), epoch=_source_date_epoch())
 
 
+def _area(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not AREA_CODE.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not an area code: use two digits such as 06")
+    return value
+
+
 @cli.command(name="import",
-             short_help="Carry an edited DOCX, or a ledger export's amounts, into the YAML.")
+             short_help="Carry a DOCX (an area, or a whole report), or a ledger export's"
+                        " amounts, into the YAML.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
                 metavar="FILE.docx|FILE.xlsx|FILE.csv")
 @_folder_options
 @click.option("--period", callback=_period, default=None, metavar="PERIOD",
-              help="The period a ledger export's amounts are for (such as 2017-T1).")
+              help="The period the file is for (such as 2017-T1): needed for a ledger"
+                   " export, and for a document that does not name its tertial.")
+@click.option("--area", callback=_area, default=None, metavar="AREA",
+              help="The area a document made without reportgen is for (such as 06); with a"
+                   " whole report, import only this area.")
+@click.option("--remove-missing", is_flag=True,
+              help="Remove what the YAML has and the document lacks (tall, investeringer, an"
+                   " Andre forhold item, a sub-heading, a chapter) instead of keeping it.")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Output folder whose manifest notes that an edited document was imported.")
 @click.option("--yes", "-y", is_flag=True, help="Write the YAML without asking.")
 def import_(file: Path, inputs: Path, templates: Path | None, period: Period | None,
-            yes: bool) -> None:
-    """Read an area document that reportgen rendered and Word or LibreOffice saved, and
-    update its input file (named in the document) so the next render gives the edited text;
-    or read an accounting export (.xlsx, .ods or .csv, with --period) and write its amounts
-    (regnskap, budsjett, årsbudsjett) into every area's figures.
+            area: str | None, remove_missing: bool, out: Path, yes: bool) -> None:
+    """Read a DOCX into the input files so the next render gives its text: an area
+    document reportgen rendered (and Word or LibreOffice saved), one written by hand, or a
+    whole tertial report (an area file each, kommune.yaml's register, rapport.yaml). Or
+    write an accounting export's amounts (.xlsx, .ods, .csv, with --period) into every
+    area's figures.
 
-    Shows what cannot be carried over and the change to the YAML, then asks before writing.
-    Comments and key order in the YAML stay.
+    A document reportgen did not write is placed by --area and --period, or by its title
+    ("Programområde 06 …") and the tertial its text names. Shows what cannot be carried over
+    and the change to each file, then asks; parts the YAML has and the document lacks are
+    kept unless --remove-missing. Files are written all or none.
 
     \b
     Examples:
       reportgen import build/2017-T1/08.docx
-      reportgen import ~/Nedlastinger/08.docx --yes
+      reportgen import 06-kultur.docx --area 06 --period 2017-T1
+      reportgen import tertialrapport-2017-1.docx --period 2017-T1 --yes
       reportgen import regnskap-april.xlsx --period 2017-T1
     """
+    from reportgen.cli.importing import import_document, import_ledger
     from reportgen.commands.importer import LEDGER_SUFFIXES
 
     if file.suffix.lower() in LEDGER_SUFFIXES:
         if period is None:
             raise click.UsageError("a ledger export needs --period, such as --period 2017-T1")
-        _import_ledger(file, inputs, period, yes)
+        if area is not None or remove_missing:
+            raise click.UsageError("--area and --remove-missing are for a document (.docx)")
+        import_ledger(file, inputs, period, yes)
     else:
-        _import_document(file, inputs, templates, yes)
-
-
-def _import_document(file: Path, inputs: Path, templates: Path | None, yes: bool) -> None:
-    from reportgen.commands.importer import import_docx, unified_diff, write_yaml
-
-    result = import_docx(file, inputs, templates or default_templates())
-    for note in result.notes:
-        echo(f"{display_path(file)}: note: {note}", err=True)
-    if not result.changed:
-        echo("nothing to import: the input file already gives this text")
-        return
-    echo(unified_diff(result), nl=False)
-    target = display_path(result.yaml_path)
-    if _confirmed(file, yes, f"Write {target}?", target):
-        write_yaml(result)
-        echo(f"wrote {target}")
-
-
-def _import_ledger(file: Path, inputs: Path, period: Period, yes: bool) -> None:
-    from reportgen.commands.importer import import_ledger, unified_diff, write_all
-    from reportgen.inputs import load_kommune
-
-    outcome = import_ledger(file, inputs, period, load_kommune(inputs))
-    for note in [*outcome.notes, *(n for r in outcome.results for n in r.notes)]:
-        echo(f"note: {note}", err=True)
-    for result in outcome.changed:
-        echo(unified_diff(result), nl=False)
-    for line in [*outcome.summary, *(f"total {t}" for t in outcome.totals)]:
-        echo(line)
-    if not outcome.changed:
-        echo("nothing to import: every area file already has these amounts")
-        return
-    count = len(outcome.changed)
-    if _confirmed(file, yes, f"Write the {count} changed file(s)?", f"{count} file(s)"):
-        for path in write_all(outcome.results):
-            echo(f"wrote {display_path(path)}")
-
-
-def _confirmed(file: Path, yes: bool, question: str, what: str) -> bool:
-    """--yes, or the user's answer on a terminal; without a terminal, an error."""
-    from reportgen.errors import OutputError, SourceLocation
-
-    if yes:
-        return True
-    if not (sys.stdin is not None and sys.stdin.isatty()):
-        raise OutputError(f"not writing {what}: there is no terminal to ask on",
-                          location=SourceLocation(display_path(file)),
-                          hint="check the change above, then run again with --yes")
-    if printing(False, click.confirm, question, default=False):
-        return True
-    echo("nothing written")
-    return False
+        import_document(file, inputs, templates or default_templates(), period, area,
+                        remove_missing, out, yes)
 
 
 class _Plain:

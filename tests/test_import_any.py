@@ -277,7 +277,10 @@ def test_a_whole_report_fills_an_empty_inputs_folder_and_renders_as_written(
     assert render(cli, "all").code == 0
     whole = texts(nothing.output("tertialrapport.docx"))
     written = texts(source)
-    assert [t for t in whole if t != "Økonomisk oversikt for programområdene"] == written
+    # The overview is reportgen's own: its heading, the reading guide, the areas left out.
+    ours = ("Økonomisk oversikt for programområdene", "Slik leser du tabellene:",
+            "Disse programområdene har ikke tall", "Programområde 02 har ikke tall")
+    assert [t for t in whole if not t.startswith(ours)] == written
     for code, name in REPORT_AREAS.items():
         title = f"Programområde {code} {name}"
         assert texts(nothing.output(f"{code}.docx")) == section(written, title), code

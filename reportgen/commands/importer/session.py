@@ -103,7 +103,7 @@ def _area_file(imported: ImportedArea, inputs: Path, kommune: Kommune, reading: 
                remove_missing: bool, outcome: DocumentImport) -> Merged:
     """The area's file merged (or made), as a result; its notes and warnings gathered."""
     yaml_path = project.area_path(inputs, reading.period, imported.code)
-    if yaml_path.is_file():
+    if project.exists(yaml_path):  # a named pipe or a folder there: read_yaml_text says so
         old, newline, bom = read_yaml_text(yaml_path)
         done = merge_yaml(yaml_path, old, imported, kommune, remove_missing, reading.vocab)
     else:

@@ -381,7 +381,7 @@ def _well_formed(parts: dict[str, bytes]) -> bool:
                parts.items())
 
 
-@settings(settings.get_profile(PROFILE), max_examples=max(10, EXAMPLES * 2 // 3))
+@settings(settings.get_profile(PROFILE), max_examples=EXAMPLES * 2)
 @given(data=st.data())
 def test_any_docx_gives_a_clean_import(data: st.DataObject, rich_docx: bytes,
                                        scratch: Path) -> None:

@@ -40,9 +40,10 @@ PENDING = {
     # speed: long runs of unclosed `*` or `[` are quadratic in the Markdown parser.
     "long markup",
     # docx: malformed XML, undefined entities and a DTD, corrupt deflate data, non-numeric
-    # list levels, U+0085 in a text, and a part holding another part's XML (such as
-    # [Content_Types].xml holding relationships), and a document.xml without its w:body, give
-    # an internal error (exit 70) in import.
+    # list levels, U+0085 in a text, a part holding another part's XML (such as
+    # [Content_Types].xml holding relationships) or of the wrong content type (numbering.xml
+    # without its Override), and a document.xml without its w:body, give an internal error
+    # (exit 70) in import.
     "malformed xml", "entities", "wrong parts", "missing body", "corrupt deflate", "non-numeric values", "nel",
 }
 
@@ -364,7 +365,8 @@ def docx_mutations(draw: Callable[..., Any], parts: dict[str, bytes]) -> bytes:
         elif how == "swap":
             other = draw(st.integers(0, len(items) - 1))
             items[index], items[other] = (name, items[other][1]), (items[other][0], data)
-        elif how == "xml" and _is_xml(name):
+        elif how == "xml" and _is_xml(name) and (
+                name != "[Content_Types].xml" or "wrong parts" not in PENDING):
             items[index] = (name, mutate_xml(draw, data))
     package = docx_package(items)
     if "zip cut" in ways and draw(st.booleans()):

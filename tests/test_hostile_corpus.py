@@ -493,6 +493,10 @@ CASES: list[Case] = [
     Case("relationships where the content types belong", "docx", {AREA: RICH_AREA},
          (Step(IMPORT, 1, ("x.docx: error: ",)),), pending="docx",
          make=docx(lambda parts: {**parts, "[Content_Types].xml": parts["_rels/.rels"]})),
+    Case("numbering.xml without its content type", "docx", {AREA: RICH_AREA},
+         (Step(IMPORT, (0, 1), ()),), pending="docx",
+         make=docx(part("[Content_Types].xml", lambda d: re.sub(
+             rb'<Override PartName="/word/numbering.xml"[^>]*/>', b"", d)))),
     Case("document.xml without its body", "docx", {AREA: RICH_AREA},
          (Step(IMPORT, 1, ("x.docx: error: ",)),), pending="docx",
          make=docx(part(DOC, lambda d: re.sub(rb"<w:body>.*</w:body>", b"", d, flags=re.S)))),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.register_assert_rewrite("handmade", "helpers", "readers")
+pytest.register_assert_rewrite("handmade", "helpers", "readers", "hostile")
 
+import hostile  # noqa: E402
 from helpers import INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, run_cli  # noqa: E402
 
 
@@ -54,3 +55,15 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> SeedRun:
 def seed_outputs(seed_run: SeedRun) -> dict[str, Path]:
     """The seed area's DOCX, HTML and PDF."""
     return seed_run.files
+
+
+@pytest.fixture(scope="session")
+def rich_docx(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """hostile.RICH_AREA rendered once as DOCX."""
+    root = tmp_path_factory.mktemp("rich")
+    made = make_project(root)
+    made.write_area("08", hostile.RICH_AREA)
+    result = hostile.run_in_process(
+        ["render", "08", "2017-T1", "--out", "out", "--format", "docx", "--quiet"], root)
+    assert result.code == 0, result.err
+    return (root / "out" / "2017-T1" / "08.docx").read_bytes()

@@ -65,12 +65,17 @@ def make_folder(target: Path) -> None:
         ) from exc
 
 
-def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
+def write_outputs(target: Path, outputs: dict[str, bytes],
+                  remove: tuple[str, ...] = ()) -> list[Path]:
     """Write every output via temp file + rename, all or nothing: on failure (or Ctrl-C /
     SIGTERM) part-way, outputs already renamed into place are put back as they were, and
-    no temporary file is left."""
+    no temporary file is left. A name may hold folders (`nettsted/pagefind/pagefind.js`):
+    they are made as needed. The files named in `remove` (a site's pages that are no
+    longer part of it) go in the same step, and come back if it fails."""
     make_folder(target)
-    remove_stale_temporaries(target)
+    for folder in sorted({(target / name).parent for name in outputs}):
+        make_folder(folder)
+        remove_stale_temporaries(folder)
     temps: list[tuple[Path, Path]] = []
     earlier: dict[Path, Path] = {}  # output -> a second link to its earlier version
     replaced: list[Path] = []
@@ -87,6 +92,11 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
         for temp, current in temps:
             os.replace(temp, current)
             replaced.append(current)
+        for current in (target / name for name in remove):
+            if current.is_file():
+                earlier[current] = _keep_earlier(current)
+                replaced.append(current)
+                current.unlink()
     except BaseException as exc:  # OSError, or Ctrl-C / SIGTERM part-way: leave no temporaries
         _put_back(replaced, earlier)
         for temp, _ in temps:
@@ -101,7 +111,19 @@ def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
     finally:
         for keep in earlier.values():
             keep.unlink(missing_ok=True)
+    _remove_empty_folders(target, remove)
     return [final for _, final in temps]
+
+
+def _remove_empty_folders(target: Path, removed: tuple[str, ...]) -> None:
+    """The folders that removing files left empty (never `target` itself)."""
+    for folder in sorted({(target / name).parent for name in removed}, reverse=True):
+        while folder != target and folder.is_relative_to(target):
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty, or not ours to remove
+            folder = folder.parent
 
 
 def _keep_earlier(path: Path) -> Path:

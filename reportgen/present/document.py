@@ -31,7 +31,16 @@ from reportgen.outline import (
 from reportgen.present.figures import figures_table, overview_blocks
 from reportgen.present.numbers import format_date
 from reportgen.present.tables import chart_view, table_view
-from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Placement
+from reportgen.view import (
+    PAGE_IDS,
+    Block,
+    Cover,
+    DocumentView,
+    Heading,
+    ListBlock,
+    Placement,
+    Section,
+)
 
 Resolve = Callable[[Placement], Block]  # a placement -> the table or chart it places
 
@@ -86,27 +95,11 @@ def build_report_document(report: Report, labels: dict[str, str],
     """The view of the whole report: cover, contents, chapters, every area, chapters after
     (dated by `epoch` when given: see document_date)."""
     period, settings = report.period, report.report
-    anchors = Anchors()
-    blocks: list[Block] = []
-    lang = report.kommune.language
-    resolve = _resolver(settings.tables, labels, lang)
-    if settings.resolution:
-        blocks += _resolution(settings.resolution, labels, anchors)
-    for chapter in settings.chapters_before:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
-                               new_page=True)
-    blocks.append(anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True))
-    if any(a.content.economic_status.figures for a in report.areas):
-        overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
-        blocks += overview_blocks(report.areas, labels, lang, overview)
-    for area in report.areas:
-        blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
-    for chapter in settings.chapters_after:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
-                               new_page=True)
+    blocks, sections = _report_blocks(report, labels)
     title = settings.title or labels["report_title"].format(
         tertial=period.tertial, year=period.year
     )
+    lang = report.kommune.language
     # The cover shows `dato` whatever the metadata says.
     date = document_date(period, settings.date, epoch)
     return DocumentView(
@@ -124,7 +117,38 @@ def build_report_document(report: Report, labels: dict[str, str],
         blocks=tuple(blocks),
         cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
         contents=tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level)),
+        sections=tuple(sections),
     )
+
+
+def _report_blocks(report: Report, labels: dict[str, str]) -> tuple[list[Block], list[Section]]:
+    """The whole report's blocks in order, and where each of its parts starts."""
+    settings, lang = report.report, report.kommune.language
+    anchors = Anchors()
+    blocks: list[Block] = []
+    sections: list[Section] = []
+
+    def part(kind: Any, added: list[Block], code: str = "") -> None:
+        sections.append(Section(kind, added[0].anchor, code))  # type: ignore[union-attr]
+        blocks.extend(added)
+
+    resolve = _resolver(settings.tables, labels, lang)
+    if settings.resolution:
+        part("resolution", _resolution(settings.resolution, labels, anchors))
+    for chapter in settings.chapters_before:
+        part("chapter", _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
+                                     new_page=True))
+    areas_part: list[Block] = [anchors.heading(TOP_LEVEL, labels["areas_part"], new_page=True)]
+    if any(a.content.economic_status.figures for a in report.areas):
+        overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
+        areas_part += overview_blocks(report.areas, labels, lang, overview)
+    part("areas", areas_part)
+    for area in report.areas:
+        part("area", area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang), area.code)
+    for chapter in settings.chapters_after:
+        part("chapter", _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
+                                     new_page=True))
+    return blocks, sections
 
 
 def area_title(area: Area, labels: dict[str, str]) -> str:
@@ -216,7 +240,7 @@ class Anchors:
         """A heading with an anchor of its own: its text's slug, numbered if already used."""
         base = _slug(text) or "del"
         anchor, n = base, 1
-        while anchor in self.used:
+        while anchor in self.used or PAGE_IDS.fullmatch(anchor):
             n += 1
             anchor = f"{base}-{n}"
         self.used.add(anchor)

@@ -20,6 +20,7 @@ class Language:
     tag: str  # BCP 47, for documents' metadata: lang="nb", w:lang="nb-NO", /Lang (nb-NO)
     months: tuple[str, ...]  # January to December, lower case
     period_label: str = "{tertial}. tertial {year}"  # '1. tertial 2017'
+    search: str = ""  # the code the site's search (Pagefind) stems words by; "": none
 
 
 _MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
@@ -27,8 +28,9 @@ _MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august"
 
 LANGUAGES: dict[str, Language] = {
     language.code: language for language in (
-        Language("nb", "bokmål", "nb_NO", "nb-NO", _MONTHS),
-        Language("nn", "nynorsk", "nn_NO", "nn-NO", _MONTHS),
+        # Pagefind's Norwegian (Snowball) stemmer takes both codes.
+        Language("nb", "bokmål", "nb_NO", "nb-NO", _MONTHS, search="nb"),
+        Language("nn", "nynorsk", "nn_NO", "nn-NO", _MONTHS, search="nn"),
     )
 }
 DEFAULT_LANGUAGE = "nb"

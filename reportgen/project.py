@@ -4,6 +4,7 @@
     inputs/<period>/<code>.yaml      one area in one period
     inputs/<period>/rapport.yaml     the whole report's settings (optional)
     <out>/<period>/                  the documents: <code>.<suffix>, tertialrapport.<suffix>
+    <out>/<period>/nettsted/         the web site: index.html, a page per part, dokumenter/, …
     templates/                       docx/, html/, fonts/ and labels.yaml
 
 Every command finds its files through these functions; none builds a path of its own, and
@@ -253,16 +254,18 @@ def require_folder(path: Path, hint: str) -> None:
                           location=SourceLocation(display_path(path)), hint=hint)
 
 
-def output_problem(path: Path) -> OutputError | None:
+def output_problem(path: Path, folder: bool = False) -> OutputError | None:
     """Why reportgen may not replace what is at an output's path (a folder, a named pipe, a
-    device), or None: nothing is there, an ordinary file, or a link (never written through)."""
+    device), or None: nothing is there, an ordinary file, or a link (never written through).
+    For an output that is a `folder` (the site), anything but a folder is in the way."""
     try:
         mode = os.lstat(path).st_mode
     except OSError:
         return None  # nothing there (or unreachable: writing says why)
-    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+    if stat.S_ISDIR(mode) if folder else (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         return None
-    return OutputError(f"this is {_kind(mode)}, not a file; reportgen will not replace it",
+    wanted = "a folder" if folder else "a file"
+    return OutputError(f"this is {_kind(mode)}, not {wanted}; reportgen will not replace it",
                        location=SourceLocation(display_path(path)),
                        hint="move it away (or remove it), then render again")
 
@@ -270,3 +273,23 @@ def output_problem(path: Path) -> OutputError | None:
 def output_name(document: str, fmt: str) -> str:
     """'08.pdf', 'tertialrapport.docx'."""
     return f"{document}.{fmt}"
+
+
+# --- the web site (render all --format site) ---------------------------------------------------
+
+SITE_FOLDER = "nettsted"  # <out>/<period>/nettsted/: the whole report as a web site
+SITE_INDEX = "index.html"  # its front page
+SITE_SEARCH = "sok.html"  # its search page
+SITE_DOCUMENTS = "dokumenter"  # its copies of the documents: dokumenter/08.pdf
+SITE_ASSETS = "ressurser"  # its stylesheet, fonts and script
+SITE_SEARCH_INDEX = "pagefind"  # the search index and the search box (Pagefind's bundle)
+
+
+def site_page(slug: str) -> str:
+    """A page's file in the site: 'del-1-hovedtrekk.html', '08.html'."""
+    return f"{slug}.html"
+
+
+def site_document(document: str, fmt: str) -> str:
+    """Where the site keeps a copy of a document: 'dokumenter/08.pdf'."""
+    return f"{SITE_DOCUMENTS}/{output_name(document, fmt)}"

@@ -7,9 +7,15 @@ already formatted the Norwegian way; text is parsed into blocks and spans, never
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
+
+# The ids the HTML templates give elements of their own (the skip links' targets, the site's
+# frame, table captions): no heading's anchor is one of them.
+PAGE_IDS = re.compile(r"innhold|innhold-tittel|toppen|hovedmeny|sok|sokeresultat|sok-melding"
+                      r"|sok-fil|last-ned|programomradene|tabell-\d+")
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,16 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class Section:
+    """Where one part of the whole report starts among its blocks: the anchor of its heading.
+    The web site makes a page of each (the resolution goes on the front page)."""
+
+    kind: Literal["resolution", "chapter", "areas", "area"]
+    anchor: str
+    code: str = ""  # an area's code
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """One output document: an area's section or the whole report."""
 
@@ -161,3 +177,25 @@ class DocumentView:
     cover: Cover | None = None
     contents: tuple[Heading, ...] = ()  # table of contents entries (whole report)
     source_fingerprint: str = ""  # of an area's input (present.area_fingerprint); "" if none
+    sections: tuple[Section, ...] = ()  # the whole report's parts, in order
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One page of the report's web site: a file, its title in the menu, what it shows."""
+
+    file: str  # "index.html", "del-1-hovedtrekk.html", "08.html", "sok.html"
+    title: str  # its heading, menu entry and breadcrumb
+    kind: Literal["index", "chapter", "areas", "area", "search"]
+    document: DocumentView  # the blocks it shows (an area's page: the area's own document)
+    parent: str = ""  # the file of the page it stands under in the menu ("" at the top)
+    downloads: str = ""  # the document whose PDF and DOCX it offers: "08", "tertialrapport"
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """The whole report as a web site: the report's view and its pages in reading order."""
+
+    report: DocumentView
+    pages: tuple[SitePage, ...]
+    documents: tuple[str, ...]  # every document the site carries as PDF and DOCX

@@ -259,7 +259,7 @@ CASES = {
     "unknown format": Case(
         {AREA: dump_yaml(MINIMAL_AREA)}, (*RENDER, "--format", "docx,odt"), 2,
         USAGE + "Error: Invalid value for '--format': odt is not a format;"
-        " choose from docx,pdf,html\n",
+        " choose from docx,pdf,html,site\n",
     ),
 }
 

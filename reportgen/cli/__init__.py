@@ -100,7 +100,9 @@ def cli(debug: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder; documents go to <OUT>/<PERIOD>/.")
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), callback=_formats,
-              show_default=True, help="Comma-separated formats to write.")
+              show_default=True,
+              help="Comma-separated formats to write; `site` (with `all`): the report as a web"
+                   " site in <OUT>/<PERIOD>/nettsted/.")
 @click.option("--force", is_flag=True, help="Render even outputs whose sources have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--pdf-variant", default="pdf/a-2a", show_default=True,
@@ -118,6 +120,7 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
       reportgen render 08 2017-T1
       reportgen render 01 08 2017-T1 --format docx,html
       reportgen render all 2017-T1        (every area and the whole report)
+      reportgen render all 2017-T1 --format site   (the web site)
     """
     from reportgen.commands.render import Options, render_reports
 

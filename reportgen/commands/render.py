@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import project
 from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers
-from reportgen.errors import OutputError, ReportgenErrors, SourceLocation
+from reportgen.errors import OutputError, ReportgenErrors, SourceLocation, UsageError
 from reportgen.inputs import load_kommune, load_labels, load_report, select_areas
 from reportgen.output.plan import Planned, plan_outputs
 from reportgen.period import Period
 from reportgen.project import display_path
-from reportgen.render import FORMATS, RENDERERS, Format
+from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_format
 
 if TYPE_CHECKING:
     from reportgen.model import Report
@@ -71,8 +71,14 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     folder's lock (output.lock) so that renders running at the same time keep each other's
     outputs and manifest entries."""
     target = project.output_folder(options.out, period)
-    plan = plan_outputs(requested, period, options.inputs, options.templates, options.formats,
-                        options.pdf_variant, options.epoch)
+    folders = {f: RENDERERS[f].folder for f in options.formats if RENDERERS[f].folder}
+    if folders and project.ALL not in requested:
+        raise UsageError(f"--format {','.join(folders)} makes the whole report's web site, of"
+                         " every area: it needs `all`",
+                         hint=f"reportgen render all {period} --format {','.join(folders)}")
+    plan = plan_outputs(requested, period, options.inputs, options.templates,
+                        tuple(f for f in options.formats if f not in folders),
+                        options.pdf_variant, options.epoch, folders)
     decision = _decide(target, plan, options.force, progress)
     stale = decision.stale
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
@@ -80,8 +86,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         progress.note(f"kept {display_path(target / name)}: edited after it was rendered")
     if not stale:
         return outcome
-    progress.start(len(stale))
-    workers = sum(RENDERERS[p.fmt].in_worker for p in stale)
+    workers = _worker_jobs(stale, options, period)
     pool = start_pdf_workers(workers, options.jobs) if workers else None
     try:
         kommune = load_kommune(options.inputs)
@@ -95,6 +100,17 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
             pool.shutdown(cancel_futures=True)
     outcome.written = _write(target, stale, outputs, options.force, progress)
     return outcome
+
+
+def _worker_jobs(stale: list[Planned], options: Options, period: Period) -> int:
+    """How many outputs the PDF workers will render: the stale ones, and for a site the
+    worker formats of every document it carries (each area's and the whole report's)."""
+    jobs = {(p.document, p.fmt) for p in stale if RENDERERS[p.fmt].in_worker}
+    documents = [project.REPORT_NAME, *project.area_codes_with_input(options.inputs, period)]
+    for planned in stale:
+        jobs |= {(d, f) for d in documents for f in RENDERERS[planned.fmt].uses
+                 if RENDERERS[f].in_worker}
+    return len(jobs)
 
 
 @dataclass
@@ -123,31 +139,57 @@ def _decide(target: Path, plan: list[Planned], force: bool, progress: Progress) 
 def _decision(manifest: Manifest, plan: list[Planned], force: bool, edited: bool) -> Decision:
     stale = [p for p in plan if force or not manifest.up_to_date(p.name, p.key)]
     kept = [p.name for p in plan if p not in stale and manifest.edited(p.name)]
-    return Decision(stale, kept, [p.name for p in stale if edited and manifest.edited(p.name)
-                                  and not manifest.imported(p.name)])
+    changed = [n for p in stale if edited for n in manifest.files_of(p.name) or [p.name]
+               if manifest.edited(n) and not manifest.imported(n)]
+    return Decision(stale, kept, changed)
 
 
-def _write(target: Path, stale: list[Planned], outputs: dict[str, bytes], force: bool,
+def _write(target: Path, stale: list[Planned], outputs: dict[str, Any], force: bool,
            progress: Progress) -> list[Path]:
     """Under the folder's lock: read the manifest as the other renders left it, check again
     for edited outputs (an edit made while rendering is refused too), keep edited copies
-    (--force), add this run's entries and write the outputs, the manifest last."""
+    (--force; a site's whole folder), add this run's entries and write the outputs, the
+    manifest last. A site's files that are no longer part of it are removed in the same step."""
     from reportgen.output.manifest import NAME, Manifest
     from reportgen.output.write import backup, write_outputs
 
     with _locked(target, progress):
         manifest = Manifest.load(target)
-        edited = [p.name for p in stale if manifest.edited(p.name)]
-        refused = [name for name in edited if not manifest.imported(name)]
-        if refused and not force:
-            raise ReportgenErrors([_edited_error(target / name) for name in refused])
-        for name in edited:  # kept as backups; an imported edit is in the YAML already
+        edited = {p.name: _edited_files(manifest, p, outputs[p.name]) for p in stale}
+        refused = {output: [n for n in names if not manifest.imported(n)]
+                   for output, names in edited.items()}
+        if any(refused.values()) and not force:
+            raise ReportgenErrors([
+                _edited_error(target / name, in_folder=output if output.endswith("/") else "")
+                for output, names in refused.items() for name in names])
+        for name in (name for name, names in edited.items() if names):
+            # an imported edit is in the YAML already: the copy is kept all the same
             why = " (its edits were imported into the YAML)" if manifest.imported(name) else ""
             kept = backup(target / name)
             progress.note(f"kept your edited copy as {display_path(kept)}{why}")
+        files: dict[str, bytes] = {}
+        remove: list[str] = []
         for planned in stale:
-            manifest.record(planned.name, planned.key, outputs[planned.name])
-        return write_outputs(target, {**outputs, NAME: manifest.to_bytes()})[:-1]
+            data = outputs[planned.name]
+            if planned.folder:
+                remove += manifest.record_folder(planned.name, planned.key, data)
+                files.update({planned.name + path: b for path, b in data.items()})
+            else:
+                manifest.record(planned.name, planned.key, data)
+                files[planned.name] = data
+        write_outputs(target, {**files, NAME: manifest.to_bytes()}, tuple(remove))
+    return [target / planned.name / project.SITE_INDEX if planned.folder
+            else target / planned.name for planned in stale]
+
+
+def _edited_files(manifest: Manifest, planned: Planned, data: Any) -> list[str]:
+    """The files of an output that are not as reportgen wrote them: the output itself, or
+    for a folder each file recorded for it or about to be written into it."""
+    if not planned.folder:
+        return [planned.name] if manifest.edited(planned.name) else []
+    names = dict.fromkeys([*manifest.files_of(planned.name),
+                           *(planned.name + path for path in data)])
+    return [name for name in names if manifest.edited(name)]
 
 
 def _refuse_to_replace(target: Path, stale: list[Planned], edited: list[str],
@@ -157,9 +199,11 @@ def _refuse_to_replace(target: Path, stale: list[Planned], edited: list[str],
     from reportgen.output.manifest import NAME
 
     blocked = {name: problem for name in [*(p.name for p in stale), NAME]
-               if (problem := project.output_problem(target / name)) is not None}
+               if (problem := project.output_problem(target / name, folder=name.endswith("/")))
+               is not None}
     problems = [*blocked.values(), *([] if force else [
-        _edited_error(target / name) for name in edited if name not in blocked])]
+        _edited_error(target / name, in_folder=name.split("/")[0] + "/" if "/" in name else "")
+        for name in edited if name not in blocked])]
     if problems:
         raise ReportgenErrors(problems)
 
@@ -176,58 +220,80 @@ def _locked(target: Path, progress: Progress,
     return locked(target, waiting, optional)
 
 
-def _keep_edited(target: Path, edited: list[str], manifest: Any, progress: Progress) -> None:
-    """Move the edited outputs aside as backups, saying so (and when their edits were
-    imported into the YAML, that too)."""
-    from reportgen.output.write import backup
-
-    for name in edited:
-        why = " (its edits were imported into the YAML)" if manifest.imported(name) else ""
-        kept = backup(target / name)
-        progress.note(f"kept your edited copy as {display_path(kept)}{why}")
-
-
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
-                     options: Options, pool: Any, progress: Progress) -> dict[str, bytes]:
-    """The stale outputs as {file name: bytes}, in plan order. The formats that run in the
-    workers are handed out first (the whole report first, being the longest job), then this
-    process renders the rest while they work."""
-    wanted: dict[str, set[str]] = {}
+                     options: Options, pool: Any, progress: Progress) -> dict[str, Any]:
+    """The stale outputs as {name: bytes} (a site's as {name: {path: bytes}}), in plan order.
+    The formats that run in the workers are handed out first (the whole report first, being
+    the longest job), then this process renders the rest, and the sites, while they work."""
+    sites = [p for p in stale if p.folder]
+    needed: dict[str, set[str]] = {}
     for planned in stale:
-        wanted.setdefault(planned.document, set()).add(planned.fmt)
-    views = _views(report, labels, wanted, options.epoch)
-    outputs: dict[str, bytes] = {}
+        if not planned.folder:
+            needed.setdefault(planned.document, set()).add(planned.fmt)
+    for planned in sites:  # a site carries these formats of every document
+        for document in [project.REPORT_NAME, *(a.code for a in report.areas)]:
+            needed.setdefault(document, set()).update(RENDERERS[planned.fmt].uses)
+    progress.start(sum(map(len, needed.values())) + len(sites))
+    views = _views(report, labels, needed, options.epoch)
+    made, pending = _render_here(views, needed, options, pool, progress)
+    pages = {p.name: _render_site(p, report, labels, options, progress) for p in sites}
+    for output, future in pending.items():
+        made[output], warnings = future.result()
+        _rendered(progress, output, warnings)
+    outputs: dict[str, Any] = {p.name: made[p.name] for p in stale if not p.folder}
+    for planned in sites:
+        outputs[planned.name] = {**pages[planned.name], **{
+            project.site_document(doc, fmt): made[project.output_name(doc, fmt)]
+            for doc in [project.REPORT_NAME, *(a.code for a in report.areas)]
+            for fmt in RENDERERS[planned.fmt].uses}}
+    return {p.name: outputs[p.name] for p in stale}
+
+
+def _render_here(views: list[tuple[str, DocumentView]], needed: dict[str, set[str]],
+                 options: Options, pool: Any,
+                 progress: Progress) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The documents' formats made in this process ({output name: bytes}), and the futures
+    of those handed to the workers; each format after the one it renders from."""
+    made: dict[str, bytes] = {}
     pending: dict[str, Any] = {}
     sources = {f.source for f in FORMATS}
-    made: dict[str, dict[str, bytes]] = {name: {} for name, _ in views}
     for first in (True, False):  # sources and worker formats first, the others after
         for name, view in views:
             for fmt in _in_source_order():
-                needed = fmt.name in wanted[name] or (fmt.name in sources and any(
-                    RENDERERS[w].source == fmt.name for w in wanted[name]))
-                if not needed or first != (fmt.in_worker or fmt.name in sources):
+                needs = fmt.name in needed[name] or (fmt.name in sources and any(
+                    RENDERERS[w].source == fmt.name for w in needed[name]))
+                if not needs or first != (fmt.in_worker or fmt.name in sources):
                     continue
-                source = view if fmt.source == "view" else made[name][fmt.source]
                 output = project.output_name(name, fmt.name)
+                source = view if fmt.source == "view" else made[
+                    project.output_name(name, fmt.source)]
                 if fmt.in_worker:
                     pending[output] = pool.submit(render_in_worker, fmt.name, source,
                                                   options.templates, options.pdf_variant)
                     continue
-                made[name][fmt.name], warnings = render_in_worker(
+                made[output], warnings = render_in_worker(
                     fmt.name, source, options.templates, options.pdf_variant)
-                if fmt.name in wanted[name]:
-                    outputs[output] = made[name][fmt.name]
+                if fmt.name in needed[name]:
                     _rendered(progress, output, warnings)
-    for output, future in pending.items():
-        outputs[output], warnings = future.result()
-        _rendered(progress, output, warnings)
-    return {p.name: outputs[p.name] for p in stale}
+    return made, pending
 
 
 def _rendered(progress: Progress, output: str, warnings: list[str]) -> None:
     for warning in dict.fromkeys(warnings):
         progress.note(f"warning: {output}: {warning}")
     progress.rendered(output)
+
+
+def _render_site(planned: Planned, report: Report, labels: dict[str, str], options: Options,
+                 progress: Progress) -> dict[str, bytes]:
+    """A site's pages, assets and search index (the documents are added by the caller)."""
+    from reportgen.present import build_site
+
+    site = build_site(report, labels, options.epoch)
+    files: dict[str, bytes] = render_format(planned.fmt, site, options.templates,
+                                            RenderOptions(options.pdf_variant))
+    progress.rendered(planned.name)
+    return files
 
 
 def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],
@@ -248,16 +314,18 @@ def _in_source_order() -> list[Format]:
     def depth(fmt: Format) -> int:
         return 0 if fmt.source == "view" else 1 + depth(RENDERERS[fmt.source])
 
-    return sorted(FORMATS, key=depth)
+    return sorted((f for f in FORMATS if not f.folder), key=depth)
 
 
-def _edited_error(path: Path) -> OutputError:
+def _edited_error(path: Path, in_folder: str = "") -> OutputError:
     shown = display_path(path)
     first = (f"bring the edits into the YAML with `reportgen import {shown}`"
-             if path.suffix == RENDERERS["docx"].suffix else "save the edits elsewhere")
+             if path.suffix == RENDERERS["docx"].suffix and not in_folder
+             else "save the edits elsewhere")
+    kept = (f"the whole {in_folder} folder" if in_folder.endswith("/") else "the edited file")
     return OutputError(
         "this file was changed after reportgen wrote it; rendering would overwrite the edits",
         location=SourceLocation(shown),
-        hint=f"{first}, then render again; or add --force to render anyway, keeping the edited"
-        " file as a backup beside it",
+        hint=f"{first}, then render again; or add --force to render anyway, keeping {kept} as"
+        " a backup beside it",
     )

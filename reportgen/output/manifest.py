@@ -3,6 +3,8 @@ sources it was rendered from and the digest of the bytes as written.
 
 Sources unchanged -> the output is not rendered again. Bytes changed on disk -> somebody edited
 the file (in Word, say): reportgen will not overwrite it without --force, and then keeps a copy.
+An output of many files (the site, named with a slash: `nettsted/`) has an entry per file
+(`nettsted/index.html`); it is up to date when every one is, and edited when any one is.
 Imports only the standard library, errors and project (which reads files safely), so a
 rebuild with nothing changed stays fast.
 """
@@ -99,14 +101,24 @@ class Manifest:
             return cls(folder, {})  # no manifest (first build) or an unreadable one
         return cls(folder, _entries(raw))
 
+    def files_of(self, name: str) -> list[str]:
+        """The files recorded for an output: itself, or those of a folder (`nettsted/`)."""
+        if not name.endswith("/"):
+            return [name] if name in self.entries else []
+        return [n for n in self.entries if n.startswith(name)]
+
     def up_to_date(self, name: str, sources: str) -> bool:
         """The output exists and was rendered from the same sources. An edited copy counts:
         rendering it again would give what was written before, so the edits are kept."""
-        entry = self.entries.get(name)
-        return bool(entry and entry.sources == sources and (self.folder / name).is_file())
+        files = self.files_of(name)
+        return bool(files) and all(self.entries[n].sources == sources
+                                   and (self.folder / n).is_file() for n in files)
 
     def edited(self, name: str) -> bool:
-        """The file exists but is not what reportgen wrote (changed, or written by someone else)."""
+        """The file exists but is not what reportgen wrote (changed, or written by someone
+        else); a folder, when any file recorded for it is."""
+        if name.endswith("/"):
+            return any(self.edited(n) for n in self.files_of(name))
         on_disk = digest_file(self.folder / name)
         if on_disk is None:
             return False
@@ -132,6 +144,16 @@ class Manifest:
     def record(self, name: str, sources: str, data: bytes) -> None:
         """Note that `data` was written as `name`, rendered from `sources`."""
         self.entries[name] = Entry(sources, digest_bytes(data))
+
+    def record_folder(self, name: str, sources: str, files: dict[str, bytes]) -> list[str]:
+        """Note that `files` ({path in it: bytes}) are now the folder `name`; returns the
+        files recorded for it before that are not among them (to be removed)."""
+        gone = [n for n in self.files_of(name) if n.removeprefix(name) not in files]
+        for old in self.files_of(name):
+            del self.entries[old]
+        for path, data in files.items():
+            self.record(name + path, sources, data)
+        return gone
 
     def to_bytes(self) -> bytes:
         """The manifest as JSON, its outputs sorted by name."""

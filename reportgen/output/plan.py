@@ -29,18 +29,21 @@ class Planned:
     document: str  # "08" or "tertialrapport"
     fmt: str
     key: str
+    folder: str = ""  # a format of many files, made once for the whole report: its folder
 
     @property
     def name(self) -> str:
-        """The output's file name: 08.pdf."""
-        return project.output_name(self.document, self.fmt)
+        """The output's file name, 08.pdf; a folder's name with a slash: nettsted/."""
+        return f"{self.folder}/" if self.folder else project.output_name(self.document, self.fmt)
 
 
 def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templates: Path,
                  formats: tuple[str, ...], pdf_variant: str | None,
-                 epoch: int | None = None) -> list[Planned]:
+                 epoch: int | None = None, folders: dict[str, str] | None = None) -> list[Planned]:
     """Every output the command asks for, keyed by its sources (and SOURCE_DATE_EPOCH, as
-    `epoch`, which dates the documents)."""
+    `epoch`, which dates the documents). `folders` maps each format of many files (the site)
+    to its folder: it is made once, from everything the whole report is made from, and only
+    when every area is asked for (`all`)."""
     from reportgen import __version__
 
     whole = project.ALL in requested
@@ -57,8 +60,12 @@ def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templ
         report = _read_or_none(project.period_folder(inputs, period) / project.REPORT_FILE,
                                inputs)
         documents.append((project.REPORT_NAME, digest_sources(*common, report, *everything)))
-    return [Planned(doc, fmt, digest_sources(key, fmt)) for doc, key in documents
-            for fmt in formats]
+    planned = [Planned(doc, fmt, digest_sources(key, fmt)) for doc, key in documents
+               for fmt in formats]
+    if whole:
+        planned += [Planned(project.REPORT_NAME, fmt, digest_sources(documents[-1][1], fmt),
+                            folder) for fmt, folder in (folders or {}).items()]
+    return planned
 
 
 def _read_or_none(path: Path, inputs: Path) -> bytes | None:

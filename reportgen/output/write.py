@@ -58,13 +58,21 @@ def make_folder(target: Path) -> None:
     _make_folder(target, "output", "choose another --out, or check its permissions")
 
 
-def write_outputs(target: Path, outputs: dict[str, bytes]) -> list[Path]:
+def write_outputs(target: Path, outputs: dict[str, bytes],
+                  remove: tuple[str, ...] = ()) -> list[Path]:
     """Write every output via temp file + rename, all or nothing: on failure (or Ctrl-C /
     SIGTERM) part-way, outputs already renamed into place are put back as they were, and
-    no temporary file is left."""
+    no temporary file is left. A name may hold folders (`nettsted/pagefind/pagefind.js`):
+    they are made as needed. The files named in `remove` (a site's pages that are no
+    longer part of it) go in the same step, and come back if it fails."""
     make_folder(target)
-    remove_stale_temporaries(target)
-    return _write_all({target / name: data for name, data in outputs.items()}, False)
+    for folder in sorted({(target / name).parent for name in outputs}):
+        make_folder(folder)
+        remove_stale_temporaries(folder)
+    written = _write_all({target / name: data for name, data in outputs.items()}, False,
+                         [target / name for name in remove])
+    _remove_empty_folders(target, remove)
+    return written
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:
@@ -85,7 +93,8 @@ def _make_folder(folder: Path, what: str, hint: str) -> None:
         ) from exc
 
 
-def _write_all(files: dict[Path, bytes], keep_mode: bool) -> list[Path]:
+def _write_all(files: dict[Path, bytes], keep_mode: bool,
+               remove: list[Path] | None = None) -> list[Path]:
     temps: list[tuple[Path, Path]] = []
     earlier: dict[Path, Path] = {}  # output -> a second link to its earlier version
     replaced: list[Path] = []
@@ -104,6 +113,11 @@ def _write_all(files: dict[Path, bytes], keep_mode: bool) -> list[Path]:
         for temp, current in temps:
             os.replace(temp, current)
             replaced.append(current)
+        for current in remove or []:
+            if current.is_file():
+                earlier[current] = _keep_earlier(current)
+                replaced.append(current)
+                current.unlink()
     except BaseException as exc:  # OSError, or Ctrl-C / SIGTERM part-way: leave no temporaries
         _put_back(replaced, earlier)
         for temp, _ in temps:
@@ -119,6 +133,17 @@ def _write_all(files: dict[Path, bytes], keep_mode: bool) -> list[Path]:
         for keep in earlier.values():
             keep.unlink(missing_ok=True)
     return [final for _, final in temps]
+
+
+def _remove_empty_folders(target: Path, removed: tuple[str, ...]) -> None:
+    """The folders that removing files left empty (never `target` itself)."""
+    for folder in sorted({(target / name).parent for name in removed}, reverse=True):
+        while folder != target and folder.is_relative_to(target):
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty, or not ours to remove
+            folder = folder.parent
 
 
 def _keep_earlier(path: Path) -> Path:

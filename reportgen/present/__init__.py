@@ -4,6 +4,7 @@
   figures.py   the figures tables, the overview of every area and its chart
   numbers.py   numbers and dates the Norwegian way: format, round, parse
   sample.py    a made-up area and report with every kind of block, to try templates on
+  site.py      the whole report as a web site: a page per part, split from the report's view
   typography.py  no-break spaces between a number and its unit or sign
 
 Imports model, outline, labels, markup, view, languages and Babel; no I/O (labels arrive as a
@@ -19,6 +20,7 @@ from reportgen.present.document import (
     report_head,
 )
 from reportgen.present.sample import sample_views
+from reportgen.present.site import build_site
 
 __all__ = ["area_fingerprint", "area_head", "build_area_document", "build_report_document",
-           "document_date", "report_head", "sample_views"]
+           "build_site", "document_date", "report_head", "sample_views"]

@@ -34,7 +34,17 @@ from reportgen.present.figures import figures_table, overview_blocks
 from reportgen.present.numbers import format_date
 from reportgen.present.tables import chart_view, table_view
 from reportgen.present.typography import typeset, typeset_pieces
-from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Paragraph, Placement
+from reportgen.view import (
+    PAGE_IDS,
+    Block,
+    Cover,
+    DocumentView,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Placement,
+    Section,
+)
 
 Resolve = Callable[[Placement], Block]  # a placement -> the table or chart it places
 
@@ -96,28 +106,10 @@ def build_report_document(report: Report, labels: dict[str, str],
                           epoch: int | None = None) -> DocumentView:
     """The view of the whole report: cover, contents, chapters, every area, chapters after
     (dated by `epoch` when given: see document_date)."""
-    settings = report.report
-    anchors = Anchors()
-    blocks: list[Block] = []
-    lang = report.kommune.language
-    resolve = _resolver(settings.tables, labels, lang)
-    if settings.resolution:
-        blocks += _resolution(settings.resolution, labels, anchors)
-    for chapter in settings.chapters_before:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
-                               new_page=starts_page(TOP_LEVEL))
-    blocks.append(anchors.heading(TOP_LEVEL, fill(labels, "areas_part"),
-                                  new_page=starts_page(TOP_LEVEL), names_part=True))
-    if any(a.content.economic_status.figures for a in report.areas):
-        overview = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "overview"))
-        blocks += overview_blocks(report.areas, labels, lang, overview)
-    for area in report.areas:
-        blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
-    for chapter in settings.chapters_after:
-        blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
-                               new_page=starts_page(TOP_LEVEL))
+    blocks, sections = _report_blocks(report, labels)
     contents = tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level))
-    return replace(report_head(report, labels, epoch), blocks=tuple(blocks), contents=contents)
+    return replace(report_head(report, labels, epoch), blocks=tuple(blocks), contents=contents,
+                   sections=tuple(sections))
 
 
 def report_head(report: Report, labels: dict[str, str],
@@ -145,6 +137,38 @@ def report_head(report: Report, labels: dict[str, str],
         cover=Cover(typeset(title), settings.subtitle and typeset(settings.subtitle),
                     format_date(settings.date or date, lang)),
     )
+
+
+def _report_blocks(report: Report, labels: dict[str, str]) -> tuple[list[Block], list[Section]]:
+    """The whole report's blocks in order, and where each of its parts starts."""
+    settings, lang = report.report, report.kommune.language
+    anchors = Anchors()
+    blocks: list[Block] = []
+    sections: list[Section] = []
+
+    def part(kind: Any, added: list[Block], code: str = "") -> None:
+        sections.append(Section(kind, added[0].anchor, code))  # type: ignore[union-attr]
+        blocks.extend(added)
+
+    resolve = _resolver(settings.tables, labels, lang)
+    if settings.resolution:
+        part("resolution", _resolution(settings.resolution, labels, anchors))
+    for chapter in settings.chapters_before:
+        part("chapter", _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
+                                     new_page=starts_page(TOP_LEVEL)))
+    areas_part: list[Block] = [anchors.heading(TOP_LEVEL, fill(labels, "areas_part"),
+                                               new_page=starts_page(TOP_LEVEL),
+                                               names_part=True)]
+    if any(a.content.economic_status.figures for a in report.areas):
+        overview = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "overview"))
+        areas_part += overview_blocks(report.areas, labels, lang, overview)
+    part("areas", areas_part)
+    for area in report.areas:
+        part("area", area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang), area.code)
+    for chapter in settings.chapters_after:
+        part("chapter", _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
+                                     new_page=starts_page(TOP_LEVEL)))
+    return blocks, sections
 
 
 def running_title(title: str, period: Period, lang: str) -> str:
@@ -257,7 +281,7 @@ class Anchors:
         """A heading with an anchor of its own: its text's slug, numbered if already used."""
         base = _slug(text) or "del"
         anchor, n = base, 1
-        while anchor in self.used:
+        while anchor in self.used or PAGE_IDS.fullmatch(anchor):
             n += 1
             anchor = f"{base}-{n}"
         self.used.add(anchor)

@@ -6,6 +6,11 @@ function returning the file's bytes; heavy libraries
 (docxtpl, WeasyPrint) are imported inside it, so a command that renders nothing (a rebuild
 with nothing changed, `check`) never pays for them, and reading this registry imports none.
 A new format is one module plus one line in FORMATS.
+
+A format with a `folder` is made of many files and is made once, for the whole report (`render
+all`): its `render(site, templates, options)` gets the site's view (present.build_site) and
+returns {path inside the folder: bytes}; the command adds the `uses` formats of every document
+(the site's copies of the PDF and DOCX files) and writes it all into <out>/<period>/<folder>/.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from reportgen.project import CHART_FONTS
 if TYPE_CHECKING:
     from reportgen.view import DocumentView
 
+from reportgen.project import SITE_FOLDER
+
 
 @dataclass(frozen=True)
 class Format:
@@ -33,26 +40,35 @@ class Format:
     in_worker: bool = False  # slow (WeasyPrint): rendered in the PDF worker processes
     template_files: tuple[str, ...] = ()  # in templates/: what its `check` tries, if not shipped
     foresees: bool = False  # its module's view_warnings(view) says what rendering will warn of
+    media_type: str = ""  # its MIME type, as a link to it says
+    folder: str = ""  # many files, in this folder, made once for the whole report
+    uses: tuple[str, ...] = ()  # a folder's formats of every document, copied into it
 
     @property
     def suffix(self) -> str:
         """The file name's suffix, with its dot."""
         return f".{self.name}"
 
-    def renderer(self) -> Callable[..., bytes]:
+    def renderer(self) -> Callable[..., Any]:
         """The module's `render` function (imports the module)."""
         return importlib.import_module(self.module).render  # type: ignore[no-any-return]
 
 
 FORMATS: tuple[Format, ...] = (
     Format("docx", "reportgen.render.docx", template_files=("docx/document.docx", *CHART_FONTS),
-           foresees=True),
-    Format("pdf", "reportgen.render.pdf", source="html", in_worker=True),  # prints the page
+           foresees=True,
+           media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    Format("pdf", "reportgen.render.pdf", source="html", in_worker=True,  # prints the page
+           media_type="application/pdf"),
     Format("html", "reportgen.render.html", template_files=(
-        "html/document.html.j2", "html/chart.svg.j2", "html/css/screen.css")),
+        "html/document.html.j2", "html/blocks.html.j2", "html/chart.svg.j2",
+        "html/series.svg.j2", "html/css/screen.css"), media_type="text/html"),
+    # The whole report as a web site, with search and the documents to download.
+    Format("site", "reportgen.render.site", folder=SITE_FOLDER, uses=("pdf", "docx")),
 )
 RENDERERS: dict[str, Format] = {f.name: f for f in FORMATS}
-DEFAULT_FORMATS = tuple(RENDERERS)
+# The site is asked for by name: it is made for `all` only, and copies every document.
+DEFAULT_FORMATS = tuple(f.name for f in FORMATS if not f.folder)
 
 
 @dataclass(frozen=True)
@@ -68,8 +84,9 @@ class RenderOptions:
             self.warnings.append(message)
 
 
-def render_format(name: str, source: Any, templates: Any, options: RenderOptions) -> bytes:
-    """Render one format from its source (the view, or another format's bytes)."""
+def render_format(name: str, source: Any, templates: Any, options: RenderOptions) -> Any:
+    """Render one format from its source (the view, or another format's bytes; a site's
+    view for a folder format, which returns {path: bytes})."""
     return RENDERERS[name].renderer()(source, templates, options)
 
 

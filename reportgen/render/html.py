@@ -122,27 +122,31 @@ def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
 
 def render_html(view: DocumentView, templates: Path) -> str:
     """The standalone page for the view."""
+    return render_template(TEMPLATE, templates, doc=view, labels=view.labels)
+
+
+def render_template(name: str, templates: Path, **context: Any) -> str:
+    """A template of templates/html/ (such as site/page.html.j2) filled with `context`; a
+    problem with the template is a TemplateError naming it."""
     html_dir = templates / "html"
     try:
-        template = _environment(html_dir).get_template(TEMPLATE)
-        return template.render(doc=view, labels=view.labels)
+        return _environment(html_dir).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template syntax: {exc.message}",
-            location=SourceLocation(str(Path(exc.filename or html_dir / TEMPLATE)),
-                                    exc.lineno),
+            location=SourceLocation(str(Path(exc.filename or html_dir / name)), exc.lineno),
             hint="fix the template, or point --templates at a working folder",
         ) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
             f"template {exc.name} not found in {html_dir}",
-            hint="check --templates; the folder needs html/document.html.j2, html/chart.svg.j2 "
-                 "and html/css/",
+            hint="check --templates; the folder needs html/document.html.j2, html/blocks.html.j2,"
+                 " html/chart.svg.j2, html/css/ and, for the site, html/site/",
         ) from exc
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"template uses an unknown value: {exc.message}",
-            location=_template_line(exc) or SourceLocation(str(html_dir / TEMPLATE)),
+            location=_template_line(exc) or SourceLocation(str(html_dir / name)),
             hint="templates may use only the fields of the view (reportgen/view.py)",
         ) from exc
     except Exception as exc:

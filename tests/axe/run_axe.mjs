@@ -1,9 +1,9 @@
 // Runs axe-core on HTML files in headless Chromium and prints what it finds as JSON.
 //
-//   node tests/axe/run_axe.mjs PAGE.html [PAGE.html ...]
+//   node tests/axe/run_axe.mjs [--widths=1280,390] PAGE.html [PAGE.html ...]
 //
 // Each page is checked at a desktop and at a phone width (the layout, and so contrast and
-// scrolling, differ). Prints on stdout
+// scrolling, differ): 1280 and 360 px, or the widths given. Prints on stdout
 //   {"<file>": [{id, impact, help, helpUrl, viewport, nodes: [{target, summary}]}, ...], ...}
 // and exits 0 whatever axe found: tests/test_accessibility_html.py asserts on the result.
 // Exits 2 on a usage error and 1 when a page cannot be checked (no browser, unreadable file).
@@ -35,9 +35,16 @@ const ARGS = [
   '--disable-sync',
 ];
 
-const files = process.argv.slice(2);
-if (files.length === 0) {
-  console.error('usage: node run_axe.mjs PAGE.html [PAGE.html ...]');
+const widths = process.argv.slice(2).find((arg) => arg.startsWith('--widths='));
+if (widths) {
+  for (const key of Object.keys(VIEWPORTS)) delete VIEWPORTS[key];
+  for (const width of widths.slice('--widths='.length).split(',').map(Number)) {
+    VIEWPORTS[`${width}px`] = { width, height: width > 800 ? 900 : 740 };
+  }
+}
+const files = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+if (files.length === 0 || Object.values(VIEWPORTS).some((v) => !(v.width > 0))) {
+  console.error('usage: node run_axe.mjs [--widths=1280,390] PAGE.html [PAGE.html ...]');
   process.exit(2);
 }
 for (const file of files) {

@@ -12,9 +12,10 @@ from html import escape
 
 from reportgen.errors import ReportgenError, format_problem
 from reportgen.period import Period
-from reportgen.project import REPORT_NAME
+from reportgen.project import REPORT_NAME, SITE_FOLDER
 
 EVENTS_PATH = "/_events"  # where a served page's reload script listens
+SITE_PATH = f"/{SITE_FOLDER}/"  # the web site, as `render all --format site` writes it
 BACK = '<p><a href="/">Til oversikten</a></p>\n'
 
 
@@ -30,6 +31,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Site:
+    """The web site of the whole report: its pages and assets by path (without the search
+    index, made when the search page asks for it), or why it cannot be shown."""
+
+    files: dict[str, bytes] | None = None
+    language: str = ""  # the search index's language
+    problems: tuple[ReportgenError, ...] = ()
+    failure: str | None = None  # an internal error (a bug), in one line
+
+
+@dataclass(frozen=True)
 class State:
     """Everything the request handlers read, replaced as a whole after each update."""
 
@@ -37,6 +49,7 @@ class State:
     documents: dict[str, Document] = field(default_factory=dict)
     kommune: str | None = None
     common: tuple[ReportgenError, ...] = ()  # problems with kommune.yaml or the labels
+    site: Site = field(default_factory=Site)
 
 
 
@@ -128,13 +141,29 @@ def index_page(state: State, period: Period) -> str:
     if state.common:
         body += f"<h2>Feil i kommune.yaml eller malene</h2>\n{problems_html(state.common)}"
     if REPORT_NAME in documents:
-        body += f"<ul>\n{entry(documents[REPORT_NAME])}</ul>\n"
+        site = f'<li><a href="{SITE_PATH}">Nettstedet</a> (hele rapporten slik den publiseres)</li>'
+        body += f"<ul>\n{entry(documents[REPORT_NAME])}{site}\n</ul>\n"
     body += "<h2>Programområder</h2>\n"
     if areas:
         body += f"<ul>\n{''.join(entry(d) for d in areas)}</ul>\n"
     else:
         body += f"<p>Ingen programområder har inndata for {escape(str(period))} ennå.</p>\n"
     return _page(f"Forhåndsvisning – {period.label}", body)
+
+
+def site_page(site: Site, period: Period) -> str:
+    """Why the site cannot be shown: the problems of the whole report, or an internal error."""
+    document = Document(SITE_FOLDER, "Nettstedet", problems=site.problems, failure=site.failure)
+    return document_page(document, period)
+
+
+def not_in_preview_page(path: str, period: Period) -> str:
+    """404 for the site's copies of the documents: the preview makes only the pages."""
+    return _page("Dokumentet finnes ikke i forhåndsvisningen", (
+        "<h1>Dokumentet finnes ikke i forhåndsvisningen</h1>\n"
+        f"<p>Forhåndsvisningen lager bare sidene. <code>{escape(path)}</code> lages av "
+        f"<code>reportgen render all {escape(str(period))} --format site</code>.</p>\n{BACK}"
+    ))
 
 
 def not_found_page(path: str) -> str:

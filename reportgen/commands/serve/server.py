@@ -1,7 +1,8 @@
 """`reportgen serve`, server: HTTP on 127.0.0.1, the Host check, the event stream, start/stop.
 
 Part of the serve command; standard library only (http.server).
-Only the index, the documents and /_events are answered; no file is served by its path.
+Only the index, the documents, the site (/nettsted/…, from memory) and /_events are
+answered; no file is served by its path on disk.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from reportgen.commands.serve.pages import (
     EVENTS_PATH,
+    SITE_PATH,
     State,
     bad_version_page,
     document_page,
@@ -26,13 +28,15 @@ from reportgen.commands.serve.pages import (
     inject,
     method_page,
     not_found_page,
+    not_in_preview_page,
     refused_page,
     reload_script,
+    site_page,
 )
 from reportgen.commands.serve.watch import EVERYTHING, Log, Preview, Watcher, log_to_stderr
 from reportgen.errors import UsageError
 from reportgen.period import Period
-from reportgen.project import REPORT_NAME
+from reportgen.project import REPORT_NAME, SITE_DOCUMENTS, SITE_INDEX, SITE_SEARCH_INDEX
 
 HOST = "127.0.0.1"  # the only address the server binds
 LOCAL_NAMES = {"127.0.0.1", "localhost"}  # the only Host headers it answers
@@ -43,6 +47,15 @@ STREAMS = 64  # event streams held open at a time, each in a thread of its own
 STREAM_RETRY_MS = 5000  # when that many are open: the browser asks again after this long
 DOCUMENT_PATH = re.compile(r"/(\d{2}|" + REPORT_NAME + r")(?:\.html)?")
 INDEX_PATHS = ("/", "/index.html")
+# The site's pages may run their own scripts (the search page: Pagefind, with WebAssembly) and
+# send the search form to themselves; the documents' pages may run only the reload script.
+PAGE_POLICY = "script-src {scripts}; object-src 'none'; base-uri 'none'; form-action 'none'; " \
+              "frame-ancestors 'none'"
+SITE_POLICY = "script-src 'self' 'wasm-unsafe-eval' {scripts}; object-src 'none'; " \
+              "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+               ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+               ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8"}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -77,12 +90,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._events(url.query, head)
             return
         state = self.server.preview.snapshot()
+        if url.path == SITE_PATH.rstrip("/"):
+            self._start(301, "text/plain; charset=utf-8")
+            self.send_header("Location", SITE_PATH)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if url.path.startswith(SITE_PATH):
+            self._site(url.path[len(SITE_PATH):] or SITE_INDEX, state, head)
+            return
         page = self._page_at(url.path, state)
         if page is None:
             self._send(404, not_found_page(url.path), head)
             return
-        nonce = secrets.token_urlsafe(16)
-        self._send(200, inject(page, reload_script(state.version, nonce)), head, nonce=nonce)
+        self._reloading(page, state, head)
 
     def _page_at(self, path: str, state: State) -> str | None:
         """The index or a document's page; None for any other path."""
@@ -94,6 +115,38 @@ class _Handler(BaseHTTPRequestHandler):
             return document_page(state.documents[match.group(1)], period)
         return None
 
+    def _site(self, name: str, state: State, head: bool) -> None:
+        """A file of the site, from memory: a page (with the reload script), an asset or the
+        search index; the problems of the whole report while it cannot be made."""
+        period, site = self.server.preview.period, state.site
+        if site.files is None:
+            self._reloading(site_page(site, period), state, head)
+            return
+        if name.startswith(f"{SITE_SEARCH_INDEX}/"):
+            data = self.server.preview.search_files().get(name[len(SITE_SEARCH_INDEX) + 1:])
+        else:
+            data = site.files.get(name)
+        if data is None:
+            missing = SITE_PATH + name
+            page = (not_in_preview_page(missing, period) if name.startswith(f"{SITE_DOCUMENTS}/")
+                    else not_found_page(missing))
+            self._send(404, page, head)
+        elif name.endswith(".html"):
+            self._reloading(data.decode("utf-8"), state, head, policy=SITE_POLICY)
+        else:
+            suffix = name[name.rfind("."):] if "." in name else ""
+            self._start(200, MEDIA_TYPES.get(suffix, "application/octet-stream"))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+
+    def _reloading(self, page: str, state: State, head: bool, policy: str = PAGE_POLICY) -> None:
+        """A page with the script that reloads it when the version moves on."""
+        nonce = secrets.token_urlsafe(16)
+        self._send(200, inject(page, reload_script(state.version, nonce)), head, nonce=nonce,
+                   policy=policy)
+
     def _start(self, status: int, content_type: str) -> None:
         """The status line and the headers every answer carries."""
         self.send_response(status)
@@ -102,14 +155,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
 
     def _send(self, status: int, page: str, head: bool, nonce: str | None = None,
-              headers: dict[str, str] | None = None) -> None:
+              headers: dict[str, str] | None = None, policy: str = PAGE_POLICY) -> None:
         body = page.encode("utf-8")
         self._start(status, "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Referrer-Policy", "no-referrer")
         scripts = f"'nonce-{nonce}'" if nonce else "'none'"
-        self.send_header("Content-Security-Policy", f"script-src {scripts}; object-src 'none'; "
-                         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        self.send_header("Content-Security-Policy", policy.format(scripts=scripts))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()

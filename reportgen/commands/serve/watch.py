@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reportgen import project
-from reportgen.commands.serve.pages import Document, State
+from reportgen.commands.serve.pages import Document, Site, State
 from reportgen.errors import ReportgenError, ReportgenErrors, collect, format_problem
 from reportgen.inputs import (
     load_area,
@@ -73,6 +73,9 @@ class Preview:
         self._common: Problems = ()
         self._areas: dict[str, Any] = {}  # code -> validated Area, or a tuple of its problems
         self._report_input: Any = ()  # validated ReportInput, or a tuple of its problems
+        self._whole: Any = None  # the whole report (model.Report) when it is valid
+        self._search_lock = threading.Lock()
+        self._search: tuple[int, dict[str, bytes]] = (-1, {})  # version -> its search bundle
 
     # Reading: the request threads.
 
@@ -113,11 +116,12 @@ class Preview:
         if everything or RAPPORT in changed:
             self._report_input = _attempt(lambda: load_report_settings(self.inputs, self.period))
         documents[REPORT_NAME] = self._render_report(codes)
+        site = self._render_site(documents[REPORT_NAME])
         updated = [*touched, REPORT_NAME]
         with self._changed:
             self.state = State(
                 self.state.version + 1, documents,
-                self._kommune.name if self._kommune is not None else None, self._common,
+                self._kommune.name if self._kommune is not None else None, self._common, site,
             )
             self._changed.notify_all()
         self._report(reason, updated, [documents[name] for name in updated])
@@ -160,6 +164,7 @@ class Preview:
         from reportgen.present import build_report_document
 
         title = "Hele rapporten"
+        self._whole = None
         if self._common:
             return Document(REPORT_NAME, title, problems=self._common)
         kommune = self._kommune
@@ -174,6 +179,7 @@ class Preview:
             return Document(REPORT_NAME, title, problems=tuple(ReportgenErrors(problems).errors))
         report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
                         self._report_input)
+        self._whole = report
         return self._render(REPORT_NAME, title,
                             lambda: build_report_document(report, self._labels or {},
                                                           self.epoch))
@@ -189,6 +195,48 @@ class Preview:
         if isinstance(page, tuple):
             return Document(name, title, problems=page)
         return Document(name, title, page)
+
+    def _render_site(self, whole: Document) -> Site:
+        """The site's pages and assets, as `render all --format site` makes them; the whole
+        report's problems when it cannot be made."""
+        from reportgen.languages import language
+        from reportgen.present import build_site
+        from reportgen.render.site import assets, render_pages
+
+        if self._whole is None or whole.html is None:
+            return Site(problems=whole.problems, failure=whole.failure)
+
+        def files() -> dict[str, bytes]:
+            site = build_site(self._whole, self._labels or {}, self.epoch)
+            pages = render_pages(site, self.templates)
+            return {**{n: h.encode("utf-8") for n, h in pages.items()}, **assets(self.templates)}
+
+        try:
+            made = _attempt(files)
+        except Exception as exc:  # a bug: keep serving, show it, keep the traceback
+            self.log(traceback.format_exc().rstrip())
+            return Site(failure=f"{type(exc).__name__}: {exc}")
+        if isinstance(made, tuple):
+            return Site(problems=made)
+        lang = self._whole.kommune.language
+        return Site(made, language(lang).search or lang)
+
+    def search_files(self) -> dict[str, bytes]:
+        """The site's search index of the current version, made on the first request for it
+        (Pagefind takes a few seconds); {} with the problem logged when it cannot be made."""
+        from reportgen.project import SITE_SEARCH
+        from reportgen.render.search import search_bundle
+
+        with self._search_lock:
+            state = self.snapshot()
+            if self._search[0] != state.version and state.site.files is not None:
+                pages = {n: d.decode("utf-8") for n, d in state.site.files.items()
+                         if n.endswith(".html") and "/" not in n and n != SITE_SEARCH}
+                bundle = _attempt(lambda: search_bundle(pages, state.site.language))
+                for problem in bundle if isinstance(bundle, tuple) else ():
+                    self.log("\n".join(format_problem(problem)))
+                self._search = (state.version, {} if isinstance(bundle, tuple) else bundle)
+            return self._search[1]
 
     def _report(self, reason: str | None, updated: list[str], documents: list[Document]) -> None:
         """Tell the terminal what changed and every distinct problem, as `reportgen check` does."""

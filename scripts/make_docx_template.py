@@ -17,17 +17,26 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from embed_fonts import embed_fonts
+from make_fonts import FAMILY
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx" / "document.docx"
-FONT = "Carlito"  # metric-compatible with Calibri; Word substitutes Calibri where it is missing
+# Carlito's outlines and metrics (those of Calibri), embedded in the document as the subset
+# scripts/make_fonts.py makes, under the name the OFL leaves it: the layout is the same where
+# neither Carlito nor Calibri is installed.
+FONT = FAMILY
 BLUE = RGBColor(0x00, 0x3B, 0x5C)
 
 
 def main() -> None:
     doc = docx.Document()
     _drop_styles_with_effects(doc)
+    _drop_leftovers(doc)
     _defaults(doc)
     _styles(doc)
+    _theme_fonts(doc)
+    _settings(doc)
+    embed_fonts(doc)
     _page(doc)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
@@ -60,6 +69,62 @@ def _drop_styles_with_effects(doc: docx.document.Document) -> None:
     for rel_id, rel in list(doc.part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             del doc.part.rels[rel_id]
+
+
+def _drop_leftovers(doc: docx.document.Document) -> None:
+    """python-docx's default template also carries a blank thumbnail (docProps/thumbnail.jpeg),
+    a bibliography stub (customXml/item1.xml) and the extended properties of the Word for Mac
+    that made it (one page, no words): none describes this document."""
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            del package_rels[rel_id]
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/customXml"):
+            del doc.part.rels[rel_id]
+    app = next(rel.target_part for rel in package_rels.values()
+               if rel.reltype.endswith("/extended-properties"))
+    app._blob = APP_XML.encode("utf-8")
+
+
+APP_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
+<Application>reportgen</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>\
+<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>\
+<HyperlinksChanged>false</HyperlinksChanged></Properties>"""
+
+
+def _settings(doc: docx.document.Document) -> None:
+    """No preview picture saved by Word; Norwegian decimal and list separators for fields."""
+    settings = doc.settings.element
+    for name in ("w:savePreviewPicture",):
+        for element in settings.findall(qn(name)):
+            settings.remove(element)
+    settings.find(qn("w:decimalSymbol")).set(qn("w:val"), ",")
+    settings.find(qn("w:listSeparator")).set(qn("w:val"), ";")
+    settings.find(qn("w:themeFontLang")).attrib.clear()
+    settings.find(qn("w:themeFontLang")).set(qn("w:val"), "nb-NO")
+
+
+def _theme_fonts(doc: docx.document.Document) -> None:
+    """Every style in FONT itself: a theme font (asciiTheme=...) would win over it, and the
+    theme's fonts are Calibri and Cambria. The theme names FONT too, for Word's font menu."""
+    from lxml import etree
+
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        themed = [a for a in fonts.attrib if a.endswith(("Theme", "theme"))]
+        for attr in themed:
+            del fonts.attrib[attr]
+        if themed:
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attr), FONT)
+    theme = next(rel.target_part for rel in doc.part.rels.values()
+                 if rel.reltype.endswith("/theme"))
+    root = etree.fromstring(theme.blob)
+    drawing = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for kind in ("majorFont", "minorFont"):
+        root.find(f".//{drawing}{kind}/{drawing}latin").set("typeface", FONT)
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _defaults(doc: docx.document.Document) -> None:

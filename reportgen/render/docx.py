@@ -99,8 +99,6 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents])
     _properties(document, view)
     _language(document, view.lang_tag)
-    if view.contents:
-        _update_fields_on_open(document)
     if view.cover:  # no running header or page number on the cover
         document.sections[0].different_first_page_header_footer = True
     out = io.BytesIO()
@@ -333,11 +331,25 @@ def _oxml(tag: str, **attrs: str) -> Any:
     return element
 
 
-def _bookmark(paragraph: Any, name: str, number: int) -> None:
+BOOKMARK_NAME_MAX = 40  # Word's limit (ST_String maxLength 40 on w:bookmarkStart/@w:name)
+
+
+def bookmark_name(anchor: str) -> str:
+    """The heading's anchor as a bookmark name Word accepts: as it is when short enough, else
+    cut and ended by a hash of the whole anchor, so that two long anchors stay apart."""
+    import hashlib
+
+    if len(anchor) <= BOOKMARK_NAME_MAX:
+        return anchor
+    digest = hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:6]
+    return f"{anchor[:BOOKMARK_NAME_MAX - len(digest) - 1]}-{digest}"
+
+
+def _bookmark(paragraph: Any, anchor: str, number: int) -> None:
     """A bookmark around the heading, so TOC entries and links can point at it."""
     ident = str(number)
     paragraph._p.insert(1 if paragraph._p.pPr is not None else 0,
-                        _oxml("w:bookmarkStart", w_id=ident, w_name=name))
+                        _oxml("w:bookmarkStart", w_id=ident, w_name=bookmark_name(anchor)))
     paragraph._p.append(_oxml("w:bookmarkEnd", w_id=ident))
 
 
@@ -351,7 +363,7 @@ def _hyperlink(paragraph: Any, span: Span) -> None:
 
 
 def _internal_link(paragraph: Any, text: str, anchor: str) -> None:
-    link = _oxml("w:hyperlink", w_anchor=anchor, w_history="1")
+    link = _oxml("w:hyperlink", w_anchor=bookmark_name(anchor), w_history="1")
     link.append(_run(paragraph, text, False, False, None))
     paragraph._p.append(link)
 
@@ -382,11 +394,13 @@ def _instr(paragraph: Any, instruction: str) -> None:
 
 
 def _repeat_header(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", w_val="true"))
+    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
+    # (only "on"/"off"), while the bare element means "on" to every reader.
+    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader"))
 
 
 def _cant_split(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", w_val="true"))
+    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit"))
 
 
 def _restarted_numbering(doc: Any, style: str, start: int) -> int:
@@ -424,6 +438,3 @@ def _language(doc: Any, tag: str) -> None:
             if run_pr.find(qn("w:lang")) is None:
                 run_pr.append(_oxml("w:lang", w_val=tag))
 
-
-def _update_fields_on_open(doc: Any) -> None:
-    doc.settings.element.append(_oxml("w:updateFields", w_val="true"))

@@ -26,6 +26,8 @@ OUT = Path(__file__).resolve().parent.parent / "templates" / "docx" / "document.
 # neither Carlito nor Calibri is installed.
 FONT = FAMILY
 BLUE = RGBColor(0x00, 0x3B, 0x5C)
+INK, MUTED = RGBColor(0x1D, 0x1D, 0x1B), RGBColor(0x4A, 0x4A, 0x4A)  # as screen.css
+TOP_MARGIN = Cm(2.5)
 
 
 def main() -> None:
@@ -42,13 +44,14 @@ def main() -> None:
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     for text, style in [
+        # The cover as the PDF's: the municipality, the title, the subtitle, the date.
         ("{%p if cover %}", None),
+        ("{{ kommune }}", "Cover Kommune"),
         ("{{ cover.title }}", "Title"),
         ("{%p if cover.subtitle %}", None),
         ("{{ cover.subtitle }}", "Subtitle"),
         ("{%p endif %}", None),
-        ("{{ kommune }}", "Cover Text"),
-        ("{{ cover.date_label }}", "Cover Text"),
+        ("{{ cover.date_label }}", "Cover Date"),
         ("{{ contents }}", None),
         ("{%p endif %}", None),
         ("{{ body }}", None),
@@ -165,14 +168,7 @@ def _styles(doc: docx.document.Document) -> None:
         style.paragraph_format.keep_with_next = True
         _outline_level(style, level - 1)
     _outline_level(styles["TOC Heading"], 9)  # body text: "Innhold" is not itself a TOC entry
-    for name, size in (("Title", 30), ("Subtitle", 16)):
-        styles[name].font.name = FONT
-        styles[name].font.size = Pt(size)
-        styles[name].font.color.rgb = BLUE
-        styles[name].paragraph_format.space_after = Pt(12)
-    cover = styles.add_style("Cover Text", WD_STYLE_TYPE.PARAGRAPH)
-    cover.base_style = normal
-    cover.font.size = Pt(13)
+    _cover_styles(styles)
     caption = styles["Caption"]
     caption.font.size = Pt(10)
     caption.font.italic = False
@@ -210,6 +206,41 @@ def _styles(doc: docx.document.Document) -> None:
     styles["Header"].font.size = Pt(9)
     styles["Footer"].font.size = Pt(9)
     styles["Header"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+
+
+def _cover_styles(styles: Any) -> None:
+    """The cover as print.css sets it: the text starts 82 mm below the page's top edge (the
+    PDF's 22 mm margin and 60 mm padding), the municipality in bold blue, the title 34 pt blue
+    without a rule, the subtitle upright in ink, the date in grey."""
+    kommune = styles.add_style("Cover Kommune", WD_STYLE_TYPE.PARAGRAPH)
+    kommune.base_style = styles["Normal"]
+    kommune.font.bold = True
+    kommune.font.size = Pt(14.5)
+    kommune.font.color.rgb = BLUE
+    kommune.paragraph_format.space_before = Cm(8.2) - TOP_MARGIN
+    kommune.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    title.font.size = Pt(34)
+    title.font.color.rgb = BLUE
+    title.paragraph_format.space_before = Pt(6)
+    title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.keep_with_next = True
+    subtitle = styles["Subtitle"]
+    subtitle.font.italic = False
+    subtitle.font.size = Pt(17)
+    subtitle.font.color.rgb = INK
+    subtitle.paragraph_format.space_after = Pt(12)
+    for style in (title, subtitle):
+        style.font.name = FONT
+        rpr = style.element.get_or_add_rPr()
+        for spacing in rpr.findall(qn("w:spacing")):  # the default template's letter spacing
+            rpr.remove(spacing)
+    date = styles.add_style("Cover Date", WD_STYLE_TYPE.PARAGRAPH)
+    date.base_style = styles["Normal"]
+    date.font.color.rgb = MUTED
 
 
 def _language(style: docx.styles.style.BaseStyle) -> None:
@@ -252,7 +283,7 @@ def _page(doc: docx.document.Document) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.top_margin, section.bottom_margin = TOP_MARGIN, Cm(2.2)
     header = section.header.paragraphs[0]
     header.text = "{{ kommune }} · {{ report_title }} · {{ period_label }}"
     header.style = doc.styles["Header"]

@@ -199,17 +199,23 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
                     pending[output] = pool.submit(render_in_worker, fmt.name, source,
                                                   options.templates, options.pdf_variant)
                     continue
+                told: list[str] = []
                 made[name][fmt.name] = render_format(fmt.name, source, options.templates,
-                                                     RenderOptions(options.pdf_variant))
+                                                     RenderOptions(options.pdf_variant, told))
+                _warn(progress, output, told)
                 if fmt.name in wanted[name]:
                     outputs[output] = made[name][fmt.name]
                     progress.rendered(output)
     for output, future in pending.items():
         outputs[output], warnings = future.result()
-        for warning in dict.fromkeys(warnings):
-            progress.note(f"warning: {output}: {warning}")
+        _warn(progress, output, warnings)
         progress.rendered(output)
     return {p.name: outputs[p.name] for p in stale}
+
+
+def _warn(progress: Progress, output: str, warnings: list[str]) -> None:
+    for warning in dict.fromkeys(warnings):
+        progress.note(f"warning: {output}: {warning}")
 
 
 def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],

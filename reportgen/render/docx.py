@@ -34,14 +34,52 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do n
 
 
 def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes:
-    """The format's entry (see reportgen.render): the document, with reproducible zip bytes."""
-    return normalise_zip(render_docx(view, templates))
+    """The format's entry (see reportgen.render): the document, with reproducible zip bytes.
+    The contents get their page numbers from LibreOffice's layout where it is installed
+    (reportgen.render.paginate); elsewhere they list the titles alone."""
+    from reportgen.render import paginate
+
+    soffice = paginate.find_soffice() if view.contents else None
+    if soffice is None:
+        return normalise_zip(render_docx(view, templates))
+    # Laid out with a number of two digits in every entry, as wide as the real ones will be.
+    draft = render_docx(view, templates, {h.anchor: PROVISIONAL_PAGE for h in view.contents})
+    try:
+        pages = paginate.contents_pages(view, draft, soffice)
+    except paginate.LayoutFailed as exc:
+        options.warn(f"the contents have no page numbers: {exc}")
+        return normalise_zip(render_docx(view, templates))
+    return normalise_zip(draft, {DOCUMENT_PART: _with_pages(draft, pages)})
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first)."""
+PROVISIONAL_PAGE = "00"
+DOCUMENT_PART = "word/document.xml"
+
+
+def _with_pages(docx: bytes, pages: dict[str, str]) -> bytes:
+    """The document part with each contents entry's PAGEREF result set to its page."""
     import zipfile
 
+    from lxml import etree
+
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read(DOCUMENT_PART))
+    by_name = {bookmark_name(anchor): page for anchor, page in pages.items()}
+    for link in root.iter(_qn("w:hyperlink")):
+        page = by_name.get(link.get(_qn("w:anchor")))
+        fields = [i.text or "" for i in link.iter(_qn("w:instrText"))]
+        if page is None or not any("PAGEREF" in field for field in fields):
+            continue
+        *_, result = link.iter(_qn("w:t"))  # the field's result: the link's last text
+        result.text = page
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def normalise_zip(data: bytes, replaced: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first),
+    with the parts in `replaced` in place of its own."""
+    import zipfile
+
+    replaced = replaced or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
@@ -51,11 +89,12 @@ def normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, replaced.get(name) or source.read(name))
     return out.getvalue()
 
 
-def render_docx(view: DocumentView, templates: Path) -> bytes:
+def render_docx(view: DocumentView, templates: Path,
+                pages: dict[str, str] | None = None) -> bytes:
     """The document as .docx bytes (zip entries not yet normalised: see `render`).
 
     docxtpl fills the template's own fields (cover, header, footer) with guarded strings; the
@@ -76,7 +115,7 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles},
                          templates / "fonts")
     if view.contents:
-        writer.contents(view)
+        writer.contents(view, pages or {})
     contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
     for block in view.blocks:
         writer.add(block)
@@ -169,8 +208,9 @@ class _BodyWriter:
         paragraph._p.style = self.style_ids[style]
         return paragraph
 
-    def contents(self, view: DocumentView) -> None:
-        """A TOC field Word refreshes on opening, pre-filled so other viewers show the entries."""
+    def contents(self, view: DocumentView, pages: dict[str, str]) -> None:
+        """A TOC field, its result pre-filled as Word writes it: each entry a link to its
+        heading, with the heading's page (a PAGEREF field) where `pages` knows it."""
         title = self.paragraph("TOC Heading", view.labels["contents"])
         title.paragraph_format.page_break_before = True  # a page break, not an empty paragraph
         entries = list(view.contents)
@@ -180,7 +220,9 @@ class _BodyWriter:
                 _field_char(paragraph, "begin")
                 _instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
                 _field_char(paragraph, "separate")
-            _internal_link(paragraph, heading.text, heading.anchor)
+            link = _internal_link(paragraph, heading.text, heading.anchor)
+            if heading.anchor in pages:
+                _page_reference(link, heading.anchor, pages[heading.anchor])
             if i == len(entries) - 1:
                 _field_char(paragraph, "end")
 
@@ -266,12 +308,13 @@ class _BodyWriter:
 
         from reportgen.render.chart import WIDTH_CM
 
-        self.paragraph("Caption", caption)
-        run = self.paragraph("Normal").add_run()
-        shape = run.add_picture(io.BytesIO(png), width=Cm(WIDTH_CM))
+        picture = self.paragraph("Normal")
+        picture.paragraph_format.keep_with_next = True  # with its caption, below it as in PDF
+        shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(WIDTH_CM))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", alt)
         doc_pr.set("title", caption)
+        self.paragraph("Caption", caption).paragraph_format.keep_with_next = False
 
 
 TEXT_WIDTH_CM = 16.0  # A4 less the margins
@@ -362,10 +405,36 @@ def _hyperlink(paragraph: Any, span: Span) -> None:
     paragraph._p.append(link)
 
 
-def _internal_link(paragraph: Any, text: str, anchor: str) -> None:
+def _internal_link(paragraph: Any, text: str, anchor: str) -> Any:
     link = _oxml("w:hyperlink", w_anchor=bookmark_name(anchor), w_history="1")
     link.append(_run(paragraph, text, False, False, None))
     paragraph._p.append(link)
+    return link
+
+
+def _page_reference(link: Any, anchor: str, page: str) -> None:
+    """A tab (the TOC style's right tab with dot leader) and the heading's page number, as a
+    PAGEREF field whose result is `page`."""
+    tab = _oxml("w:r")
+    tab.append(_oxml("w:tab"))
+    link.append(tab)
+    for kind, child in (("begin", None), (None, f" PAGEREF {bookmark_name(anchor)} \\h "),
+                        ("separate", None), (None, page), ("end", None)):
+        run = _oxml("w:r")
+        if kind:
+            run.append(_oxml("w:fldChar", w_fldCharType=kind))
+        elif child.startswith(" PAGEREF"):
+            run.append(_text("w:instrText", child))
+        else:
+            run.append(_text("w:t", child))
+        link.append(run)
+
+
+def _text(tag: str, text: str) -> Any:
+    element = _oxml(tag)
+    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    element.text = text
+    return element
 
 
 def _run(paragraph: Any, text: str, bold: bool, italic: bool, char_style: str | None) -> Any:

@@ -17,29 +17,41 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from embed_fonts import embed_fonts
+from make_fonts import FAMILY
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx" / "document.docx"
-FONT = "Carlito"  # metric-compatible with Calibri; Word substitutes Calibri where it is missing
+# Carlito's outlines and metrics (those of Calibri), embedded in the document as the subset
+# scripts/make_fonts.py makes, under the name the OFL leaves it: the layout is the same where
+# neither Carlito nor Calibri is installed.
+FONT = FAMILY
 BLUE = RGBColor(0x00, 0x3B, 0x5C)
+INK, MUTED = RGBColor(0x1D, 0x1D, 0x1B), RGBColor(0x4A, 0x4A, 0x4A)  # as screen.css
+TOP_MARGIN = Cm(2.5)
 
 
 def main() -> None:
     doc = docx.Document()
     _drop_styles_with_effects(doc)
+    _drop_leftovers(doc)
     _defaults(doc)
     _styles(doc)
+    _theme_fonts(doc)
+    _settings(doc)
+    embed_fonts(doc)
     _page(doc)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     for text, style in [
+        # The cover as the PDF's: the municipality, the title, the subtitle, the date.
         ("{%p if cover %}", None),
+        ("{{ kommune }}", "Cover Kommune"),
         ("{{ cover.title }}", "Title"),
         ("{%p if cover.subtitle %}", None),
         ("{{ cover.subtitle }}", "Subtitle"),
         ("{%p endif %}", None),
-        ("{{ kommune }}", "Cover Text"),
-        ("{{ cover.date_label }}", "Cover Text"),
+        ("{{ cover.date_label }}", "Cover Date"),
         ("{{ contents }}", None),
         ("{%p endif %}", None),
         ("{{ body }}", None),
@@ -60,6 +72,62 @@ def _drop_styles_with_effects(doc: docx.document.Document) -> None:
     for rel_id, rel in list(doc.part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             del doc.part.rels[rel_id]
+
+
+def _drop_leftovers(doc: docx.document.Document) -> None:
+    """python-docx's default template also carries a blank thumbnail (docProps/thumbnail.jpeg),
+    a bibliography stub (customXml/item1.xml) and the extended properties of the Word for Mac
+    that made it (one page, no words): none describes this document."""
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            del package_rels[rel_id]
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/customXml"):
+            del doc.part.rels[rel_id]
+    app = next(rel.target_part for rel in package_rels.values()
+               if rel.reltype.endswith("/extended-properties"))
+    app._blob = APP_XML.encode("utf-8")
+
+
+APP_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
+<Application>reportgen</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>\
+<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>\
+<HyperlinksChanged>false</HyperlinksChanged></Properties>"""
+
+
+def _settings(doc: docx.document.Document) -> None:
+    """No preview picture saved by Word; Norwegian decimal and list separators for fields."""
+    settings = doc.settings.element
+    for name in ("w:savePreviewPicture",):
+        for element in settings.findall(qn(name)):
+            settings.remove(element)
+    settings.find(qn("w:decimalSymbol")).set(qn("w:val"), ",")
+    settings.find(qn("w:listSeparator")).set(qn("w:val"), ";")
+    settings.find(qn("w:themeFontLang")).attrib.clear()
+    settings.find(qn("w:themeFontLang")).set(qn("w:val"), "nb-NO")
+
+
+def _theme_fonts(doc: docx.document.Document) -> None:
+    """Every style in FONT itself: a theme font (asciiTheme=...) would win over it, and the
+    theme's fonts are Calibri and Cambria. The theme names FONT too, for Word's font menu."""
+    from lxml import etree
+
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        themed = [a for a in fonts.attrib if a.endswith(("Theme", "theme"))]
+        for attr in themed:
+            del fonts.attrib[attr]
+        if themed:
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attr), FONT)
+    theme = next(rel.target_part for rel in doc.part.rels.values()
+                 if rel.reltype.endswith("/theme"))
+    root = etree.fromstring(theme.blob)
+    drawing = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for kind in ("majorFont", "minorFont"):
+        root.find(f".//{drawing}{kind}/{drawing}latin").set("typeface", FONT)
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _defaults(doc: docx.document.Document) -> None:
@@ -100,14 +168,7 @@ def _styles(doc: docx.document.Document) -> None:
         style.paragraph_format.keep_with_next = True
         _outline_level(style, level - 1)
     _outline_level(styles["TOC Heading"], 9)  # body text: "Innhold" is not itself a TOC entry
-    for name, size in (("Title", 30), ("Subtitle", 16)):
-        styles[name].font.name = FONT
-        styles[name].font.size = Pt(size)
-        styles[name].font.color.rgb = BLUE
-        styles[name].paragraph_format.space_after = Pt(12)
-    cover = styles.add_style("Cover Text", WD_STYLE_TYPE.PARAGRAPH)
-    cover.base_style = normal
-    cover.font.size = Pt(13)
+    _cover_styles(styles)
     caption = styles["Caption"]
     caption.font.size = Pt(10)
     caption.font.italic = False
@@ -145,6 +206,41 @@ def _styles(doc: docx.document.Document) -> None:
     styles["Header"].font.size = Pt(9)
     styles["Footer"].font.size = Pt(9)
     styles["Header"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+
+
+def _cover_styles(styles: Any) -> None:
+    """The cover as print.css sets it: the text starts 82 mm below the page's top edge (the
+    PDF's 22 mm margin and 60 mm padding), the municipality in bold blue, the title 34 pt blue
+    without a rule, the subtitle upright in ink, the date in grey."""
+    kommune = styles.add_style("Cover Kommune", WD_STYLE_TYPE.PARAGRAPH)
+    kommune.base_style = styles["Normal"]
+    kommune.font.bold = True
+    kommune.font.size = Pt(14.5)
+    kommune.font.color.rgb = BLUE
+    kommune.paragraph_format.space_before = Cm(8.2) - TOP_MARGIN
+    kommune.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    title.font.size = Pt(34)
+    title.font.color.rgb = BLUE
+    title.paragraph_format.space_before = Pt(6)
+    title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.keep_with_next = True
+    subtitle = styles["Subtitle"]
+    subtitle.font.italic = False
+    subtitle.font.size = Pt(17)
+    subtitle.font.color.rgb = INK
+    subtitle.paragraph_format.space_after = Pt(12)
+    for style in (title, subtitle):
+        style.font.name = FONT
+        rpr = style.element.get_or_add_rPr()
+        for spacing in rpr.findall(qn("w:spacing")):  # the default template's letter spacing
+            rpr.remove(spacing)
+    date = styles.add_style("Cover Date", WD_STYLE_TYPE.PARAGRAPH)
+    date.base_style = styles["Normal"]
+    date.font.color.rgb = MUTED
 
 
 def _language(style: docx.styles.style.BaseStyle) -> None:
@@ -187,7 +283,7 @@ def _page(doc: docx.document.Document) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.top_margin, section.bottom_margin = TOP_MARGIN, Cm(2.2)
     header = section.header.paragraphs[0]
     header.text = "{{ kommune }} · {{ report_title }} · {{ period_label }}"
     header.style = doc.styles["Header"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,12 @@ pytest.register_assert_rewrite("handmade", "helpers", "readers", "hostile")
 
 import hostile  # noqa: E402
 from helpers import INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, run_cli  # noqa: E402
+
+# The whole report's DOCX takes its contents' page numbers from LibreOffice where it is
+# installed (reportgen/render/paginate.py), a few seconds per `render all`: the tests that are
+# about those numbers, and the published files of readback.py, turn it on; the rest render
+# without it, as on a machine without LibreOffice. Subprocesses inherit this.
+os.environ.setdefault("REPORTGEN_SOFFICE", "none")
 
 
 def pytest_configure(config: pytest.Config) -> None:

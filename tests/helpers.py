@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -156,6 +158,27 @@ def run_cli(*argv: Any) -> Result:
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = run_main([str(a) for a in argv])
     return Result(code, stdout.getvalue(), stderr.getvalue())
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's program, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@contextlib.contextmanager
+def libreoffice_layout(program: str | None = None) -> Iterator[str | None]:
+    """Renders inside take the DOCX contents' page numbers from LibreOffice (installed, or
+    `program`), as a user's render does; conftest.py turns that off for the other tests."""
+    chosen = program or find_soffice()
+    before = os.environ.get("REPORTGEN_SOFFICE")
+    os.environ["REPORTGEN_SOFFICE"] = chosen or "none"
+    try:
+        yield chosen
+    finally:
+        if before is None:
+            del os.environ["REPORTGEN_SOFFICE"]
+        else:
+            os.environ["REPORTGEN_SOFFICE"] = before
 
 
 def warnings_in(stderr: str) -> list[str]:

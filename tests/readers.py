@@ -193,7 +193,7 @@ def html_reading_blocks(path: Path) -> list[tuple[str, str]]:
     def visit(element: Element) -> None:
         classes = (element.attrs.get("class") or "").split()
         if element.tag in ("script", "style", "head") or {"skip-link", "page-footer",
-                                                          "masthead"} & set(classes):
+                                                          "masthead", "chart-narrow"} & set(classes):
             return
         if re.fullmatch(r"h[1-6]", element.tag):
             out.append((element.tag.upper(), element.text()))

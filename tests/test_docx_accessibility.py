@@ -146,7 +146,8 @@ def test_core_properties_title_and_language(docx_path: Path, real_run: Rendered)
     assert properties.title == title
     assert properties.language == LANG
     paragraphs = [p for p in open_docx(docx_path).paragraphs if p.text.strip()]
-    assert paragraphs[0].text == title
+    # The report's cover starts with the municipality above the title, as the PDF's does.
+    assert paragraphs[1 if name == "tertialrapport" else 0].text == title
 
 
 def test_core_properties_part_is_valid(docx_path: Path) -> None:
@@ -165,7 +166,8 @@ def test_core_properties_part_is_valid(docx_path: Path) -> None:
 
 def test_every_picture_has_alternative_text(docx_path: Path, real_run: Rendered) -> None:
     pictures = list(docx_part(docx_path, "word/document.xml").iter(f"{{{NS['wp']}}}docPr"))
-    images = html_document(real_run[f"{docx_path.stem}.html"]).find_all("img")
+    images = [i for i in html_document(real_run[f"{docx_path.stem}.html"]).find_all("img")
+              if i.attrs.get("class") != "chart-narrow"]  # the phone's drawing of a chart
     assert [collapse(p.get("descr") or "") for p in pictures] == [
         collapse(i.attrs["alt"] or "") for i in images]
     assert all(collapse(p.get("descr") or "") for p in pictures)

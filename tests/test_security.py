@@ -100,7 +100,7 @@ def test_template_syntax_in_every_kind_of_field_stays_literal_in_all_three_forma
         for path in folder.glob(f"{name}.*"):
             assert b"root:x:0:0" not in path.read_bytes()
     report = [t for _, t in docx_blocks(folder / "tertialrapport.docx")]
-    assert report[:3] == ["Tittel {{ 7*7 }}", "{{ cover.title }}", "Kommune {{ 7*7 }}"]
+    assert report[:3] == ["Kommune {{ 7*7 }}", "Tittel {{ 7*7 }}", "{{ cover.title }}"]
 
 
 def test_html_in_the_input_is_escaped_everywhere(project: Project,

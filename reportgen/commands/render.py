@@ -296,6 +296,11 @@ def _render_site(planned: Planned, report: Report, labels: dict[str, str], optio
     return files
 
 
+def _warn(progress: Progress, output: str, warnings: list[str]) -> None:
+    for warning in dict.fromkeys(warnings):
+        progress.note(f"warning: {output}: {warning}")
+
+
 def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],
            epoch: int | None) -> list[tuple[str, DocumentView]]:
     """The view of every document that has a stale output: the whole report first."""

@@ -161,22 +161,81 @@ def chart_layout(chart: Chart) -> Layout:
     )
 
 
-def _x_range(chart: Chart, half: float) -> tuple[Decimal, Decimal]:
+# A phone's chart (HTML only): drawn to be shown 288 to 384 CSS px wide, so that its smallest
+# text is 12 to 16 px; each area's name stands above its bar, the bars use the whole width.
+NARROW_WIDTH = 288.0
+NARROW_TEXT = 12.0
+NARROW_SIDE = 14.0  # room for half a tick label at each end
+NARROW_ROW = NARROW_TEXT + 3 + BAR + 9  # a name, the bar under it, the gap to the next
+
+
+@lru_cache(maxsize=4)
+def narrow_chart_layout(chart: Chart) -> Layout:
+    """The chart for a narrow screen: every text NARROW_TEXT high at the width it is drawn."""
+    plot_left, plot_right = NARROW_SIDE, NARROW_WIDTH - NARROW_SIDE
+    half = (plot_right - plot_left) / 2
+    zero_x = plot_left + half
+    step, limit = _x_range(chart, half, NARROW_TEXT, NARROW_TEXT, max_ticks=3)
+
+    def x_of(value: Decimal) -> float:
+        return zero_x + float(value / limit) * half
+
+    bars = []
+    for i, bar in enumerate(chart.bars):
+        label_y = TOP + NARROW_ROW * i + NARROW_TEXT
+        centre = label_y + 3 + BAR / 2
+        end = x_of(bar.value)
+        positive = bar.value >= 0
+        bars.append(BarShape(
+            label=Text(plot_left, _r(label_y), _one_line(bar.label), NARROW_TEXT, "start"),
+            rect=Rect(_r(min(zero_x, end)), _r(centre - BAR / 2), _r(abs(end - zero_x)), BAR,
+                      POSITIVE if positive else NEGATIVE),
+            value=Text(_r(end + VALUE_GAP if positive else end - VALUE_GAP),
+                       _r(centre + BASELINE * NARROW_TEXT), bar.shown, NARROW_TEXT,
+                       "start" if positive else "end"),
+        ))
+    axis_y = TOP + NARROW_ROW * len(chart.bars)
+    count = int(limit / step)
+    values = [step * k for k in range(-count, count + 1)]
+    tick_y = axis_y + 4 + NARROW_TEXT
+    return Layout(
+        width=NARROW_WIDTH,
+        height=_r(tick_y + 6 + NARROW_TEXT + 4),
+        caption=chart.caption,
+        alt=chart.alt,
+        font_family=FONT_FAMILY,
+        grid=tuple(Line(_r(x_of(v)), TOP, _r(x_of(v)), _r(axis_y), GRID, 0.5)
+                   for v in values if v != 0),
+        bars=tuple(bars),
+        zero=Line(_r(zero_x), TOP, _r(zero_x), _r(axis_y + 3), INK, 1.0),
+        axis=Line(plot_left, _r(axis_y), plot_right, _r(axis_y), MUTED, 0.5),
+        ticks=tuple(Line(_r(x_of(v)), _r(axis_y), _r(x_of(v)), _r(axis_y + 3), MUTED, 0.5)
+                    for v in values),
+        tick_labels=tuple(Text(_r(x_of(v)), _r(tick_y), format_plain(v), NARROW_TEXT, "middle",
+                               MUTED) for v in values),
+        unit=Text(_r(zero_x), _r(tick_y + 6 + NARROW_TEXT), _one_line(chart.unit), NARROW_TEXT,
+                  "middle", MUTED),
+    )
+
+
+def _x_range(chart: Chart, half: float, tick_size: float = TICK_SIZE,
+             value_size: float = VALUE_SIZE, max_ticks: int = MAX_TICKS,
+             ) -> tuple[Decimal, Decimal]:
     """The tick step and the limit (a multiple of it): each bar's value fits outside its end,
-    within the range. About four ticks a side, at most MAX_TICKS, and never closer than their
-    labels are wide."""
+    within the range. About four ticks a side, at most `max_ticks`, and never closer than
+    their labels are wide."""
     largest = max((abs(b.value) for b in chart.bars), default=Decimal(0)) or Decimal(1)
     step = _nice(largest / 4)
     limit = _ceil_to(largest, step)
     for _ in range(100):  # a value too long to fit anywhere must not widen the range forever
         ticks = limit / step
         widest = max(len(format_plain(-limit)), len(format_plain(-step)))
-        if ticks > MAX_TICKS or half / float(ticks) < widest * CHAR_WIDTH * TICK_SIZE + 6:
+        if ticks > max_ticks or half / float(ticks) < widest * CHAR_WIDTH * tick_size + 6:
             step = _nice(step * Decimal("1.000001"))  # the next 1-2-5 step
             limit = _ceil_to(limit, step)
             continue
         if all(float(abs(b.value) / limit) * half + VALUE_GAP
-               + len(b.shown) * CHAR_WIDTH * VALUE_SIZE <= half for b in chart.bars):
+               + len(b.shown) * CHAR_WIDTH * value_size <= half for b in chart.bars):
             break
         limit += step
     return step, limit

@@ -34,10 +34,24 @@ TEMPLATE = Path("docx") / "document.docx"
 FONTS = Path("fonts")  # the chart's, drawn in the documents' own font
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do not depend on when
 def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes:
-    """The format's entry (see reportgen.render): the document, with reproducible zip bytes."""
+    """The format's entry (see reportgen.render): the document, with reproducible zip bytes.
+    The contents get their page numbers from LibreOffice's layout where it is installed
+    (reportgen.render.paginate); elsewhere they list the titles alone."""
+    from reportgen.render import paginate
+
     for warning in view_warnings(view):
         options.warn(warning)
-    return normalise_zip(render_docx(view, templates))
+    soffice = paginate.find_soffice() if view.contents else None
+    if soffice is None:
+        return normalise_zip(render_docx(view, templates))
+    # Laid out with a number of two digits in every entry, as wide as the real ones will be.
+    draft = render_docx(view, templates, {h.anchor: PROVISIONAL_PAGE for h in view.contents})
+    try:
+        pages = paginate.contents_pages(view, draft, soffice)
+    except paginate.LayoutFailed as exc:
+        options.warn(f"the contents have no page numbers: {exc}")
+        return normalise_zip(render_docx(view, templates))
+    return normalise_zip(draft, {DOCUMENT_PART: _with_pages(draft, pages)})
 
 
 def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
@@ -61,10 +75,34 @@ def _kind(block: Block) -> tuple[type, bool]:
     return type(block), isinstance(block, ListBlock) and block.ordered
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first)."""
+PROVISIONAL_PAGE = "00"
+DOCUMENT_PART = "word/document.xml"
+
+
+def _with_pages(docx: bytes, pages: dict[str, str]) -> bytes:
+    """The document part with each contents entry's PAGEREF result set to its page."""
     import zipfile
 
+    from lxml import etree
+
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read(DOCUMENT_PART))
+    by_name = {bookmark_name(anchor): page for anchor, page in pages.items()}
+    for link in root.iter(_qn("w:hyperlink")):
+        page = by_name.get(link.get(_qn("w:anchor")))
+        fields = [i.text or "" for i in link.iter(_qn("w:instrText"))]
+        if page is None or not any("PAGEREF" in field for field in fields):
+            continue
+        *_, result = link.iter(_qn("w:t"))  # the field's result: the link's last text
+        result.text = page
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def normalise_zip(data: bytes, replaced: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first),
+    with the parts in `replaced` in place of its own."""
+    import zipfile
+
+    replaced = replaced or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
@@ -74,18 +112,20 @@ def normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, replaced.get(name) or source.read(name))
     return out.getvalue()
 
 
-def render_docx(view: DocumentView, templates: Path) -> bytes:
-    """The document as .docx bytes (zip entries not yet normalised: see `render`)."""
+def render_docx(view: DocumentView, templates: Path,
+                pages: dict[str, str] | None = None) -> bytes:
+    """The document as .docx bytes (zip entries not yet normalised: see `render`); `pages`
+    gives the contents' page numbers by anchor."""
     out = io.BytesIO()
-    _build(view, templates).save(out)
+    _build(view, templates, pages).save(out)
     return out.getvalue()
 
 
-def _build(view: DocumentView, templates: Path) -> Any:
+def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = None) -> Any:
     """The document, made from the template (a docxtpl DocxTemplate, not yet saved).
 
     docxtpl fills the template's own fields (cover, header, footer) with guarded strings; the
@@ -100,7 +140,7 @@ def _build(view: DocumentView, templates: Path) -> Any:
     writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles},
                          templates / FONTS)
     if view.contents:
-        writer.contents(view)
+        writer.contents(view, pages or {})
     contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
     for block in view.blocks:
         writer.add(block)
@@ -115,8 +155,6 @@ def _build(view: DocumentView, templates: Path) -> Any:
                     templates / TEMPLATE)
     set_properties(document, view)
     _language(document, view.lang_tag)
-    if view.contents:
-        _update_fields_on_open(document)
     if view.cover:  # no running header or page number on the cover
         document.sections[0].different_first_page_header_footer = True
     return template
@@ -214,8 +252,9 @@ class _BodyWriter:
         paragraph._p.style = self.style_ids[style]
         return paragraph
 
-    def contents(self, view: DocumentView) -> None:
-        """A TOC field Word refreshes on opening, pre-filled so other viewers show the entries."""
+    def contents(self, view: DocumentView, pages: dict[str, str]) -> None:
+        """A TOC field, its result pre-filled as Word writes it: each entry a link to its
+        heading, with the heading's page (a PAGEREF field) where `pages` knows it."""
         title = self.paragraph("TOC Heading", view.labels["contents"])
         title.paragraph_format.page_break_before = True  # a page break, not an empty paragraph
         entries = list(view.contents)
@@ -225,7 +264,9 @@ class _BodyWriter:
                 _field_char(paragraph, "begin")
                 _instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
                 _field_char(paragraph, "separate")
-            _internal_link(paragraph, heading.text, heading.anchor)
+            link = _internal_link(paragraph, heading.text, heading.anchor)
+            if heading.anchor in pages:
+                _page_reference(link, heading.anchor, pages[heading.anchor])
             if i == len(entries) - 1:
                 _field_char(paragraph, "end")
 
@@ -311,12 +352,13 @@ class _BodyWriter:
 
         from reportgen.render.chart import WIDTH_CM
 
-        self.paragraph("Caption", caption)
-        run = self.paragraph("Normal").add_run()
-        shape = run.add_picture(io.BytesIO(png), width=Cm(WIDTH_CM))
+        picture = self.paragraph("Normal")
+        picture.paragraph_format.keep_with_next = True  # with its caption, below it as in PDF
+        shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(WIDTH_CM))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", alt)
         doc_pr.set("title", caption)
+        self.paragraph("Caption", caption).paragraph_format.keep_with_next = False
 
 
 TEXT_WIDTH_CM = 16.0  # A4 less the margins
@@ -345,11 +387,25 @@ def _oxml(tag: str, **attrs: str) -> Any:
     return element
 
 
-def _bookmark(paragraph: Any, name: str, number: int) -> None:
+BOOKMARK_NAME_MAX = 40  # Word's limit (ST_String maxLength 40 on w:bookmarkStart/@w:name)
+
+
+def bookmark_name(anchor: str) -> str:
+    """The heading's anchor as a bookmark name Word accepts: as it is when short enough, else
+    cut and ended by a hash of the whole anchor, so that two long anchors stay apart."""
+    import hashlib
+
+    if len(anchor) <= BOOKMARK_NAME_MAX:
+        return anchor
+    digest = hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:6]
+    return f"{anchor[:BOOKMARK_NAME_MAX - len(digest) - 1]}-{digest}"
+
+
+def _bookmark(paragraph: Any, anchor: str, number: int) -> None:
     """A bookmark around the heading, so TOC entries and links can point at it."""
     ident = str(number)
     paragraph._p.insert(1 if paragraph._p.pPr is not None else 0,
-                        _oxml("w:bookmarkStart", w_id=ident, w_name=name))
+                        _oxml("w:bookmarkStart", w_id=ident, w_name=bookmark_name(anchor)))
     paragraph._p.append(_oxml("w:bookmarkEnd", w_id=ident))
 
 
@@ -362,10 +418,36 @@ def _hyperlink(paragraph: Any, span: Span) -> None:
     paragraph._p.append(link)
 
 
-def _internal_link(paragraph: Any, text: str, anchor: str) -> None:
-    link = _oxml("w:hyperlink", w_anchor=anchor, w_history="1")
+def _internal_link(paragraph: Any, text: str, anchor: str) -> Any:
+    link = _oxml("w:hyperlink", w_anchor=bookmark_name(anchor), w_history="1")
     link.append(_run(paragraph, text, False, False, None))
     paragraph._p.append(link)
+    return link
+
+
+def _page_reference(link: Any, anchor: str, page: str) -> None:
+    """A tab (the TOC style's right tab with dot leader) and the heading's page number, as a
+    PAGEREF field whose result is `page`."""
+    tab = _oxml("w:r")
+    tab.append(_oxml("w:tab"))
+    link.append(tab)
+    for kind, child in (("begin", None), (None, f" PAGEREF {bookmark_name(anchor)} \\h "),
+                        ("separate", None), (None, page), ("end", None)):
+        run = _oxml("w:r")
+        if kind:
+            run.append(_oxml("w:fldChar", w_fldCharType=kind))
+        elif child.startswith(" PAGEREF"):
+            run.append(_text("w:instrText", child))
+        else:
+            run.append(_text("w:t", child))
+        link.append(run)
+
+
+def _text(tag: str, text: str) -> Any:
+    element = _oxml(tag)
+    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    element.text = text
+    return element
 
 
 def _run(paragraph: Any, text: str, bold: bool, italic: bool, char_style: str | None) -> Any:
@@ -394,11 +476,13 @@ def _instr(paragraph: Any, instruction: str) -> None:
 
 
 def _repeat_header(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", w_val="true"))
+    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
+    # (only "on"/"off"), while the bare element means "on" to every reader.
+    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader"))
 
 
 def _cant_split(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", w_val="true"))
+    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit"))
 
 
 def _restarted_numbering(doc: Any, style: str, start: int) -> int:
@@ -434,6 +518,3 @@ def _language(doc: Any, tag: str) -> None:
             if run_pr.find(qn("w:lang")) is None:
                 run_pr.append(_oxml("w:lang", w_val=tag))
 
-
-def _update_fields_on_open(doc: Any) -> None:
-    doc.settings.element.append(_oxml("w:updateFields", w_val="true"))

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.loaders import split_template_path
+from markupsafe import Markup
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
-from reportgen.view import Chart, DocumentView, SeriesChart, Span
+from reportgen.view import Chart, DocumentView, Heading, ListBlock, Paragraph, SeriesChart, Span
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -54,6 +55,7 @@ def _environment(html_dir: Path) -> jinja2.Environment:
     env.filters["series_svg_base64"] = _series_svg_base64
     env.filters["shows_address"] = shows_address
     env.filters["balanced"] = balanced
+    env.filters["font_faces"] = _font_faces
     return env
 
 
@@ -86,21 +88,84 @@ def _chart_svg_base64(env: jinja2.Environment, chart: Chart) -> str:
     return base64.b64encode(_chart_svg(env, chart).encode("utf-8")).decode("ascii")
 
 
-@jinja2.pass_environment
-def _series_svg_base64(env: jinja2.Environment, chart: SeriesChart) -> str:
-    """A table's chart as SVG, base64 for an <img> data URL."""
-    from reportgen.render.series import series_layout
+# The page's own font (scripts/make_fonts.py: Carlito's subset, renamed), as data: URLs in a
+# <style media="screen">, so that the page stays one file and lays out the same wherever it is
+# opened. WeasyPrint prints with media "print" and never reads them: the PDF embeds Carlito.
+WEB_FONT = "Reportgen Sans"
+WEB_FONT_FACES = {  # file -> (weight, style)
+    "ReportgenSans-Regular.woff2": ("normal", "normal"),
+    "ReportgenSans-Bold.woff2": ("bold", "normal"),
+    "ReportgenSans-Italic.woff2": ("normal", "italic"),
+    "ReportgenSans-BoldItalic.woff2": ("bold", "italic"),
+}
 
-    svg = env.get_template(SERIES_TEMPLATE).render(layout=series_layout(chart))
+
+@jinja2.pass_environment
+def _font_faces(env: jinja2.Environment, doc: DocumentView) -> Markup:
+    """The @font-face rules of the faces the page uses (italic ones only where it has italic
+    text or a sixth-level heading)."""
+    fonts = Path(env.globals["fonts_dir"])  # type: ignore[arg-type]
+    italic, bold_italic = _italics(doc)
+    rules = []
+    for name, (weight, style) in WEB_FONT_FACES.items():
+        if style == "italic" and not (bold_italic if weight == "bold" else italic):
+            continue
+        rules.append(f'@font-face {{ font-family: "{WEB_FONT}"; font-weight: {weight}; '
+                     f"font-style: {style}; font-display: block; "
+                     f'src: url("data:font/woff2;base64,{_font_base64(fonts / name)}") '
+                     'format("woff2"); }')
+    return Markup("\n".join(rules))
+
+
+FONT_HINT = ("the page's font is templates/fonts/ReportgenSans-*.woff2 (scripts/make_fonts.py"
+             " makes them): copy them into the templates folder's fonts/")
+
+
+@lru_cache(maxsize=8)
+def _font_base64(path: Path) -> str:
+    try:
+        project.check_file(path, error=TemplateError)  # a named pipe would hang the read
+        return base64.b64encode(path.read_bytes()).decode("ascii")
+    except TemplateError as exc:
+        raise TemplateError(exc.message, location=exc.location, hint=FONT_HINT) from None
+    except OSError as exc:
+        raise TemplateError(f"cannot read the page's font: {exc.strerror}",
+                            location=SourceLocation(project.display_path(path)),
+                            hint=FONT_HINT) from exc
+
+
+def _italics(doc: DocumentView) -> tuple[bool, bool]:
+    """(any italic text, any bold italic text): spans, and h6 (bold, and italic in screen.css)."""
+    spans = [s for b in doc.blocks if isinstance(b, Paragraph) for s in b.spans]
+    spans += [s for b in doc.blocks if isinstance(b, ListBlock) for item in b.items for s in item]
+    h6 = any(isinstance(b, Heading) and b.level >= 6 for b in doc.blocks)
+    return any(s.italic for s in spans) or h6, any(s.italic and s.bold for s in spans) or h6
+
+
+@jinja2.pass_environment
+def _chart_svg_base64(env: jinja2.Environment, chart: Chart, narrow: bool = False) -> str:
+    """The whole report's chart as SVG, base64 for an <img> data URL: as printed (16 cm), or
+    `narrow`, drawn for a phone's width."""
+    return base64.b64encode(_chart_svg(env, chart, narrow).encode("utf-8")).decode("ascii")
+
+
+@jinja2.pass_environment
+def _series_svg_base64(env: jinja2.Environment, chart: SeriesChart, narrow: bool = False) -> str:
+    """A table's chart as SVG, base64 for an <img> data URL (`narrow`: as for the chart)."""
+    from reportgen.render.series import NARROW, PRINT, series_layout
+
+    layout = series_layout(chart, NARROW if narrow else PRINT)
+    svg = env.get_template(SERIES_TEMPLATE).render(layout=layout)
     return base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _chart_svg(env: jinja2.Environment, chart: Chart) -> str:
+def _chart_svg(env: jinja2.Environment, chart: Chart, narrow: bool = False) -> str:
     """The chart as a standalone SVG document: its layout through templates/html/chart.svg.j2,
     autoescaped like the page (the bars' labels are the authors' area names)."""
-    from reportgen.render.chart import chart_layout
+    from reportgen.render.chart import chart_layout, narrow_chart_layout
 
-    return env.get_template(CHART_TEMPLATE).render(layout=chart_layout(chart))
+    layout = narrow_chart_layout(chart) if narrow else chart_layout(chart)
+    return env.get_template(CHART_TEMPLATE).render(layout=layout)
 
 
 def render_chart_svg(chart: Chart, templates: Path) -> str:
@@ -130,7 +195,9 @@ def render_template(name: str, templates: Path, **context: Any) -> str:
     problem with the template is a TemplateError naming it."""
     html_dir = templates / "html"
     try:
-        return _environment(html_dir).get_template(name).render(**context)
+        env = _environment(html_dir)
+        env.globals["fonts_dir"] = str(templates / "fonts")
+        return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template syntax: {exc.message}",

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from reportgen.present.numbers import format_plain
 from reportgen.render.chart import (
+    CHAR_WIDTH,
     FONT_FAMILY,
     GRID,
     MUTED,
+    NARROW_TEXT,
+    NARROW_WIDTH,
     WIDTH,
     Line,
     Rect,
@@ -52,15 +55,31 @@ class SeriesLayout:
     shapes: tuple[Shape, ...]
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """The chart's width and its texts' sizes, in points (or CSS px for a screen)."""
+
+    width: float
+    left: float  # room for the y ticks' labels
+    label: float  # the categories' names
+    tick: float
+    legend: float
+
+
+PRINT = Sizes(WIDTH, LEFT, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE)
+# A phone's chart (HTML only), shown 288 to 384 CSS px wide: every text 12 to 16 px.
+NARROW = Sizes(NARROW_WIDTH, 40.0, NARROW_TEXT, NARROW_TEXT, NARROW_TEXT)
+
+
 @lru_cache(maxsize=16)
-def series_layout(chart: SeriesChart) -> SeriesLayout:
+def series_layout(chart: SeriesChart, sizes: Sizes = PRINT) -> SeriesLayout:
     """Where everything goes."""
     values = [v for s in chart.series for v in s.values if v is not None]
     low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
     step = _nice(max(high - low, Decimal(1)) / 4)
     top_value, bottom_value = _ceil_to(high, step) if high > 0 else Decimal(0), \
         -_ceil_to(-low, step) if low < 0 else Decimal(0)
-    plot_left, plot_right = LEFT, WIDTH - RIGHT
+    plot_left, plot_right = sizes.left, sizes.width - RIGHT
     bottom = TOP + PLOT_HEIGHT
 
     def y_of(value: Decimal) -> float:
@@ -72,25 +91,45 @@ def series_layout(chart: SeriesChart) -> SeriesLayout:
     while tick <= top_value:
         y = y_of(tick)
         shapes.append(Line(plot_left, y, plot_right, y, GRID if tick else MUTED, 0.5))
-        shapes.append(Text(plot_left - 4, round(y + 0.32 * TICK_SIZE, 2), format_plain(tick),
-                           TICK_SIZE, "end", MUTED))
+        shapes.append(Text(plot_left - 4, round(y + 0.32 * sizes.tick, 2), format_plain(tick),
+                           sizes.tick, "end", MUTED))
         tick += step
     groups = max(len(chart.categories), 1)
     group = (plot_right - plot_left) / groups
+    row = CATEGORY_ROW  # the first baseline below the plot, and the rows' pitch
+    lines = 1
     for index, name in enumerate(chart.categories):
         centre = round(plot_left + group * (index + 0.5), 2)
-        shapes.append(Text(centre, round(bottom + CATEGORY_ROW, 2), _one_line(name),
-                           LABEL_SIZE, "middle"))
+        wrapped = [_one_line(name)] if sizes == PRINT else _wrap(_one_line(name), group,
+                                                                 sizes.label)
+        row = max(CATEGORY_ROW, sizes.label * 1.2)
+        lines = max(lines, len(wrapped))
+        for line, text in enumerate(wrapped):
+            shapes.append(Text(centre, round(bottom + row * (line + 1), 2), text, sizes.label,
+                               "middle"))
     shapes += (_bars if chart.style == "søyle" else _lines)(chart, plot_left, group, y_of)
-    height = bottom + CATEGORY_ROW + 6
+    height = bottom + row * lines + 6
     if chart.unit:
-        shapes.append(Text(plot_left - 4, TOP - 10, _one_line(chart.unit), TICK_SIZE, "end",
+        shapes.append(Text(plot_left - 4, TOP - 10, _one_line(chart.unit), sizes.tick, "end",
                            MUTED))
     if len(chart.series) > 1:
-        shapes += _legend(chart, plot_left, height + LEGEND_SIZE)
-        height += LEGEND_ROW + 4
-    return SeriesLayout(WIDTH, round(height, 2), chart.caption, chart.alt, FONT_FAMILY,
+        legend, rows = _legend(chart, plot_left, height + sizes.legend, sizes)
+        shapes += legend
+        height += (LEGEND_ROW - LEGEND_SIZE + sizes.legend) * rows + 4
+    return SeriesLayout(sizes.width, round(height, 2), chart.caption, chart.alt, FONT_FAMILY,
                         tuple(shapes))
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """Words in lines no wider than `width` (by the generous estimate of chart.CHAR_WIDTH);
+    a word longer than that stands on a line of its own."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1] + " " + word) * CHAR_WIDTH * size <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
 
 
 def _bars(chart: SeriesChart, left: float, group: float, y_of: object) -> list[Shape]:
@@ -121,15 +160,22 @@ def _lines(chart: SeriesChart, left: float, group: float, y_of: object) -> list[
     return shapes
 
 
-def _legend(chart: SeriesChart, left: float, baseline: float) -> list[Shape]:
+def _legend(chart: SeriesChart, left: float, baseline: float,
+            sizes: Sizes) -> tuple[list[Shape], int]:
+    """The legend's shapes and its number of rows: a new row where the next entry would not
+    fit in a narrow chart."""
     shapes: list[Shape] = []
-    x = left
+    x, rows = left, 1
     for s, series in enumerate(chart.series):
-        shapes.append(Rect(round(x, 2), round(baseline - 7, 2), 8, 8, COLOURS[s % len(COLOURS)]))
         name = _one_line(series.name)
-        shapes.append(Text(round(x + 11, 2), round(baseline, 2), name, LEGEND_SIZE, "start"))
-        x += 11 + len(name) * 0.55 * LEGEND_SIZE + 14
-    return shapes
+        wide = 11 + len(name) * CHAR_WIDTH * sizes.legend
+        if sizes != PRINT and x > left and x + wide > sizes.width:
+            x, rows = left, rows + 1
+            baseline += LEGEND_ROW - LEGEND_SIZE + sizes.legend
+        shapes.append(Rect(round(x, 2), round(baseline - 7, 2), 8, 8, COLOURS[s % len(COLOURS)]))
+        shapes.append(Text(round(x + 11, 2), round(baseline, 2), name, sizes.legend, "start"))
+        x += wide + 14
+    return shapes, rows
 
 
 def series_png(chart: SeriesChart, fonts: Path) -> bytes:

@@ -11,6 +11,7 @@ dict read by the loading API).
 """
 
 from reportgen.present.document import (
+    AreaBlocks,
     area_fingerprint,
     area_head,
     build_area_document,
@@ -20,5 +21,5 @@ from reportgen.present.document import (
 )
 from reportgen.present.sample import sample_views
 
-__all__ = ["area_fingerprint", "area_head", "build_area_document", "build_report_document",
-           "document_date", "report_head", "sample_views"]
+__all__ = ["AreaBlocks", "area_fingerprint", "area_head", "build_area_document",
+           "build_report_document", "document_date", "report_head", "sample_views"]

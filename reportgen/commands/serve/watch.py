@@ -1,4 +1,4 @@
-"""`reportgen serve`, watch: poll the inputs and templates, re-render what a change affects.
+"""`reportgen serve`, watch: watch the inputs and templates, re-render what a change affects.
 
 Part of the serve command. It loads through the loading API (inputs.py); present, model and
 render.html are imported where they are used, as the render command does, so the stages load
@@ -34,7 +34,10 @@ from reportgen.inputs import (
 from reportgen.period import Period
 from reportgen.project import REPORT_NAME, display_path
 
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.3  # the polling fallback's interval
+EVENT_STEP_MS = 15  # a batch of file events ends once none came for this long
+EVENT_DEBOUNCE_MS = 200  # ... or once it has lasted this long
+SAFETY_SECONDS = 2.0  # with file events: a look this often even without any
 HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime
 EVERYTHING = "*"  # a change that affects every document (kommune.yaml, templates)
 RAPPORT = "rapport"  # a change to inputs/<period>/rapport.yaml
@@ -73,6 +76,7 @@ class Preview:
         self._common: Problems = ()
         self._areas: dict[str, Any] = {}  # code -> validated Area, or a tuple of its problems
         self._report_input: Any = ()  # validated ReportInput, or a tuple of its problems
+        self._area_blocks: Any = None  # present.AreaBlocks: unchanged areas not presented again
 
     # Reading: the request threads.
 
@@ -157,7 +161,7 @@ class Preview:
 
     def _render_report(self, codes: list[str]) -> Document:
         from reportgen.model import Report
-        from reportgen.present import build_report_document
+        from reportgen.present import AreaBlocks, build_report_document
 
         title = "Hele rapporten"
         if self._common:
@@ -174,9 +178,11 @@ class Preview:
             return Document(REPORT_NAME, title, problems=tuple(ReportgenErrors(problems).errors))
         report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
                         self._report_input)
+        if self._area_blocks is None:
+            self._area_blocks = AreaBlocks()
+        labels, cache = self._labels or {}, self._area_blocks
         return self._render(REPORT_NAME, title,
-                            lambda: build_report_document(report, self._labels or {},
-                                                          self.epoch))
+                            lambda: build_report_document(report, labels, self.epoch, cache))
 
     def _render(self, name: str, title: str, make_view: Callable[[], Any]) -> Document:
         from reportgen.render.html import render_html
@@ -208,24 +214,31 @@ class Preview:
 
 
 class Watcher:
-    """Polls the files every POLL_SECONDS and hands each change to Preview.update."""
+    """Hands each change of the files to Preview.update.
 
-    def __init__(self, preview: Preview, interval: float = POLL_SECONDS) -> None:
-        self.preview, self.interval = preview, interval
+    It waits on the operating system's file events (the `watchfiles` package: inotify on
+    Linux) on the inputs and templates folders; each batch of events, and a safety look every
+    SAFETY_SECONDS, compares the files' signatures with the last ones (poll), so an event
+    only says when to look and never what changed. Without watchfiles, or when the system
+    refuses to watch (no inotify, its limit reached), it polls every `interval` seconds."""
+
+    def __init__(self, preview: Preview, interval: float = POLL_SECONDS,
+                 events: bool = True) -> None:
+        self.preview, self.interval, self.events = preview, interval, events
         self.previous = self.snapshot()
+        self.mode = "polling"  # "events" once the file events are set up
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="reportgen-watcher", daemon=True)
 
     def start(self) -> None:
-        """Start polling in a daemon thread."""
+        """Start watching in a daemon thread."""
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop polling; waits for a poll in progress (at most 10 seconds)."""
+        """Stop watching; waits for an update in progress (at most 10 seconds)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
-
     def files(self) -> list[Path]:
         """kommune.yaml, the period's area files and rapport.yaml, every template file."""
         preview = self.preview
@@ -269,11 +282,39 @@ class Watcher:
         return EVERYTHING  # kommune.yaml or a template
 
     def _run(self) -> None:
+        if self.events and self._watch_events():
+            return
+        self.mode = "polling"
         while not self._stop.wait(self.interval):
-            try:
-                self.poll()
-            except Exception:  # a bug; the next change gets another chance
-                self.preview.log(traceback.format_exc().rstrip())
+            self._look()
+
+    def _look(self) -> None:
+        try:
+            self.poll()
+        except Exception:  # a bug; the next change gets another chance
+            self.preview.log(traceback.format_exc().rstrip())
+
+    def _watch_events(self) -> bool:
+        """Look at each batch of file events until stopped; False if events cannot be had."""
+        try:
+            import watchfiles
+        except ImportError:
+            return False
+        roots = [str(p) for p in (self.preview.inputs, self.preview.templates) if p.is_dir()]
+        try:
+            batches = watchfiles.watch(
+                *roots, stop_event=self._stop, step=EVENT_STEP_MS, debounce=EVENT_DEBOUNCE_MS,
+                rust_timeout=int(SAFETY_SECONDS * 1000), yield_on_timeout=True,
+                raise_interrupt=False, ignore_permission_denied=True)
+            self.mode = "events"
+            self._look()  # what changed between the first snapshot and the watch's start
+            for _ in batches:
+                self._look()
+        except Exception as exc:  # no inotify, or its limit reached: poll instead
+            self.preview.log(f"file events unavailable ({type(exc).__name__}: {exc}); "
+                             f"looking for changes every {self.interval} s instead")
+            return self._stop.is_set()
+        return True
 
 
 def _classify_input(name: str) -> str | None:

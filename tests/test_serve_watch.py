@@ -73,7 +73,8 @@ def test_a_save_arrives_as_a_file_event(project: Project) -> None:
 
 def test_without_watchfiles_the_watcher_polls(project: Project,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "watchfiles", None)  # import watchfiles: ImportError
+    for name in ("watchfiles", "watchfiles._rust_notify"):  # importing them: ImportError
+        monkeypatch.setitem(sys.modules, name, None)
     seed_project(project)
     made = preview()
     watcher = Watcher(made, interval=0.05)

@@ -226,12 +226,16 @@ class Watcher:
                  events: bool = True) -> None:
         self.preview, self.interval, self.events = preview, interval, events
         self.previous = self.snapshot()
-        self.mode = "polling"  # "events" once the file events are set up
+        self.mode = "polling"  # "events" once start has set the file events up
+        self._notify: Any = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="reportgen-watcher", daemon=True)
 
     def start(self) -> None:
-        """Start watching in a daemon thread."""
+        """Start watching in a daemon thread. The file events are live when this returns: a
+        save from then on is seen by its event, one before it by the thread's first look."""
+        self._notify = self._file_events() if self.events else None
+        self.mode = "events" if self._notify is not None else "polling"
         self._thread.start()
 
     def stop(self) -> None:
@@ -239,6 +243,7 @@ class Watcher:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
+
     def files(self) -> list[Path]:
         """kommune.yaml, the period's area files and rapport.yaml, every template file."""
         preview = self.preview
@@ -282,9 +287,16 @@ class Watcher:
         return EVERYTHING  # kommune.yaml or a template
 
     def _run(self) -> None:
-        if self.events and self._watch_events():
-            return
-        self.mode = "polling"
+        if self._notify is not None:
+            try:
+                self._wait_on_events(self._notify)
+                return
+            except Exception as exc:  # the system stopped giving events: poll instead
+                self.preview.log(f"file events stopped ({type(exc).__name__}: {exc}); "
+                                 f"looking for changes every {self.interval} s instead")
+                self.mode = "polling"
+            finally:
+                self._notify.close()
         while not self._stop.wait(self.interval):
             self._look()
 
@@ -294,27 +306,31 @@ class Watcher:
         except Exception:  # a bug; the next change gets another chance
             self.preview.log(traceback.format_exc().rstrip())
 
-    def _watch_events(self) -> bool:
-        """Look at each batch of file events until stopped; False if events cannot be had."""
+    def _file_events(self) -> Any:
+        """A watch on the inputs and templates folders (watchfiles' RustNotify: inotify on
+        Linux), or None without watchfiles or when the system refuses (its limit reached)."""
         try:
-            import watchfiles
+            from watchfiles._rust_notify import RustNotify  # watchfiles' documented backend
         except ImportError:
-            return False
+            return None
         roots = [str(p) for p in (self.preview.inputs, self.preview.templates) if p.is_dir()]
         try:
-            batches = watchfiles.watch(
-                *roots, stop_event=self._stop, step=EVENT_STEP_MS, debounce=EVENT_DEBOUNCE_MS,
-                rust_timeout=int(SAFETY_SECONDS * 1000), yield_on_timeout=True,
-                raise_interrupt=False, ignore_permission_denied=True)
-            self.mode = "events"
-            self._look()  # what changed between the first snapshot and the watch's start
-            for _ in batches:
-                self._look()
-        except Exception as exc:  # no inotify, or its limit reached: poll instead
+            # paths, debug, force_polling, poll_delay_ms, recursive, ignore_permission_denied
+            return RustNotify(roots, False, False, 0, True, True)
+        except Exception as exc:
             self.preview.log(f"file events unavailable ({type(exc).__name__}: {exc}); "
                              f"looking for changes every {self.interval} s instead")
-            return self._stop.is_set()
-        return True
+            return None
+
+    def _wait_on_events(self, notify: Any) -> None:
+        """A look after each batch of events, and every SAFETY_SECONDS, until stopped."""
+        self._look()  # what changed between the first snapshot and the watch's start
+        while not self._stop.is_set():
+            result = notify.watch(EVENT_DEBOUNCE_MS, EVENT_STEP_MS,
+                                  int(SAFETY_SECONDS * 1000), self._stop)
+            if result == "stop" or self._stop.is_set():
+                return
+            self._look()
 
 
 def _classify_input(name: str) -> str | None:

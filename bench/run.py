@@ -575,6 +575,52 @@ def measure_serve(saves: int) -> dict[str, object]:
     return {"mode": serve_latency.watcher_mode(ENV, PY, CWD), "pages": pages}
 
 
+def measure_growth(work: Path, sizes: list[int]) -> list[dict[str, float]]:
+    """render all on a synthetic period of each size: time, CPU, peak memory per process."""
+    import growth
+
+    results = []
+    for size in sizes:
+        print(f"growth: render all with {size} areas …", file=sys.stderr)
+        inputs = growth.make_inputs(CWD, work, PERIOD, size)
+        command = Command(f"areas{size}", f"render all, {size} areas",
+                          lambda s, i=inputs: [REPORTGEN, "render", "all", PERIOD, "--inputs",
+                                               str(i), "--out", str(s / "out")],
+                          check=_expect_files(3 * (size + 1), "*.*", f"out/{PERIOD}"))
+        run = execute(command, work, "growth", sample=True)
+        results.append({"areas": size, "seconds": run.seconds, "cpu": run.cpu_seconds,
+                        "main": run.main_peak_mib or 0, "worker": run.child_peak_mib or 0,
+                        "peak": max(run.tree_peak_mib, run.main_peak_mib or 0,
+                                    run.child_peak_mib or 0), "load": run.load})
+    return results
+
+
+def growth_table(growth: list[dict[str, float]]) -> str:
+    """One row per size."""
+    lines = ["| areas | wall s | CPU s | load | peak MiB main / largest worker | s per area |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {g['areas']} | {g['seconds']:.2f} | {g['cpu']:.2f} | {g['load']:.1f} | "
+              f"{g['main']:.0f} / {g['worker']:.0f} | {g['seconds'] / g['areas']:.3f} |"
+              for g in growth]
+    return "\n".join(lines)
+
+
+def growth_rows(growth: list[dict[str, float]]) -> list[tuple[str, str, str, str]]:
+    """The growth budgets, between the smallest and the largest size measured."""
+    if len(growth) < 2:
+        return []
+    small, large = growth[0], growth[-1]
+    scale = large["areas"] / small["areas"]
+    wall, cpu = large["seconds"] / small["seconds"], large["cpu"] / small["cpu"]
+    return [
+        (f"growth: {large['areas']} / {small['areas']} areas, wall (CPU)",
+         f"{wall:.2f} × ({cpu:.2f} ×)", f"≤ {scale:.2f} ×",
+         "PASS" if wall <= scale else "**MISS**"),
+        (f"growth: largest process at {large['areas']} areas", f"{large['peak']:.0f} MiB",
+         "< 200 MiB", "PASS" if large["peak"] < 200 else "**MISS**"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per command (default 7)")
@@ -585,6 +631,9 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=10,
                         help="serve: saves timed per page (default 10)")
     parser.add_argument("--skip-serve", action="store_true", help="do not measure serve")
+    parser.add_argument("--areas", default="", metavar="N,N,…",
+                        help="growth: render all on synthetic periods of these sizes "
+                             "(e.g. 14,50,99), and draw docs/performance.svg")
     args = parser.parse_args()
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
@@ -613,6 +662,8 @@ def main() -> None:
         print("import checks (-X importtime) …", file=sys.stderr)
         checks = import_checks(work, built)
         serve = None if args.skip_serve else measure_serve(args.saves)
+        sizes = [int(n) for n in args.areas.split(",") if n.strip()]
+        growth = measure_growth(work, sizes) if sizes else []
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -624,13 +675,22 @@ def main() -> None:
     facts["weasyprint_args"] = " ".join(
         ["-u templates/html/",
          *([f"--pdf-variant {variant}"] if variant else []), "--pdf-tags"])
-    rows = budgets({c.key: c for c in cmds}, stats, checks, serve)
+    rows = budgets({c.key: c for c in cmds}, stats, checks, serve) + growth_rows(growth)
     print(markdown(cmds, stats, facts, rows, args, runner_mib))
     command = "`.venv/bin/python bench/run.py" + "".join(
         f" {a}" for a in sys.argv[1:]) + "`"
     print(f"\nCommand: {command}")
     if serve:
         print(f"\nserve watcher: {serve['mode']}")
+    if growth:
+        print("\n" + growth_table(growth))
+        import growth as drawing
+
+        chart = drawing.chart_svg([g["areas"] for g in growth], [g["seconds"] for g in growth],
+                                  [g["cpu"] for g in growth], [g["peak"] for g in growth],
+                                  ROOT / "templates")
+        (ROOT / "docs" / "performance.svg").write_text(chart, "utf-8")
+        print("\nchart: docs/performance.svg")
     for check in checks:
         print(f"\n{check['check']}: {'yes' if check['ok'] else 'NO'}; {check['modules']} modules;"
               f" slowest top-level imports (cumulative ms): "
@@ -643,7 +703,7 @@ def main() -> None:
                                  "tree_peak_mib": [r.tree_peak_mib for r in c.runs],
                                  "memory_run": vars(c.memory), **stats[c.key]} for c in cmds},
             "budgets": [dict(zip(("budget", "measured", "limit", "verdict"), r)) for r in rows],
-            "import_checks": checks, "serve": serve,
+            "import_checks": checks, "serve": serve, "growth": growth,
         }, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -82,3 +82,24 @@ def test_without_watchfiles_the_watcher_polls(project: Project,
     assert watcher.mode == "polling"
     assert version == 2
     assert "juni" in (page(made, "08") or "")
+
+
+def test_when_the_system_refuses_file_events_the_watcher_says_so_and_polls(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    notify = pytest.importorskip("watchfiles._rust_notify")
+
+    def refuse(*args: object) -> None:
+        raise OSError(28, "OS file watch limit reached")
+
+    monkeypatch.setattr(notify, "RustNotify", refuse)
+    seed_project(project)
+    logged: list[str] = []
+    made = Preview(Period.parse(PERIOD), Path("inputs"), Path("templates"), log=logged.append,
+                   epoch=0)
+    made.update({EVERYTHING})
+    watcher = Watcher(made, interval=0.05)
+    version = changed_by_watcher(watcher, made, project.inputs / PERIOD / "08.yaml")
+    assert watcher.mode == "polling"
+    assert version == 2
+    assert logged[0] == ("file events unavailable (OSError: [Errno 28] OS file watch limit "
+                         "reached); looking for changes every 0.05 s instead")

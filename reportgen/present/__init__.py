@@ -12,6 +12,7 @@ dict read by the loading API).
 """
 
 from reportgen.present.document import (
+    AreaBlocks,
     area_fingerprint,
     area_head,
     build_area_document,
@@ -22,5 +23,6 @@ from reportgen.present.document import (
 from reportgen.present.sample import sample_views
 from reportgen.present.site import build_site
 
-__all__ = ["area_fingerprint", "area_head", "build_area_document", "build_report_document",
-           "build_site", "document_date", "report_head", "sample_views"]
+__all__ = ["AreaBlocks", "area_fingerprint", "area_head", "build_area_document",
+           "build_report_document", "build_site", "document_date", "report_head",
+           "sample_views"]

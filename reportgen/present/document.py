@@ -103,10 +103,12 @@ def area_fingerprint(area: Area) -> str:
 
 
 def build_report_document(report: Report, labels: dict[str, str],
-                          epoch: int | None = None) -> DocumentView:
+                          epoch: int | None = None,
+                          cache: AreaBlocks | None = None) -> DocumentView:
     """The view of the whole report: cover, contents, chapters, every area, chapters after
-    (dated by `epoch` when given: see document_date)."""
-    blocks, sections = _report_blocks(report, labels)
+    (dated by `epoch` when given: see document_date). With `cache` (serve keeps one), an
+    area whose blocks it already holds is not presented again: the view is the same."""
+    blocks, sections = _report_blocks(report, labels, cache)
     contents = tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level))
     return replace(report_head(report, labels, epoch), blocks=tuple(blocks), contents=contents,
                    sections=tuple(sections))
@@ -139,8 +141,10 @@ def report_head(report: Report, labels: dict[str, str],
     )
 
 
-def _report_blocks(report: Report, labels: dict[str, str]) -> tuple[list[Block], list[Section]]:
-    """The whole report's blocks in order, and where each of its parts starts."""
+def _report_blocks(report: Report, labels: dict[str, str],
+                   cache: Any = None) -> tuple[list[Block], list[Section]]:
+    """The whole report's blocks in order, and where each of its parts starts; with `cache`
+    (AreaBlocks), unchanged areas' blocks come from it."""
     settings, lang = report.report, report.kommune.language
     anchors = Anchors()
     blocks: list[Block] = []
@@ -163,8 +167,9 @@ def _report_blocks(report: Report, labels: dict[str, str]) -> tuple[list[Block],
         overview = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "overview"))
         areas_part += overview_blocks(report.areas, labels, lang, overview)
     part("areas", areas_part)
+    present = cache.blocks if cache is not None else area_blocks
     for area in report.areas:
-        part("area", area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang), area.code)
+        part("area", present(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang), area.code)
     for chapter in settings.chapters_after:
         part("chapter", _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
                                      new_page=starts_page(TOP_LEVEL)))
@@ -192,6 +197,37 @@ def area_blocks(
     for part in top_parts():
         blocks += _part_blocks(part, area, labels, level, anchors, lang, resolve)
     return blocks
+
+
+class AreaBlocks:
+    """The areas' blocks in the whole report, kept from one build to the next (serve), so
+    that after one area's file changed only that area is presented again.
+
+    An entry is used only for the very same validated area and labels objects, the same
+    level and language, and the same anchors taken before it: exactly the inputs of
+    area_blocks, whose blocks (frozen dataclasses) are then the same. Anchors the area took
+    are taken again, so the areas after it get the same anchors too."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Any, ...]] = {}
+
+    def blocks(self, area: Area, labels: dict[str, str], level: int, anchors: Anchors,
+               lang: str) -> list[Block]:
+        """area_blocks(area, labels, level, anchors, lang), from the cache when it may be."""
+        before = frozenset(anchors.used)
+        key = (area, labels, level, lang, before)
+        entry = self._entries.get(area.code)
+        if entry is not None and _same_key(entry[0], key):
+            anchors.used |= entry[2]
+            return list(entry[1])
+        blocks = area_blocks(area, labels, level, anchors, lang)
+        self._entries[area.code] = (key, tuple(blocks), frozenset(anchors.used - before))
+        return blocks
+
+
+def _same_key(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Same objects (area, labels), equal level, language and anchors before."""
+    return old[0] is new[0] and old[1] is new[1] and old[2:] == new[2:]
 
 
 def _resolver(tables: dict[str, Any], labels: dict[str, str], lang: str) -> Resolve:

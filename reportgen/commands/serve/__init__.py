@@ -7,7 +7,8 @@ written to build/, and no file is ever served from disk by its path. Standard li
 addressed to that host (or `localhost`), so neither other machines nor a web page that points
 a DNS name at the loopback address can read the drafts.
 
-A watcher thread polls the inputs and the templates. On a change it re-validates and
+A watcher thread waits on file events from the system (watchfiles; polling without it) on
+the inputs and the templates. On a change it re-validates and
 re-renders only the documents the change affects, then bumps a version number. Served pages,
 and only they, carry a small script that listens on `/_events?version=N` (Server-Sent Events)
 and reloads the page once the version moves on. A problem in the inputs or templates becomes
@@ -16,7 +17,7 @@ document when the file is fixed.
 
 Modules, in layers (a module imports only those above it; the contract in pyproject.toml):
   pages.py   the documents held in memory (Document, State) and the server's own pages
-  watch.py   Preview (validate and render what a change affects) and Watcher (polling)
+  watch.py   Preview (validate and render what a change affects) and Watcher (events)
   server.py  the HTTP handler and server, the Host check, the event stream, start and serve
 This module is the public API: cli.py and the tests import from here.
 """

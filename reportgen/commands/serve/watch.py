@@ -1,4 +1,4 @@
-"""`reportgen serve`, watch: poll the inputs and templates, re-render what a change affects.
+"""`reportgen serve`, watch: watch the inputs and templates, re-render what a change affects.
 
 Part of the serve command. It loads through the loading API (inputs.py); present, model and
 render.html are imported where they are used, as the render command does, so the stages load
@@ -34,7 +34,10 @@ from reportgen.inputs import (
 from reportgen.period import Period
 from reportgen.project import REPORT_NAME, display_path
 
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.3  # the polling fallback's interval
+EVENT_STEP_MS = 15  # a batch of file events ends once none came for this long
+EVENT_DEBOUNCE_MS = 200  # ... or once it has lasted this long
+SAFETY_SECONDS = 2.0  # with file events: a look this often even without any
 HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime
 EVERYTHING = "*"  # a change that affects every document (kommune.yaml, templates)
 RAPPORT = "rapport"  # a change to inputs/<period>/rapport.yaml
@@ -76,6 +79,7 @@ class Preview:
         self._whole: Any = None  # the whole report (model.Report) when it is valid
         self._search_lock = threading.Lock()
         self._search: tuple[int, dict[str, bytes]] = (-1, {})  # version -> its search bundle
+        self._area_blocks: Any = None  # present.AreaBlocks: unchanged areas not presented again
 
     # Reading: the request threads.
 
@@ -161,7 +165,7 @@ class Preview:
 
     def _render_report(self, codes: list[str]) -> Document:
         from reportgen.model import Report
-        from reportgen.present import build_report_document
+        from reportgen.present import AreaBlocks, build_report_document
 
         title = "Hele rapporten"
         self._whole = None
@@ -180,9 +184,11 @@ class Preview:
         report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
                         self._report_input)
         self._whole = report
+        if self._area_blocks is None:
+            self._area_blocks = AreaBlocks()
+        labels, cache = self._labels or {}, self._area_blocks
         return self._render(REPORT_NAME, title,
-                            lambda: build_report_document(report, self._labels or {},
-                                                          self.epoch))
+                            lambda: build_report_document(report, labels, self.epoch, cache))
 
     def _render(self, name: str, title: str, make_view: Callable[[], Any]) -> Document:
         from reportgen.render.html import render_html
@@ -256,20 +262,32 @@ class Preview:
 
 
 class Watcher:
-    """Polls the files every POLL_SECONDS and hands each change to Preview.update."""
+    """Hands each change of the files to Preview.update.
 
-    def __init__(self, preview: Preview, interval: float = POLL_SECONDS) -> None:
-        self.preview, self.interval = preview, interval
+    It waits on the operating system's file events (the `watchfiles` package: inotify on
+    Linux) on the inputs and templates folders; each batch of events, and a safety look every
+    SAFETY_SECONDS, compares the files' signatures with the last ones (poll), so an event
+    only says when to look and never what changed. Without watchfiles, or when the system
+    refuses to watch (no inotify, its limit reached), it polls every `interval` seconds."""
+
+    def __init__(self, preview: Preview, interval: float = POLL_SECONDS,
+                 events: bool = True) -> None:
+        self.preview, self.interval, self.events = preview, interval, events
         self.previous = self.snapshot()
+        self.mode = "polling"  # "events" once start has set the file events up
+        self._notify: Any = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="reportgen-watcher", daemon=True)
 
     def start(self) -> None:
-        """Start polling in a daemon thread."""
+        """Start watching in a daemon thread. The file events are live when this returns: a
+        save from then on is seen by its event, one before it by the thread's first look."""
+        self._notify = self._file_events() if self.events else None
+        self.mode = "events" if self._notify is not None else "polling"
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop polling; waits for a poll in progress (at most 10 seconds)."""
+        """Stop watching; waits for an update in progress (at most 10 seconds)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
@@ -317,11 +335,50 @@ class Watcher:
         return EVERYTHING  # kommune.yaml or a template
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        if self._notify is not None:
             try:
-                self.poll()
-            except Exception:  # a bug; the next change gets another chance
-                self.preview.log(traceback.format_exc().rstrip())
+                self._wait_on_events(self._notify)
+                return
+            except Exception as exc:  # the system stopped giving events: poll instead
+                self.preview.log(f"file events stopped ({type(exc).__name__}: {exc}); "
+                                 f"looking for changes every {self.interval} s instead")
+                self.mode = "polling"
+            finally:
+                self._notify.close()
+        while not self._stop.wait(self.interval):
+            self._look()
+
+    def _look(self) -> None:
+        try:
+            self.poll()
+        except Exception:  # a bug; the next change gets another chance
+            self.preview.log(traceback.format_exc().rstrip())
+
+    def _file_events(self) -> Any:
+        """A watch on the inputs and templates folders (watchfiles' RustNotify: inotify on
+        Linux), or None without watchfiles or when the system refuses (its limit reached)."""
+        try:
+            from watchfiles._rust_notify import RustNotify  # watchfiles' documented backend
+        except ImportError:
+            return None
+        roots = [str(p) for p in (self.preview.inputs, self.preview.templates) if p.is_dir()]
+        try:
+            # paths, debug, force_polling, poll_delay_ms, recursive, ignore_permission_denied
+            return RustNotify(roots, False, False, 0, True, True)
+        except Exception as exc:
+            self.preview.log(f"file events unavailable ({type(exc).__name__}: {exc}); "
+                             f"looking for changes every {self.interval} s instead")
+            return None
+
+    def _wait_on_events(self, notify: Any) -> None:
+        """A look after each batch of events, and every SAFETY_SECONDS, until stopped."""
+        self._look()  # what changed between the first snapshot and the watch's start
+        while not self._stop.is_set():
+            result = notify.watch(EVENT_DEBOUNCE_MS, EVENT_STEP_MS,
+                                  int(SAFETY_SECONDS * 1000), self._stop)
+            if result == "stop" or self._stop.is_set():
+                return
+            self._look()
 
 
 def _classify_input(name: str) -> str | None:

@@ -1,0 +1,105 @@
+"""`reportgen serve`, watch: file events, the polling fallback, and the whole report rebuilt
+from the areas' kept blocks (present.AreaBlocks) being the report built afresh."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import INPUTS, MINIMAL_AREA, Project, dump_yaml
+from test_serve import PERIOD, WAIT, save, seed_project
+
+from reportgen.commands.serve import EVERYTHING, Preview, Watcher
+from reportgen.period import Period
+from reportgen.project import REPORT_NAME
+
+
+def preview() -> Preview:
+    """A preview of the project, every document rendered."""
+    made = Preview(Period.parse(PERIOD), Path("inputs"), Path("templates"), log=lambda _: None,
+                   epoch=0)
+    made.update({EVERYTHING})
+    return made
+
+
+def page(made: Preview, name: str) -> str | None:
+    return made.snapshot().documents[name].html
+
+
+def test_the_report_from_kept_blocks_is_the_report_built_afresh(project: Project) -> None:
+    seed_project(project)
+    kept = preview()
+    area07 = project.inputs / PERIOD / "07.yaml"
+    area08 = project.inputs / PERIOD / "08.yaml"
+    # 07, before 08, takes the anchors 08 had: 08's kept blocks must not be used as they were.
+    shutil.copyfile(INPUTS / PERIOD / "08.yaml", area07)
+    kept.update({"07"})
+    first = page(preview(), REPORT_NAME)
+    assert first is not None and first.count('id="okonomisk-status-2"') == 1
+    assert page(kept, REPORT_NAME) == first
+    save(area08, area08.read_text(encoding="utf-8").replace("april", "mai"))
+    kept.update({"08"})
+    fresh = page(preview(), REPORT_NAME)
+    assert fresh is not None and "mai" in fresh
+    assert page(kept, REPORT_NAME) == fresh
+    save(area07, dump_yaml(MINIMAL_AREA))
+    kept.update({"07"})
+    assert page(kept, REPORT_NAME) == page(preview(), REPORT_NAME)
+
+
+def changed_by_watcher(watcher: Watcher, made: Preview, path: Path) -> int | None:
+    """Save a change to `path` with the watcher running; the version it brings (or None)."""
+    seen = made.snapshot().version
+    watcher.start()
+    try:
+        save(path, path.read_text(encoding="utf-8").replace("april", "juni"))
+        return made.wait_for_change(seen, WAIT)
+    finally:
+        watcher.stop()
+
+
+def test_a_save_arrives_as_a_file_event(project: Project) -> None:
+    pytest.importorskip("watchfiles")
+    seed_project(project)
+    made = preview()
+    watcher = Watcher(made, interval=3600)  # polling would not see the change in time
+    version = changed_by_watcher(watcher, made, project.inputs / PERIOD / "08.yaml")
+    assert watcher.mode == "events"
+    assert version == 2
+    assert "juni" in (page(made, "08") or "")
+
+
+def test_without_watchfiles_the_watcher_polls(project: Project,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("watchfiles", "watchfiles._rust_notify"):  # importing them: ImportError
+        monkeypatch.setitem(sys.modules, name, None)
+    seed_project(project)
+    made = preview()
+    watcher = Watcher(made, interval=0.05)
+    version = changed_by_watcher(watcher, made, project.inputs / PERIOD / "08.yaml")
+    assert watcher.mode == "polling"
+    assert version == 2
+    assert "juni" in (page(made, "08") or "")
+
+
+def test_when_the_system_refuses_file_events_the_watcher_says_so_and_polls(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    notify = pytest.importorskip("watchfiles._rust_notify")
+
+    def refuse(*args: object) -> None:
+        raise OSError(28, "OS file watch limit reached")
+
+    monkeypatch.setattr(notify, "RustNotify", refuse)
+    seed_project(project)
+    logged: list[str] = []
+    made = Preview(Period.parse(PERIOD), Path("inputs"), Path("templates"), log=logged.append,
+                   epoch=0)
+    made.update({EVERYTHING})
+    watcher = Watcher(made, interval=0.05)
+    version = changed_by_watcher(watcher, made, project.inputs / PERIOD / "08.yaml")
+    assert watcher.mode == "polling"
+    assert version == 2
+    assert logged[0] == ("file events unavailable (OSError: [Errno 28] OS file watch limit "
+                         "reached); looking for changes every 0.05 s instead")

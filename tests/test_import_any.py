@@ -280,7 +280,10 @@ def test_a_whole_report_fills_an_empty_inputs_folder_and_renders_as_written(
     # The overview is reportgen's own: its heading, the reading guide, the areas left out.
     ours = ("Økonomisk oversikt for programområdene", "Slik leser du tabellene:",
             "Disse programområdene har ikke tall", "Programområde 02 har ikke tall")
-    assert [t for t in whole if not t.startswith(ours)] == written
+    shown = [t for t in whole if not t.startswith(ours)]
+    # reportgen's cover names the municipality first (as the PDF's cover does); the rest in order
+    cover = 4  # the municipality, the title, the subtitle, the date
+    assert (sorted(shown[:cover]), shown[cover:]) == (sorted(written[:cover]), written[cover:])
     for code, name in REPORT_AREAS.items():
         title = f"Programområde {code} {name}"
         assert texts(nothing.output(f"{code}.docx")) == section(written, title), code

@@ -188,8 +188,8 @@ def test_every_text_field_comes_out_verbatim_in_docx_and_html(t: dict[str, str])
                 if e.attrs.get("name") == "author"] == [t["kommune"]]
 
         # The whole report: cover, chapter, then the area one level down, in order.
-        cover = [(1, spaced(t["tittel"])), (0, spaced(t["undertittel"])),
-                 (0, spaced(t["kommune"]))]  # Title style
+        cover = [(0, spaced(t["kommune"])), (1, spaced(t["tittel"])),
+                 (0, spaced(t["undertittel"]))]  # Title style; the order of the PDF's cover
         chapter = [(1, spaced(t["kapittel"])), (0, spaced(t["kapittel_tekst"]))]
         report = docx_paragraphs(report_docx)
         assert in_order(cover + chapter + area_blocks(t, 2), report) == []
@@ -202,7 +202,8 @@ def test_every_text_field_comes_out_verbatim_in_docx_and_html(t: dict[str, str])
         assert in_order(chapter + area_blocks(t, 2), html_blocks_exact(report_html)) == []
         assert spaced(f"08 {t['area_name']}") in [spaced(th.text())
                                                   for th in html_elements(report_html, "th")]
-        assert f"08 {t['area_name']}" in chart_texts(report_html)  # the overview chart's label
+        for texts in chart_texts(report_html):  # the overview chart's label, wide and narrow
+            assert f"08 {t['area_name']}" in texts
 
 
 def test_dollar_signs_in_an_area_name_are_text_not_a_formula(tmp_path: Path) -> None:
@@ -215,17 +216,20 @@ def test_dollar_signs_in_an_area_name_are_text_not_a_formula(tmp_path: Path) -> 
     report = out / "tertialrapport.html"
     assert f"08 {t['area_name']}" in [th.text() for th in html_elements(report, "th")]
     assert (1, f"Programområde 08 {t['area_name']}") in docx_paragraphs(out / "08.docx")
-    assert f"08 {t['area_name']}" in chart_texts(report)
+    for texts in chart_texts(report):  # the chart for wide screens and the one for phones
+        assert f"08 {t['area_name']}" in texts
     with zipfile.ZipFile(out / "tertialrapport.docx") as docx:
         (png,) = [n for n in docx.namelist() if n.startswith("word/media/")]
         assert docx.read(png)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def chart_texts(path: Path) -> list[str]:
-    """The texts of the page's one chart, an SVG image in a data: URL."""
-    (image,) = html_elements(path, "img")
-    svg = ET.fromstring(base64.b64decode(image.attrs["src"].split(",", 1)[1]))
-    return [e.text or "" for e in svg.iter("{http://www.w3.org/2000/svg}text")]
+def chart_texts(path: Path) -> list[list[str]]:
+    """The texts of each drawing of the page's one chart (wide and narrow), SVG in data: URLs."""
+    images = list(html_elements(path, "img"))
+    assert [image.attrs["class"] for image in images] == ["chart-wide", "chart-narrow"]
+    svgs = [ET.fromstring(base64.b64decode(image.attrs["src"].split(",", 1)[1]))
+            for image in images]
+    return [[e.text or "" for e in svg.iter("{http://www.w3.org/2000/svg}text")] for svg in svgs]
 
 
 def _docx_rows(path: Path) -> list[list[str]]:

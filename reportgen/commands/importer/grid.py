@@ -88,6 +88,7 @@ class Tables:
     index: int
     pending: tuple[str, str] | None
     chart: tuple[str, str] | None
+    chart_caption: str | None
     last_table: ImportedGrid | ImportedTable | None
     skipping: list[Any] | None
     list_open: Any
@@ -108,8 +109,27 @@ class Tables:
     def _previous(self) -> Any:
         return self.elements[self.index - 1] if self.index > 0 else None
 
+    def _caption_below(self) -> bool:
+        """Whether the picture being read is a chart with its caption below (as reportgen
+        writes it); then self.chart holds that caption, and the caption is not read again."""
+        following = self._next()
+        if following is None or following.tag != f"{W}p":
+            return False
+        text = untypeset("".join(t.text or "" for t in following.iter(f"{W}t"))).strip()
+        if not text or not self._is_caption(self._style_name(following), text):
+            return False
+        self.chart, self.chart_caption = (text, self._here()), text
+        return True
+
+    def _style_name(self, paragraph: Any) -> str:
+        raise NotImplementedError
+
     def _caption_paragraph(self, style: str, text: str) -> bool:
         """A caption or note of a table or chart: kept for it, not read as text."""
+        if self.chart_caption is not None:  # the caption below the chart just read
+            below, self.chart_caption = self.chart_caption, None
+            if untypeset(text) == below:
+                return True
         following, before = self._next(), self._previous()
         if self._is_caption(style, text) and following is not None:
             if following.tag == f"{W}tbl":

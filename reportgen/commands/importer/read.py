@@ -76,6 +76,7 @@ class Reader(Tables):
         self.index = 0
         self.pending: tuple[str, str] | None = None  # a caption before a table: text, place
         self.chart: tuple[str, str] | None = None  # a caption before a picture: text, place
+        self.chart_caption: str | None = None  # the caption below the chart just read
         self.last_table: ImportedGrid | ImportedTable | None = None  # the table just read
         month = period.month_in(out.language)
         words = table_words(month, period.year, "")
@@ -123,9 +124,9 @@ class Reader(Tables):
 
     def _paragraph(self, p: Any) -> None:
         pieces = self.inline.pieces(p)
-        if self.chart is not None and picture_only(p):  # the chart a caption announced
-            self.inline.take_notes()
-            self._add_placement("diagram", self.chart)
+        if picture_only(p) and (self.chart is not None or self._caption_below()):
+            self.inline.take_notes()  # the chart a caption announced, or one captioned below
+            self._add_placement("diagram", self.chart)  # type: ignore[arg-type]
             return
         for what in self.inline.take_notes():
             self.note(what)
@@ -159,6 +160,10 @@ class Reader(Tables):
                 and all(x.bold for x in pieces if x.text.strip()):
             return True, item_heading_level(TOP_LEVEL), style
         return False, 0, style
+
+    def _style_name(self, paragraph: Any) -> str:
+        chain = self.styles.paragraph(paragraph)
+        return self.styles.name(chain[0]) if chain else ""
 
     def _level(self, p: Any) -> tuple[int, str]:
         """(heading level or 0, style name) of a paragraph."""

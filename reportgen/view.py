@@ -159,3 +159,4 @@ class DocumentView:
     cover: Cover | None = None
     contents: tuple[Heading, ...] = ()  # table of contents entries (whole report)
     source_fingerprint: str = ""  # of an area's input (present.area_fingerprint); "" if none
+    draft: bool = False  # a draft: marked UTKAST where a reader sees it, never final

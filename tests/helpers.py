@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -156,6 +157,14 @@ def run_cli(*argv: Any) -> Result:
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = run_main([str(a) for a in argv])
     return Result(code, stdout.getvalue(), stderr.getvalue())
+
+
+def errors_in_check(stderr: str) -> str:
+    """The errors (each with its hint) that `reportgen check` printed, in its order: without
+    the heading line of each area and without the warnings."""
+    problems = re.split(r"\n(?! )", stderr.rstrip("\n")) if stderr.strip() else []
+    return "".join(p + "\n" for p in problems if ": error: " in p.split("\n")[0]
+                   or p.startswith("error: "))
 
 
 def warnings_in(stderr: str) -> list[str]:

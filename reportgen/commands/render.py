@@ -16,16 +16,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import project
+from reportgen.assess import check_period, counts
+from reportgen.carry import DRAFT_WORD
 from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers
-from reportgen.errors import OutputError, ReportgenErrors, SourceLocation
-from reportgen.inputs import load_kommune, load_labels, load_report, select_areas
+from reportgen.errors import (
+    InputError,
+    OutputError,
+    ReportgenError,
+    ReportgenErrors,
+    ReportgenWarning,
+    SourceLocation,
+    format_problem,
+    raise_all,
+)
+from reportgen.inputs import ignored_inputs, load_kommune, load_labels, select_areas
 from reportgen.output.plan import Planned, plan_outputs
 from reportgen.period import Period
 from reportgen.project import display_path
-from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_format
+from reportgen.render import (
+    DRAFT_PDF_VARIANT,
+    FORMATS,
+    RENDERERS,
+    Format,
+    RenderOptions,
+    render_format,
+)
 
 if TYPE_CHECKING:
-    from reportgen.model import Report
+    from reportgen.model import Kommune, Report
     from reportgen.output.manifest import Manifest
     from reportgen.view import DocumentView
 
@@ -42,6 +60,15 @@ class Options:
     pdf_variant: str | None = "pdf/a-2a"
     jobs: int | None = None  # PDF worker processes; None: one per core; 1: in this process
     epoch: int | None = None  # SOURCE_DATE_EPOCH, read and checked by the command line
+    draft: bool = False  # render unfinished areas, marked UTKAST; `all` from the ready areas
+
+    @property
+    def variant(self) -> str | None:
+        """The PDF variant to write: a draft is never labelled PDF/A (an archive must not
+        take it for final), so it is PDF/UA instead."""
+        if self.draft and (self.pdf_variant or "").startswith("pdf/a"):
+            return DRAFT_PDF_VARIANT
+        return self.pdf_variant
 
 
 @dataclass
@@ -70,9 +97,11 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     """Skip what is up to date; validate everything; render; then write, holding the output
     folder's lock (output.lock) so that renders running at the same time keep each other's
     outputs and manifest entries."""
+    for ignored in ignored_inputs(options.inputs, period):
+        progress.note("\n".join(format_problem(ignored.warning)))
     target = project.output_folder(options.out, period)
     plan = plan_outputs(requested, period, options.inputs, options.templates, options.formats,
-                        options.pdf_variant, options.epoch)
+                        options.variant, options.epoch, options.draft)
     decision = _decide(target, plan, options.force, progress)
     stale = decision.stale
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
@@ -80,21 +109,65 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         progress.note(f"kept {display_path(target / name)}: edited after it was rendered")
     if not stale:
         return outcome
-    progress.start(len(stale))
     workers = sum(RENDERERS[p.fmt].in_worker for p in stale)
     pool = start_pdf_workers(workers, options.jobs) if workers else None
     try:
         kommune = load_kommune(options.inputs)
-        report = load_report(options.inputs, period,
-                             select_areas(kommune, requested, options.inputs, period), kommune)
+        report, missing = _load(kommune, requested, period, options, progress)
+        stale = [p for p in stale if p.document not in missing]
         labels = load_labels(options.templates, kommune.language)
         _refuse_to_replace(target, stale, decision.edited, options.force)
-        outputs = render_documents(report, labels, stale, options, pool, progress)
+        progress.start(len(stale))
+        outputs = render_documents(report, labels, stale, options, pool, progress, missing)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     outcome.written = _write(target, stale, outputs, options.force, progress)
     return outcome
+
+
+def _load(kommune: Kommune, requested: tuple[str, ...], period: Period, options: Options,
+          progress: Progress) -> tuple[Report, dict[str, str]]:
+    """The report to render and, for a draft of `all`, the areas it leaves out (code: name):
+    those with errors and those of the register with no input. Every error is raised, and
+    (unless a draft) every placeholder and unreviewed text, each with its place."""
+    from reportgen.model import Report, ReportInput
+
+    whole_draft = options.draft and project.ALL in requested
+    codes = select_areas(kommune, requested, options.inputs, period)
+    found = check_period(options.inputs, period, kommune, codes, with_report=True)
+    problems: list[ReportgenError] = []
+    missing = {c: n for c, n in kommune.areas.items() if c not in codes} if whole_draft else {}
+    for code, name in missing.items():
+        progress.note(f"left out of the draft: {code} {name}: no input file")
+    for area in found.areas:
+        if area.errors and whole_draft:
+            missing[area.code] = area.name or area.code
+            progress.note(f"left out of the draft: {area.code} {area.name}: {counts(area)}"
+                          f" (see `reportgen check {period} {area.code}`)")
+        problems += area.errors if not whole_draft else []
+        problems += [] if options.draft else [_refused(w) for w in area.unfinished]
+    settings, report = found.report.settings, found.report
+    if report.errors and whole_draft:
+        progress.note(f"left out of the draft: {report.path.name}: {counts(report)}; the"
+                      " whole report uses its defaults")
+        settings = ReportInput()
+    problems += [] if whole_draft else report.errors
+    if project.ALL in requested and not options.draft:
+        problems += [_refused(w) for w in report.unfinished]
+    raise_all(problems)
+    areas = tuple(a.area for a in found.areas if a.area is not None and a.code not in missing)
+    if not areas:
+        raise InputError(f"no area of {period} is ready for a draft: each has errors",
+                         hint=f"run `reportgen check {period}` and fix one area first")
+    return Report(kommune, period, areas, settings or ReportInput()), missing
+
+
+def _refused(warning: ReportgenWarning) -> InputError:
+    """Unfinished work, which a final document may not hold: an error at its place."""
+    return InputError(warning.message, location=warning.location,
+                      hint=f"{warning.hint}; or add --draft to render a draft (marked"
+                      f" {DRAFT_WORD})")
 
 
 @dataclass
@@ -174,14 +247,15 @@ def _locked(target: Path, progress: Progress,
 
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
-                     options: Options, pool: Any, progress: Progress) -> dict[str, bytes]:
+                     options: Options, pool: Any, progress: Progress,
+                     missing: dict[str, str] | None = None) -> dict[str, bytes]:
     """The stale outputs as {file name: bytes}, in plan order. The formats that run in the
     workers are handed out first (the whole report first, being the longest job), then this
-    process renders the rest while they work."""
+    process renders the rest while they work. A draft names the `missing` areas."""
     wanted: dict[str, set[str]] = {}
     for planned in stale:
         wanted.setdefault(planned.document, set()).add(planned.fmt)
-    views = _views(report, labels, wanted, options.epoch)
+    views = _views(report, labels, wanted, options, missing or {})
     outputs: dict[str, bytes] = {}
     pending: dict[str, Any] = {}
     sources = {f.source for f in FORMATS}
@@ -197,10 +271,10 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
                 output = project.output_name(name, fmt.name)
                 if fmt.in_worker:
                     pending[output] = pool.submit(render_in_worker, fmt.name, source,
-                                                  options.templates, options.pdf_variant)
+                                                  options.templates, options.variant)
                     continue
                 made[name][fmt.name] = render_format(fmt.name, source, options.templates,
-                                                     RenderOptions(options.pdf_variant))
+                                                     RenderOptions(options.variant))
                 if fmt.name in wanted[name]:
                     outputs[output] = made[name][fmt.name]
                     progress.rendered(output)
@@ -213,14 +287,16 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
 
 
 def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],
-           epoch: int | None) -> list[tuple[str, DocumentView]]:
+           options: Options, missing: dict[str, str]) -> list[tuple[str, DocumentView]]:
     """The view of every document that has a stale output: the whole report first."""
     from reportgen.present import build_area_document, build_report_document
 
     views = []
+    epoch, draft = options.epoch, options.draft
     if project.REPORT_NAME in wanted:
-        views.append((project.REPORT_NAME, build_report_document(report, labels, epoch)))
-    views += [(a.code, build_area_document(a, report.kommune, labels, epoch))
+        views.append((project.REPORT_NAME,
+                      build_report_document(report, labels, epoch, draft, missing)))
+    views += [(a.code, build_area_document(a, report.kommune, labels, epoch, draft))
               for a in report.areas if a.code in wanted]
     return views
 

@@ -31,7 +31,16 @@ from reportgen.outline import (
 from reportgen.present.figures import figures_table, overview_blocks
 from reportgen.present.numbers import format_date
 from reportgen.present.tables import chart_view, table_view
-from reportgen.view import Block, Cover, DocumentView, Heading, ListBlock, Placement
+from reportgen.view import (
+    Block,
+    Cover,
+    DocumentView,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Placement,
+    Span,
+)
 
 Resolve = Callable[[Placement], Block]  # a placement -> the table or chart it places
 
@@ -47,9 +56,9 @@ def document_date(period: Period, given: dt.date | None = None,
 
 
 def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
-                        epoch: int | None = None) -> DocumentView:
+                        epoch: int | None = None, draft: bool = False) -> DocumentView:
     """The view of one area's section as a document of its own (dated by `epoch` when
-    given: see document_date)."""
+    given: see document_date; a `draft` when asked)."""
     anchors = Anchors()
     return DocumentView(
         kind="area",
@@ -67,6 +76,7 @@ def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
         labels=labels,
         blocks=tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language)),
         source_fingerprint=area_fingerprint(area),
+        draft=draft,
     )
 
 
@@ -82,9 +92,11 @@ def area_fingerprint(area: Area) -> str:
 
 
 def build_report_document(report: Report, labels: dict[str, str],
-                          epoch: int | None = None) -> DocumentView:
+                          epoch: int | None = None, draft: bool = False,
+                          missing: dict[str, str] | None = None) -> DocumentView:
     """The view of the whole report: cover, contents, chapters, every area, chapters after
-    (dated by `epoch` when given: see document_date)."""
+    (dated by `epoch` when given: see document_date). A `draft` names each area that is
+    `missing` from it (code: name) in its place, with the word "mangler"."""
     period, settings = report.period, report.report
     anchors = Anchors()
     blocks: list[Block] = []
@@ -99,8 +111,13 @@ def build_report_document(report: Report, labels: dict[str, str],
     if any(a.content.economic_status.figures for a in report.areas):
         overview = anchors.heading(AREA_LEVEL_IN_REPORT, labels["overview"])
         blocks += overview_blocks(report.areas, labels, lang, overview)
-    for area in report.areas:
-        blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
+    places: list[tuple[str, Area | str]] = [(a.code, a) for a in report.areas]
+    places += sorted((missing or {}).items())
+    for code, area in sorted(places, key=lambda place: place[0]):
+        if isinstance(area, str):  # code order puts a missing area in its place
+            blocks += _missing_area(code, area, labels, anchors)
+        else:
+            blocks += area_blocks(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang)
     for chapter in settings.chapters_after:
         blocks += _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
                                new_page=True)
@@ -124,6 +141,7 @@ def build_report_document(report: Report, labels: dict[str, str],
         blocks=tuple(blocks),
         cover=Cover(title, settings.subtitle, format_date(settings.date or date, lang)),
         contents=tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level)),
+        draft=draft,
     )
 
 
@@ -142,6 +160,13 @@ def area_blocks(
     for part in top_parts():
         blocks += _part_blocks(part, area, labels, level, anchors, lang, resolve)
     return blocks
+
+
+def _missing_area(code: str, name: str, labels: dict[str, str], anchors: Anchors) -> list[Block]:
+    """A draft's note in the place of an area it leaves out: "Programområde 05 … – mangler"
+    (in the contents too), and a sentence why."""
+    return [anchors.heading(AREA_LEVEL_IN_REPORT, labels["missing_area"].format(
+        code=code, name=name)), Paragraph((Span(labels["missing_text"]),))]
 
 
 def _resolver(tables: dict[str, Any], labels: dict[str, str], lang: str) -> Resolve:

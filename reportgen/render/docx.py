@@ -14,6 +14,19 @@ from typing import TYPE_CHECKING, Any
 from reportgen import project
 from reportgen.errors import TemplateError
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
+from reportgen.render.wordml import (
+    bookmark,
+    cant_split,
+    field_char,
+    hyperlink,
+    instr,
+    internal_link,
+    language,
+    repeat_header,
+    restarted_numbering,
+    set_num_id,
+    update_fields_on_open,
+)
 from reportgen.view import (
     Block,
     Chart,
@@ -97,10 +110,12 @@ def render_docx(view: DocumentView, templates: Path) -> bytes:
     if contents:  # its marker stands on the cover, which only the whole report has
         _replace_marker(document, CONTENTS_MARKER, [e for e in elements if e in contents])
     _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents])
+    if view.draft:
+        _draft_banner(document, view.labels["draft_banner"])
     _properties(document, view)
-    _language(document, view.lang_tag)
+    language(document, view.lang_tag)
     if view.contents:
-        _update_fields_on_open(document)
+        update_fields_on_open(document)
     if view.cover:  # no running header or page number on the cover
         document.sections[0].different_first_page_header_footer = True
     out = io.BytesIO()
@@ -179,12 +194,12 @@ class _BodyWriter:
         for i, heading in enumerate(entries):
             paragraph = self.paragraph(f"TOC {shown_level(heading.level, CONTENTS_LEVELS)}")
             if i == 0:
-                _field_char(paragraph, "begin")
-                _instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
-                _field_char(paragraph, "separate")
-            _internal_link(paragraph, heading.text, heading.anchor)
+                field_char(paragraph, "begin")
+                instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
+                field_char(paragraph, "separate")
+            internal_link(paragraph, heading.text, heading.anchor)
             if i == len(entries) - 1:
-                _field_char(paragraph, "end")
+                field_char(paragraph, "end")
 
     def add(self, block: Block) -> None:
         if isinstance(block, Heading):
@@ -193,7 +208,7 @@ class _BodyWriter:
             if block.new_page:
                 paragraph.paragraph_format.page_break_before = True
             self.bookmarks += 1
-            _bookmark(paragraph, block.anchor, self.bookmarks)
+            bookmark(paragraph, block.anchor, self.bookmarks)
         elif isinstance(block, Paragraph):
             self._spans(self.paragraph("Normal"), block.spans)
         elif isinstance(block, ListBlock):
@@ -207,17 +222,17 @@ class _BodyWriter:
 
     def _list(self, block: ListBlock) -> None:
         style = "List Number" if block.ordered else "List Bullet"
-        num_id = _restarted_numbering(self.doc, style, block.start) if block.ordered else None
+        num_id = restarted_numbering(self.doc, style, block.start) if block.ordered else None
         for item in block.items:
             paragraph = self.paragraph(style)
             if num_id is not None:
-                _set_num_id(paragraph, num_id)
+                set_num_id(paragraph, num_id)
             self._spans(paragraph, item)
 
     def _spans(self, paragraph: Any, spans: tuple[Span, ...]) -> None:
         for span in spans:
             if span.href:
-                _hyperlink(paragraph, span)
+                hyperlink(paragraph, span)
             else:
                 run = paragraph.add_run(span.text)
                 run.bold = span.bold or None
@@ -240,8 +255,8 @@ class _BodyWriter:
         for cells, is_header, is_sum in rows:
             row = table.add_row()
             if is_header:
-                _repeat_header(row)
-            _cant_split(row)
+                repeat_header(row)
+            cant_split(row)
             for i, (cell, text) in enumerate(zip(row.cells, cells)):
                 cell.width = widths[i]
                 paragraph = cell.paragraphs[0]
@@ -313,6 +328,7 @@ def _properties(doc: Any, view: DocumentView) -> None:
         if view.source_fingerprint:  # lets `reportgen import` see that the YAML changed since
             props.version = view.source_fingerprint
         props.comments = ""
+        props.content_status = view.labels["draft_mark"] if view.draft else ""
         props.revision = 1
         moment = dt.datetime.combine(view.date, dt.time(12, 0))
         props.created = props.modified = moment
@@ -321,109 +337,14 @@ def _properties(doc: Any, view: DocumentView) -> None:
         nsmap["cp"] = rebound
 
 
-# --- WordprocessingML details python-docx has no API for -----------------------------------
+def _draft_banner(doc: Any, text: str) -> None:
+    """A draft says so in its first paragraph, bold and red, above the cover or the title
+    (`reportgen import` passes over it)."""
+    from docx.shared import Pt, RGBColor
 
-def _oxml(tag: str, **attrs: str) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(name.replace("_", ":", 1)), value)
-    return element
-
-
-def _bookmark(paragraph: Any, name: str, number: int) -> None:
-    """A bookmark around the heading, so TOC entries and links can point at it."""
-    ident = str(number)
-    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0,
-                        _oxml("w:bookmarkStart", w_id=ident, w_name=name))
-    paragraph._p.append(_oxml("w:bookmarkEnd", w_id=ident))
-
-
-def _hyperlink(paragraph: Any, span: Span) -> None:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-
-    rel_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = _oxml("w:hyperlink", r_id=rel_id, w_history="1")
-    link.append(_run(paragraph, span.text, span.bold, span.italic, "Hyperlink"))
-    paragraph._p.append(link)
-
-
-def _internal_link(paragraph: Any, text: str, anchor: str) -> None:
-    link = _oxml("w:hyperlink", w_anchor=anchor, w_history="1")
-    link.append(_run(paragraph, text, False, False, None))
-    paragraph._p.append(link)
-
-
-def _run(paragraph: Any, text: str, bold: bool, italic: bool, char_style: str | None) -> Any:
+    paragraph = doc.add_paragraph()
     run = paragraph.add_run(text)
-    run.bold, run.italic = bold or None, italic or None
-    if char_style:
-        run._r.style = char_style  # the style's id; a lookup by name scans every style
-    element = run._r
-    element.getparent().remove(element)
-    return element
-
-
-def _field_char(paragraph: Any, kind: str) -> None:
-    run = _oxml("w:r")
-    run.append(_oxml("w:fldChar", w_fldCharType=kind))
-    paragraph._p.append(run)
-
-
-def _instr(paragraph: Any, instruction: str) -> None:
-    run = _oxml("w:r")
-    text = _oxml("w:instrText")
-    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    text.text = instruction
-    run.append(text)
-    paragraph._p.append(run)
-
-
-def _repeat_header(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", w_val="true"))
-
-
-def _cant_split(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", w_val="true"))
-
-
-def _restarted_numbering(doc: Any, style: str, start: int) -> int:
-    """A new w:num over the list style's numbering, restarting at `start`."""
-    numbering = doc.part.numbering_part.element
-    style_num = doc.styles[style].element.pPr.numPr.numId.val
-    abstract = numbering.num_having_numId(style_num).abstractNumId.val
-    num = numbering.add_num(abstract)
-    num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return int(num.numId)
-
-
-def _set_num_id(paragraph: Any, num_id: int) -> None:
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
-
-
-def _language(doc: Any, tag: str) -> None:
-    """The proofing language on the document defaults and every style that names one."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
-
-    for lang in doc.styles.element.iter(qn("w:lang")):
-        for attr in ("w:val", "w:eastAsia", "w:bidi"):
-            lang.set(qn(attr), tag)
-    # And on every run, for tools that look there: the body's, and those of the header and
-    # footer parts docxtpl rendered (in the relationships; `section.header` finds the originals).
-    stories = [doc.element.body] + [rel.target_part.element for rel in doc.part.rels.values()
-                                    if rel.reltype in (RT.HEADER, RT.FOOTER)
-                                    and not rel.is_external]
-    for story in stories:
-        for run in story.iter(qn("w:r")):
-            run_pr = run.get_or_add_rPr()
-            if run_pr.find(qn("w:lang")) is None:
-                run_pr.append(_oxml("w:lang", w_val=tag))
-
-
-def _update_fields_on_open(doc: Any) -> None:
-    doc.settings.element.append(_oxml("w:updateFields", w_val="true"))
+    run.bold = True
+    run.font.size = Pt(16)
+    run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+    doc.element.body.insert(0, paragraph._p)

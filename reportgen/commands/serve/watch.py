@@ -17,22 +17,17 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reportgen import project
+from reportgen.assess import ERRORS, MISSING, AreaCheck, Outputs, check_area, outputs, state
 from reportgen.commands.serve.pages import Document, State
 from reportgen.errors import ReportgenError, ReportgenErrors, collect, format_problem
-from reportgen.inputs import (
-    load_area,
-    load_kommune,
-    load_labels,
-    load_report_settings,
-    no_areas_error,
-    unregistered_area_error,
-)
+from reportgen.inputs import load_kommune, load_labels, load_report_settings, no_areas_error
 from reportgen.period import Period
-from reportgen.project import REPORT_NAME, display_path
+from reportgen.project import DEFAULT_OUT, REPORT_NAME, display_path
 
 POLL_SECONDS = 0.3
 HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime
@@ -61,9 +56,12 @@ class Preview:
     """The rendered documents of one period, kept up to date by `update`."""
 
     def __init__(self, period: Period, inputs: Path, templates: Path,
-                 log: Log = log_to_stderr, epoch: int | None = None) -> None:
+                 log: Log = log_to_stderr, epoch: int | None = None,
+                 out: Path = DEFAULT_OUT) -> None:
         self.period, self.inputs, self.templates, self.log = period, inputs, templates, log
         self.epoch = epoch  # SOURCE_DATE_EPOCH, as `render` dates the documents
+        self.out = out  # where `render` writes: the index says what is up to date there
+        self._reported: dict[tuple[str, str], list[str]] = {}  # what the terminal has been told
         self.state = State()
         self._changed = threading.Condition()
         self._stopping = False
@@ -71,7 +69,7 @@ class Preview:
         self._kommune: Any = None
         self._labels: dict[str, str] | None = None
         self._common: Problems = ()
-        self._areas: dict[str, Any] = {}  # code -> validated Area, or a tuple of its problems
+        self._areas: dict[str, AreaCheck] = {}  # code -> the area's file, validated and linted
         self._report_input: Any = ()  # validated ReportInput, or a tuple of its problems
 
     # Reading: the request threads.
@@ -113,6 +111,7 @@ class Preview:
         if everything or RAPPORT in changed:
             self._report_input = _attempt(lambda: load_report_settings(self.inputs, self.period))
         documents[REPORT_NAME] = self._render_report(codes)
+        documents = self._with_states(documents)
         updated = [*touched, REPORT_NAME]
         with self._changed:
             self.state = State(
@@ -120,7 +119,27 @@ class Preview:
                 self._kommune.name if self._kommune is not None else None, self._common,
             )
             self._changed.notify_all()
-        self._report(reason, updated, [documents[name] for name in updated])
+        self._report(reason, updated, documents)
+
+    def _with_states(self, documents: dict[str, Document]) -> dict[str, Document]:
+        """Each area's state, as `reportgen status` gives it (its documents in --out
+        included), and the register's areas that have no input yet."""
+        if self._kommune is None:
+            return documents
+        try:
+            built = outputs(self.inputs, self.period, self.templates, self.out, self.epoch)
+        except ReportgenError:
+            built = {}
+        shown = dict(documents)
+        for code, document in documents.items():
+            if code in self._areas:
+                check = self._areas[code]
+                shown[code] = replace(document, state=state(check, built.get(code, Outputs())),
+                                      warnings=tuple(check.warnings))
+        for code, name in self._kommune.areas.items():
+            if code not in shown:
+                shown[code] = Document(code, f"{code} {name}", state=MISSING)
+        return dict(sorted(shown.items()))
 
     def _load_common(self) -> None:
         """kommune.yaml and the labels of its language, or the problems with them."""
@@ -132,26 +151,27 @@ class Preview:
         self._kommune = kommune
         self._labels, self._common = (None, labels) if isinstance(labels, tuple) else (labels, ())
 
-    def _validate_area(self, code: str) -> Any:
-        """The validated area, or a tuple of its problems."""
+    def _validate_area(self, code: str) -> AreaCheck:
+        """The area's file, validated and linted (an unregistered one is an error); with
+        kommune.yaml broken, nothing (the page shows those problems instead)."""
         if self._kommune is None:
-            return ()  # the page shows the problems with kommune.yaml instead
-        if code not in self._kommune.areas:
-            return (unregistered_area_error(self.inputs, self.period, code),)
-        # load_area refuses `..` and links out of the inputs folder.
-        return _attempt(lambda: load_area(self.inputs, self.period, code, self._kommune))
+            return AreaCheck(project.period_folder(self.inputs, self.period), code=code)
+        # load_area (through check_area) refuses `..` and links out of the inputs folder.
+        return check_area(self.inputs, self.period, code, self._kommune)
 
     def _render_area(self, code: str) -> Document:
         from reportgen.present import build_area_document
 
-        kommune, area = self._kommune, self._areas[code]
+        kommune, check = self._kommune, self._areas[code]
         name = kommune.areas.get(code) if kommune is not None else None
         if name:
             title = f"{code} {name}"
         else:
             title = code if kommune is None else f"{code} (ikke i registeret)"
-        if self._common or isinstance(area, tuple):
-            return Document(code, title, problems=self._common or area)
+        if self._common or check.area is None:
+            return Document(code, title, problems=self._common or tuple(check.errors),
+                            state=ERRORS)
+        area = check.area
         return self._render(code, title, lambda: build_area_document(
             area, kommune, self._labels, self.epoch))
 
@@ -164,15 +184,14 @@ class Preview:
             return Document(REPORT_NAME, title, problems=self._common)
         kommune = self._kommune
         included = [c for c in codes if c in kommune.areas]
-        problems = [p for c in included if isinstance(self._areas[c], tuple)
-                    for p in self._areas[c]]
+        problems = [p for c in included for p in self._areas[c].errors]
         if isinstance(self._report_input, tuple):
             problems += self._report_input
         if not included:
             problems.append(no_areas_error(self.inputs, self.period))
         if problems:
             return Document(REPORT_NAME, title, problems=tuple(ReportgenErrors(problems).errors))
-        report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
+        report = Report(kommune, self.period, tuple(self._areas[c].area for c in included),
                         self._report_input)
         return self._render(REPORT_NAME, title,
                             lambda: build_report_document(report, self._labels or {},
@@ -190,21 +209,32 @@ class Preview:
             return Document(name, title, problems=page)
         return Document(name, title, page)
 
-    def _report(self, reason: str | None, updated: list[str], documents: list[Document]) -> None:
-        """Tell the terminal what changed and every distinct problem, as `reportgen check` does."""
+    def _report(self, reason: str | None, updated: list[str],
+                documents: dict[str, Document]) -> None:
+        """Tell the terminal what changed since the last save: the problems that are new
+        (in full, as `reportgen check` prints them) and those that are fixed (their first
+        line); not the whole list again."""
         if reason:
             self.log(f"{reason}: updated {', '.join(updated)}")
-        seen: set[tuple[str, str]] = set()
-        for document in documents:
-            for problem in document.problems:
-                key = (str(problem.location), problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    self.log("\n".join(format_problem(problem)))
+        current: dict[tuple[str, str], list[str]] = {}
+        for document in documents.values():
+            for problem in [*document.problems, *document.warnings]:
+                current.setdefault((str(problem.location), problem.message),
+                                   format_problem(problem))
             if document.failure:
-                self.log(f"{document.name}: internal error: {document.failure}")
-        if seen:
-            self.log(f"{len(seen)} problem(s); the browser shows them until they are fixed")
+                current.setdefault((document.name, document.failure),
+                                   [f"{document.name}: internal error: {document.failure}"])
+        new = [lines for key, lines in current.items() if key not in self._reported]
+        fixed = [lines for key, lines in self._reported.items() if key not in current]
+        for lines in new:
+            self.log("\n".join(lines))
+        for lines in fixed:
+            self.log(f"fixed: {lines[0]}")
+        if new or fixed:
+            left = f"{len(current)} problem(s) left ({len(new)} new, {len(fixed)} fixed)"
+            self.log(f"{left}; the browser shows them until they are fixed" if current
+                     else "no problems left")
+        self._reported = current
 
 
 class Watcher:

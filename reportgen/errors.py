@@ -97,6 +97,15 @@ class UsageError(ReportgenError):
     exit_code = ExitCode.USAGE
 
 
+TO_FILL_IN, UNREVIEWED = "placeholder", "unreviewed"  # the kinds of unfinished work
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """`one` for a count of 1, else `many`: both whole phrases, such as f"{n} error" and
+    f"{n} errors" (the form gettext's ngettext takes, for translation)."""
+    return one if count == 1 else many
+
+
 @dataclass(frozen=True)
 class ReportgenWarning:
     """Valid input that a careful reader would query; `check --strict` fails on it."""
@@ -104,6 +113,14 @@ class ReportgenWarning:
     message: str
     location: SourceLocation | None = None
     hint: str | None = None
+    # Unfinished work, which `render` refuses (an error) and `render --draft` renders:
+    # TO_FILL_IN («FYLL UT» left in), UNREVIEWED (text `new` copied, not yet reviewed).
+    unfinished: str = ""
+
+    def sort_key(self) -> tuple[str, int, int]:
+        """Order warnings by file, line and column; those without a location first."""
+        loc = self.location
+        return (loc.path, loc.line or 0, loc.column or 0) if loc else ("", 0, 0)
 
 
 class ReportgenErrors(ReportgenError):
@@ -135,11 +152,17 @@ def raise_all(problems: list[ReportgenError]) -> None:
         raise ReportgenErrors(problems)
 
 
+HINT = "  hint: "
+HINT_MORE = "      "  # a hint's further lines (the text to type, say), under its first
+
+
 def format_problem(problem: ReportgenError | ReportgenWarning) -> list[str]:
-    """`path:line:column: error: message` (or `warning:`) and `  hint: …`, as printed."""
+    """`path:line:column: error: message` (or `warning:`) and `  hint: …`, as printed; a
+    hint of several lines (the fix as text to type) has its further lines indented under it."""
     kind = "warning" if isinstance(problem, ReportgenWarning) else "error"
     where = f"{problem.location}: " if problem.location else ""
     lines = [f"{where}{kind}: {problem.message}"]
     if problem.hint:
-        lines.append(f"  hint: {problem.hint}")
+        first, *more = problem.hint.split("\n")
+        lines += [HINT + first, *(HINT_MORE + line for line in more)]
     return lines

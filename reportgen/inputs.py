@@ -6,6 +6,9 @@ Imports errors, period, project (paths), yamlsource and validate; model only for
 
 from __future__ import annotations
 
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +16,7 @@ from reportgen import project
 from reportgen.errors import (
     InputError,
     ReportgenError,
+    ReportgenWarning,
     SourceLocation,
     TemplateError,
     UsageError,
@@ -28,10 +32,26 @@ if TYPE_CHECKING:  # the model (pydantic) loads only when inputs are validated
     from reportgen.model import Area, Kommune, Report, ReportInput
 
 
+def require_report_folder(inputs: Path) -> None:
+    """The inputs folder is there: else this is not a report folder (or --inputs is wrong)."""
+    if project.exists(inputs):
+        return
+    if inputs == project.DEFAULT_INPUTS:
+        raise InputError(
+            f"not a report folder: {Path.cwd()} has no folder {inputs}/",
+            hint="run reportgen in the report's folder (the one that holds"
+            f" inputs/{project.KOMMUNE_FILE}), or name the inputs folder with --inputs DIR")
+    raise InputError(
+        "the inputs folder does not exist", location=SourceLocation(display_path(inputs)),
+        hint=f"check --inputs: it names the folder that holds {project.KOMMUNE_FILE} and one"
+        " folder per period")
+
+
 def load_kommune(inputs: Path) -> Kommune:
     """inputs/kommune.yaml, validated."""
     from reportgen.validate import validate_kommune
 
+    require_report_folder(inputs)
     path = project.kommune_path(inputs)
     if not project.exists(path):
         raise InputError(
@@ -83,10 +103,12 @@ def read_area(inputs: Path, period: Period, code: str) -> SourceFile:
     """inputs/<period>/<code>.yaml, read (not validated)."""
     path = project.area_path(inputs, period, code)
     if not project.exists(path):
+        near = [i.path.name for i in ignored_inputs(inputs, period) if i.code == code]
         raise InputError(
             f"no input for area {code} in {period}",
             location=SourceLocation(display_path(path)),
-            hint=f"write {display_path(path)} (see README.md, 'Writing an input"
+            hint=f"there is {near[0]}: rename it {path.name}" if near else
+            f"write {display_path(path)} (see README.md, 'Writing an input"
             f" file'), or render only the areas that have one",
         )
     return load_yaml(path, root=inputs)
@@ -173,12 +195,15 @@ def load_hyphenation(templates: Path) -> tuple[str, ...]:
 
 def periods_with_input(inputs: Path) -> list[Period]:
     """Every period folder under inputs/, oldest first; an error when there is none."""
+    require_report_folder(inputs)
     found = []
     for child in sorted(inputs.iterdir()) if inputs.is_dir() else []:
         try:
-            found.append(Period.parse(child.name))
+            period = Period.parse(child.name)
         except ValueError:
             continue
+        if str(period) == child.name and child.is_dir():  # `2017-t2` is not read: ignored
+            found.append(period)
     if not found:
         raise InputError("no period folders (such as 2017-T1) found",
                          location=SourceLocation(display_path(inputs)),
@@ -195,5 +220,124 @@ def require_period(inputs: Path, period: Period) -> None:
                          location=SourceLocation(display_path(folder)),
                          hint="the period's input files go in a folder of this name")
     if what is None:
+        near = [i.path.name for i in ignored_inputs(inputs, period)
+                if i.period == period and i.path.parent == inputs]
         raise InputError(f"no inputs for {period}", location=SourceLocation(display_path(folder)),
-                         hint=f"start it with `reportgen new all {period}`, or check the period")
+                         hint=f"there is a folder {near[0]}: rename it {period}" if near else
+                         f"start it with `reportgen new all {period}`, or check the period")
+
+
+# --- what is not read ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ignored:
+    """A file or folder under inputs/ that reportgen does not read, and why."""
+
+    path: Path
+    warning: ReportgenWarning
+    code: str | None = None  # the area it seems meant for: `08.yml`, `08 kopi.yaml`
+    period: Period | None = None  # the period a folder seems meant for: `2017-2`
+
+
+def ignored_inputs(inputs: Path, period: Period | None = None) -> list[Ignored]:
+    """Every file and folder in inputs/ (and in the period's folder, when given) that
+    reportgen does not read, each with a warning that says why and what to do. Hidden
+    files (`.name`, such as an editor's) are left out."""
+    found = [_ignored_in_inputs(inputs, name) for name in _listing(inputs)]
+    folder = project.period_folder(inputs, period) if period else None
+    inside = folder is not None and folder.resolve().is_relative_to(inputs.resolve())
+    if folder is not None and folder.is_dir() and inside:  # never list a folder outside
+        found += [_ignored_in_period(folder, name) for name in _listing(folder)]
+    return [each for each in found if each is not None]
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return sorted(n for n in os.listdir(folder) if not n.startswith("."))
+    except OSError:
+        return []
+
+
+def _ignored_in_inputs(inputs: Path, name: str) -> Ignored | None:
+    path = inputs / name
+    if name == project.KOMMUNE_FILE or (path.is_dir() and _is_period(name)):
+        return None
+    if not path.is_dir():
+        if name.lower() in _spellings(project.KOMMUNE_FILE):
+            return _renamed(path, project.KOMMUNE_FILE)
+        return Ignored(path, ReportgenWarning(
+            "ignored: not an input file", SourceLocation(display_path(path)),
+            f"this folder holds {project.KOMMUNE_FILE} and one folder per period (such as"
+            " 2017-T1); move other files out of it"))
+    meant = _period_meant(name)
+    if meant is None:
+        return Ignored(path, ReportgenWarning(
+            "ignored: not a period", SourceLocation(display_path(path)),
+            "period folders are named YEAR-T1, YEAR-T2 or YEAR-T3, such as 2017-T1"))
+    there = project.exists(inputs / str(meant))
+    return Ignored(path, ReportgenWarning(
+        f"ignored: not a period; did you mean {meant}?", SourceLocation(display_path(path)),
+        f"{display_path(inputs / str(meant))} is the folder reportgen reads; move this one out"
+        " of the inputs folder" if there else f"rename the folder {meant}"), period=meant)
+
+
+def _ignored_in_period(folder: Path, name: str) -> Ignored | None:
+    path = folder / name
+    if name == project.REPORT_FILE or (project.area_code_of(name) and not path.is_dir()):
+        return None
+    stem, _, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    if path.is_dir():
+        return Ignored(path, ReportgenWarning(
+            "ignored: a folder inside a period folder is not read",
+            SourceLocation(display_path(path)), "move the files reportgen should read into"
+            f" {display_path(folder)} itself, and others out of the inputs folder"))
+    if name.lower() in _spellings(project.REPORT_FILE):
+        return _renamed(path, project.REPORT_FILE)
+    code = re.match(r"([0-9]{1,2})(?:$|[ _.()-])", stem)  # `08`, `8`, `08 kopi`, `08-gammel`
+    if code is not None and suffix.lower() in ("yaml", "yml"):
+        meant = f"{int(code.group(1)):02d}"
+        if code.group(1) == stem:
+            return _renamed(path, project.area_file_name(meant), meant)
+        there = project.exists(folder / project.area_file_name(meant))
+        return Ignored(path, ReportgenWarning(
+            f"ignored: an area file is named by its code alone, such as"
+            f" {project.area_file_name(meant)}", SourceLocation(display_path(path)),
+            f"reportgen reads {project.area_file_name(meant)}; move this copy out of the inputs"
+            " folder" if there else f"rename it {project.area_file_name(meant)}"), code=meant)
+    return Ignored(path, ReportgenWarning(
+        "ignored: not an input file", SourceLocation(display_path(path)),
+        f"a period folder holds <code>.yaml files (such as 08.yaml) and {project.REPORT_FILE};"
+        " move other files out of the inputs folder"))
+
+
+def _renamed(path: Path, meant: str, code: str | None = None) -> Ignored:
+    """`08.yml`, `Rapport.yaml`: the name reportgen reads, spelt otherwise."""
+    there = project.exists(path.parent / meant)
+    return Ignored(path, ReportgenWarning(
+        f"ignored: not an input file name; did you mean {meant}?",
+        SourceLocation(display_path(path)),
+        f"{meant} is the file reportgen reads; remove this one or move it out of the inputs"
+        " folder" if there else f"rename it {meant}"), code=code)
+
+
+def _spellings(name: str) -> set[str]:
+    stem = name.removesuffix(project.INPUT_SUFFIX)
+    return {f"{stem}.yaml", f"{stem}.yml", f"{stem}.yaml.txt", f"{stem}.txt"}
+
+
+def _is_period(name: str) -> bool:
+    try:
+        return str(Period.parse(name)) == name
+    except ValueError:
+        return False
+
+
+def _period_meant(name: str) -> Period | None:
+    """The period a folder's name seems meant as: `2017-2`, `2017-t2`, `2017 T2`, `T2-2017`."""
+    year = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", name)
+    if year is None:
+        return None
+    rest = re.findall(r"[0-9]+", name[:year.start()] + " " + name[year.end():])
+    if len(rest) != 1 or rest[0] not in ("1", "2", "3"):
+        return None
+    return Period(int(year.group()), int(rest[0]))

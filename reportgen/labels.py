@@ -42,6 +42,10 @@ LABEL_WORDS: dict[str, tuple[str, ...]] = {
     "chart_alt": TABLE_WORDS,
     "resolution": (),  # Rådmannens forslag til vedtak (rapport.yaml `forslag_til_vedtak`)
     "table_chart_alt": ("title",),  # a `tabeller:` table's chart: the table's title
+    "draft_mark": (),  # a draft's mark across each page (render --draft): UTKAST
+    "draft_banner": (),  # at the top of a draft
+    "missing_area": AREA_WORDS,  # a draft of the whole report: an area it leaves out
+    "missing_text": (),  # under that heading: why
 }
 
 

@@ -15,7 +15,7 @@ from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
 
 # [0-9], not \d: \d also matches other scripts' digits (٠٨), which no file name or register uses.
 AREA_CODE = re.compile(r"[0-9]{2}")
-PERIOD_FORM = re.compile(r"([0-9]{4})-T([123])")
+PERIOD_FORM = re.compile(r"([0-9]{4})-[Tt]([123])")  # 2017-t2 is 2017-T2
 PERIOD_ENDS = {1: (4, 30), 2: (8, 31), 3: (12, 31)}  # tertial: (month, day) it ends on
 LATEST_EPOCH = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a date can hold
 
@@ -40,7 +40,8 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse `YYYY-T1`..`YYYY-T3`; ValueError names the accepted form."""
+        """Parse `YYYY-T1`..`YYYY-T3` (the T in either case); ValueError names the accepted
+        form."""
         match = PERIOD_FORM.fullmatch(text)
         if not match or int(match.group(1)) < 1:  # a date has no year 0
             raise ValueError(

@@ -1,5 +1,5 @@
 """The command line's standard streams: printing that fails as the user's problem, never as a
-bug. Used by cli.py only, the one module that prints.
+bug; and a render's progress on stderr. Used by cli.py only, the one module that prints.
 
 A write to stdout or stderr can fail: a pipe whose reader has gone (`reportgen check | head`),
 a closed stream (`>&-`), a full disk or the file-size limit (`ulimit -f`: EFBIG; Python ignores
@@ -89,3 +89,62 @@ def open_standard_descriptors() -> None:
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
+
+
+# --- a render's progress, on stderr -------------------------------------------------------
+
+class _Plain:
+    """Progress as plain lines (not a terminal, or Rich unwanted); silent with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self.total, self.done = quiet, 0, 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def rendered(self, name: str) -> None:
+        self.done += 1
+        if not self.quiet:
+            echo(f"rendered {name} ({self.done}/{self.total})", err=True)
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            echo(message, err=True)
+
+    def stop(self) -> None:
+        pass
+
+
+class _Bar(_Plain):
+    """A Rich progress bar on a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=False)
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.console = Console(stderr=True)
+        self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), console=self.console, transient=True)
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("", total=total)
+
+    def rendered(self, name: str) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, advance=1, description=name)
+
+    def note(self, message: str) -> None:
+        self.console.print(message, markup=False, highlight=False)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def progress(quiet: bool) -> _Plain:
+    """A progress bar on a terminal, else plain lines (none with `quiet`)."""
+    if not quiet and sys.stderr is not None and sys.stderr.isatty():
+        return _Bar()
+    return _Plain(quiet)

@@ -1,7 +1,8 @@
 """Stage 2, validate: plain data with positions -> typed model, or every problem with its place.
 
-Imports errors, yamlsource (for SourceFile), model, outline (the amount keys), amounttext and
-labels (the keys and placeholders of templates/labels.yaml). Pydantic's error locations are
+Imports errors, yamlsource (for SourceFile), model, outline (the amount keys), amounttext,
+tablecheck (the tables), labels and labelcheck (the keys and placeholders of
+templates/labels.yaml). Pydantic's error locations are
 Norwegian YAML keys (aliases); each is mapped back to the file, line and column the author
 wrote. Amounts are read from the text the author typed, by amounttext's rule, not from what
 YAML 1.1 makes of it (`010` is 8 to YAML, `1:30` is 90).
@@ -9,10 +10,8 @@ YAML 1.1 makes of it (`010` is 8 to YAML, `1:30` is 90).
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
-import string
 import types
 import typing
 import unicodedata
@@ -27,36 +26,24 @@ from reportgen.errors import (
     InputError,
     ReportgenError,
     ReportgenErrors,
-    SourceLocation,
-    TemplateError,
     UsageError,
     raise_all,
 )
+from reportgen.labelcheck import label_problems, no_labels
 from reportgen.labels import LABEL_WORDS
-from reportgen.markup import parse_blocks
 from reportgen.model import (
     AMOUNT_DECIMALS,
     AMOUNT_WHOLE_DIGITS,
-    NUMBER_TYPES,
     Area,
     AreaInput,
     Kommune,
     Model,
     Period,
     ReportInput,
-    TableInput,
 )
-from reportgen.outline import (
-    AMOUNT_KEYS,
-    FIGURES,
-    ROWS_KEY,
-    TABLES_KEY,
-    alias,
-    report_text_fields,
-    text_fields,
-)
-from reportgen.view import Placement
-from reportgen.yamlsource import DATE_HINT, KeyPath, SourceFile
+from reportgen.outline import AMOUNT_KEYS, FIGURES, ROWS_KEY, alias, report_text_fields, text_fields
+from reportgen.tablecheck import table_problems
+from reportgen.yamlsource import DATE_HINT, KeyPath, SourceFile, dotted, yaml_kind
 
 # C0 controls other than tab and newline, the non-characters U+FFFE/U+FFFF, lone surrogates:
 # XML cannot carry them, so a DOCX holding one is corrupt.
@@ -73,7 +60,7 @@ def validate_report(source: SourceFile | None) -> ReportInput:
     if source is None:
         return ReportInput()
     report = _validate(ReportInput, source)
-    raise_all(_table_problems(report.tables, report_text_fields(report), source))
+    raise_all(table_problems(report.tables, report_text_fields(report), source))
     return report  # type: ignore[no-any-return]
 
 
@@ -91,80 +78,8 @@ def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Perio
             location=source.location((alias(AreaInput, "code"),)),
             hint="the file name decides the area; remove this key or rename the file",
         )])
-    raise_all(_table_problems(content.tables, text_fields(content), source))
+    raise_all(table_problems(content.tables, text_fields(content), source))
     return Area(code, kommune.areas[code], period, content)
-
-
-# --- tables: rows against columns, placements against ids ------------------------------------
-
-def _table_problems(tables: dict[str, Any], texts: Any,
-                    source: SourceFile) -> list[ReportgenError]:
-    """Rows of the wrong length or with a value of the wrong kind; placements of unknown ids."""
-    problems: list[ReportgenError] = []
-    key = TABLES_KEY
-    for ref, table in tables.items():
-        raw_rows = source.data[key][ref].get(alias(TableInput, "rows")) or []
-        for i, row in enumerate(raw_rows):
-            where = (key, ref, alias(TableInput, "rows"), i)
-            if len(row) != len(table.columns):
-                problems.append(InputError(
-                    f"{_dotted(where)}: the row has {len(row)} value(s), the table has"
-                    f" {len(table.columns)} column(s)", location=source.location(where),
-                    hint="write one value per column, in the columns' order; leave a cell"
-                    " empty with null"))
-                continue
-            for j, (value, column) in enumerate(zip(row, table.columns)):
-                problem = _cell_problem(value, column.type)
-                if problem:
-                    problems.append(InputError(
-                        f"{_dotted((*where, j))}: {problem} in the column {column.name!r}"
-                        f" ({column.type})", location=source.location((*where, j)),
-                        hint=CELL_HINTS[column.type]))
-    for path, text in texts:
-        for block in parse_blocks(text, 1):
-            if isinstance(block, Placement) and block.ref not in tables:
-                known = ", ".join(tables) or "none"
-                problems.append(InputError(
-                    f"{_dotted(path)}: [[{block.what} {block.ref}]] names no table (line"
-                    f" {block.line} of the text)", location=source.location(path),
-                    hint=f"define it under `{key}:` in this file (the tables here: {known})"))
-            elif isinstance(block, Placement) and block.what == "diagram" \
-                    and tables[block.ref].chart is None:
-                problems.append(InputError(
-                    f"{_dotted(path)}: [[diagram {block.ref}]] but the table has no"
-                    f" `{alias(TableInput, 'chart')}:`", location=source.location(path),
-                    hint="add `diagram: søyle` or `diagram: linje` to the table"))
-    return problems
-
-
-CELL_HINTS = {
-    "tekst": "write text (in quotes if it looks like a number or a date)",
-    "beløp": "write the amount as a number with a dot for decimals, such as 1250.5",
-    "prosent": "write the percentage as a number, such as 2.1 for 2,1 %",
-    "tall": "write a number, such as 161",
-    "dato": "write the date as YYYY-MM-DD, such as 2017-05-23",
-}
-
-
-def _iso_date(value: Any) -> bool:
-    """A text that is a date as YYYY-MM-DD (quoted in the YAML)."""
-    try:
-        return isinstance(value, str) and bool(dt.date.fromisoformat(value))
-    except ValueError:
-        return False
-
-
-def _cell_problem(value: Any, kind: str) -> str | None:
-    """What is wrong with a table cell's value for its column type (None: nothing)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return f"YAML read {str(value).lower()!r} as yes/no"
-    if kind in NUMBER_TYPES and not isinstance(value, (int, Decimal)):
-        return f"{_yaml_kind(value)} is not a number"
-    if kind == "dato" and not isinstance(value, dt.date) and not _iso_date(value):
-        return f"{_yaml_kind(value)} is not a date"
-    return None
 
 
 def validate_labels(source: SourceFile, lang: str) -> dict[str, str]:
@@ -173,87 +88,12 @@ def validate_labels(source: SourceFile, lang: str) -> dict[str, str]:
     placeholders comes back as its final text (`{{` as `{`); other keys are kept as written."""
     block = source.data.get(lang) if isinstance(source.data, dict) else None
     if not isinstance(block, dict):
-        raise ReportgenErrors([_no_labels(source, lang)])
-    problems = _bad_characters(source, block, (lang,))
-    for key, words in LABEL_WORDS.items():
-        if key not in block:
-            problems.append(_missing_label(source, lang, key, block))
-        elif (problem := _label_problem(block[key], words)) is not None:
-            message, hint = problem
-            problems.append(TemplateError(f"{lang}.{key}: {message}",
-                                          location=source.location((lang, key)), hint=hint))
+        raise ReportgenErrors([no_labels(source, lang)])
+    problems = _bad_characters(source, block, (lang,)) + label_problems(source, lang, block)
     if problems:
         raise ReportgenErrors(problems)
     return {str(k): (v.format() if k in LABEL_WORDS and not LABEL_WORDS[k] else v)
             for k, v in block.items() if isinstance(v, str)}
-
-
-def _no_labels(source: SourceFile, lang: str) -> TemplateError:
-    if not isinstance(source.data, dict):
-        found = "nothing" if source.data is None else _yaml_kind(source.data)
-        return TemplateError(
-            f"expected the labels by language ({lang}: and its keys), found {found}",
-            location=source.location(), hint=f"start the file with `{lang}:` and indent the"
-            " labels under it, as in the labels.yaml that comes with reportgen")
-    if lang in source.data:
-        return TemplateError(
-            f"{lang}: expected the labels as keys and values, found"
-            f" {_yaml_kind(source.data[lang])}", location=source.location((lang,)),
-            hint="indent `key: text` lines under it")
-    return TemplateError(
-        f"no labels for the language {lang!r} (kommune.yaml's `språk:`)",
-        location=SourceLocation(source.display), hint=f"add `{lang}:` with every label, as in the"
-        " labels.yaml that comes with reportgen")
-
-
-def _missing_label(source: SourceFile, lang: str, key: str, block: dict[str, Any]) -> TemplateError:
-    unknown = [str(k) for k in block if k not in LABEL_WORDS]
-    close = difflib.get_close_matches(key, unknown, n=1)
-    guess = f"is {close[0]!r} a misspelling of it? " if close else ""
-    return TemplateError(
-        f"{lang}: missing label {key!r}", location=source.location((lang,), at_key=True),
-        hint=f"{guess}add `{key}:` with its wording under `{lang}:`"
-        + _words_hint(LABEL_WORDS[key], " (it may use {})"))
-
-
-def _label_problem(value: Any, words: tuple[str, ...]) -> tuple[str, str] | None:
-    """What is wrong with one label, and what to do; None when it formats with `words`."""
-    if value is None:
-        return "has no value", "write the wording after the colon"
-    if isinstance(value, bool):
-        return (f"YAML read this as {str(value).lower()} (yes/no/on/off are booleans)",
-                "put the text in quotes")
-    if not isinstance(value, str):
-        return f"expected text, found {_yaml_kind(value)}", "put the text in quotes"
-    try:
-        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value)
-                  if f is not None]
-    except ValueError as exc:
-        lone = "Single '}'" in str(exc)
-        return (f"a `{'}' if lone else '{'}` {'without its `{`' if lone else 'that is not closed'}",
-                "write {{ and }} for braces as text" + _words_hint(words, "; placeholders are {}"))
-    for field, spec, conversion in fields:
-        if field not in words:
-            close = difflib.get_close_matches(field, words, n=1)
-            guess = f"did you mean {{{close[0]}}}? " if close else ""
-            return (f"unknown placeholder {{{field}}}",
-                    guess + (_words_hint(words, "this label may use {}")
-                             or "this label takes no placeholders")
-                    + "; write {{ and }} for braces as text")
-        if spec or conversion:
-            shown = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            return (f"the placeholder {{{shown}}} has a format",
-                    f"write {{{field}}}: reportgen fills it in as it is")
-    return None
-
-
-def _words_hint(words: tuple[str, ...], form: str) -> str:
-    """`form` with the placeholders listed ("{code} and {name}"); "" when there are none."""
-    if not words:
-        return ""
-    shown = [f"{{{w}}}" for w in words]
-    return form.format(", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1
-                       else shown[0])
 
 
 def _validate(model: type[Model], source: SourceFile) -> Any:
@@ -273,6 +113,7 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
             reported = {p.location for p in problems}
             problems += [_explain(e, model, source) for e in errors
                          if not _follows(e, errors) and not _said(e, source, reported)
+                         and not _misspelt(e, errors, model)
                          and tuple(e["loc"]) not in amounts]
         else:
             if not problems:
@@ -287,6 +128,23 @@ def _follows(error: Any, errors: list[Any]) -> bool:
         len(other["loc"]) > len(loc) and tuple(other["loc"][: len(loc)]) == loc
         for other in errors
     )
+
+
+def _misspelt(error: Any, errors: list[Any], model: type[Model]) -> bool:
+    """A required key reported missing because it is there, misspelt: the unknown key's
+    "did you mean" says it, at the key's own line (one problem, not two)."""
+    loc = tuple(error["loc"])
+    if error["type"] != "missing":
+        return False
+    allowed = _aliases(_model_at(model, loc[:-1]))
+    return any(other["type"] == "extra_forbidden" and tuple(other["loc"][:-1]) == loc[:-1]
+               and _close(str(other["loc"][-1]), allowed) == loc[-1] for other in errors)
+
+
+def _close(key: str, allowed: list[str]) -> str | None:
+    """The allowed key that `key` is most likely a misspelling of."""
+    close = difflib.get_close_matches(key, allowed, n=1)
+    return close[0] if close else None
 
 
 def _said(error: Any, source: SourceFile, reported: set[Any]) -> bool:
@@ -311,7 +169,7 @@ def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[Repor
         return []
     line_in_text = value.count("\n", 0, match.start()) + 1
     return [InputError(
-        f"{_dotted(path)}: character U+{ord(match.group()):04X} cannot be stored in a document"
+        f"{dotted(path)}: character U+{ord(match.group()):04X} cannot be stored in a document"
         f" (line {line_in_text} of the text, character {match.start() + 1})",
         location=source.location(path),
         hint="remove the control character; it often comes along when text is pasted from"
@@ -331,7 +189,7 @@ def _bad_amounts(source: SourceFile) -> Iterator[tuple[KeyPath, InputError]]:
         problem = amount_problem(text, value)
         if problem is not None:
             message, hint = problem
-            yield path, InputError(f"{_dotted(path)}: {message}", location=source.location(path),
+            yield path, InputError(f"{dotted(path)}: {message}", location=source.location(path),
                                    hint=hint)
 
 
@@ -359,9 +217,9 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
     """One pydantic error -> an InputError at the author's line, with what to do."""
     loc: KeyPath = tuple(error["loc"])
     kind, value = error["type"], error.get("input")
-    where = _dotted(loc)
+    where = dotted(loc)
     if kind == "missing":
-        parent = _dotted(loc[:-1]) or "the top level"
+        parent = dotted(loc[:-1]) or "the top level"
         return InputError(
             f"missing required key {loc[-1]!r} under {parent}",
             location=source.location(loc[:-1]),
@@ -369,14 +227,15 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
         )
     if kind == "extra_forbidden":
         allowed = _aliases(_model_at(model, loc[:-1]))
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        guess = f"did you mean {close[0]!r}? " if close else ""
-        return InputError(
-            f"unknown key {loc[-1]!r}" + (f" under {_dotted(loc[:-1])}" if loc[:-1] else ""),
-            location=source.location(loc, at_key=True),
-            hint=f"{guess}{_odd_characters(str(loc[-1]), allowed)}"
-            f"the keys allowed here are {', '.join(allowed)}",
-        )
+        close = _close(str(loc[-1]), allowed)
+        under = f" under {dotted(loc[:-1])}" if loc[:-1] else ""
+        hint = f"{_odd_characters(str(loc[-1]), allowed)}the keys allowed here are" \
+               f" {', '.join(allowed)}"
+        if close:
+            return InputError(f"unknown key {loc[-1]!r}{under}; did you mean {close!r}?",
+                              location=source.location(loc, at_key=True), hint=hint)
+        return InputError(f"unknown key {loc[-1]!r}{under}",
+                          location=source.location(loc, at_key=True), hint=hint)
     if value is None and loc and loc[-1] in AMOUNT_KEYS:
         return InputError(
             f"{where}: the amount is not filled in", location=source.location(loc),
@@ -412,7 +271,7 @@ def _describe(kind: str, value: Any, error: Any, raw: str | None) -> tuple[str, 
             "put the text in quotes",
         )
     if kind == "string_type":
-        return f"expected text, found {_yaml_kind(value, raw)}", "put the value in quotes"
+        return f"expected text, found {yaml_kind(value, raw)}", "put the value in quotes"
     if kind == "string_too_short":
         return "is empty", "write the text, or remove the key if it is optional"
     if kind.startswith(("decimal", "date", "finite_number")):
@@ -421,12 +280,12 @@ def _describe(kind: str, value: Any, error: Any, raw: str | None) -> tuple[str, 
         return f"{value!r} is not allowed", error["msg"].replace("Input should be", "use")
     if kind in ("dict_type", "model_type"):
         return (
-            f"expected keys and values, found {_yaml_kind(value, raw)}",
+            f"expected keys and values, found {yaml_kind(value, raw)}",
             "indent `key: value` lines under it",
         )
     if kind in ("tuple_type", "list_type"):
         return (
-            f"expected a list, found {_yaml_kind(value, raw)}",
+            f"expected a list, found {yaml_kind(value, raw)}",
             "write each item on a line starting with `- `",
         )
     if kind in ("too_short",):
@@ -451,24 +310,6 @@ def _not_a_number_or_date(kind: str, shown: str) -> tuple[str, str]:
     if kind.startswith("date"):
         return f"{shown} is not a date", DATE_HINT
     return f"{shown} is not a number", NUMBER_HINT
-
-
-def _yaml_kind(value: Any, raw: str | None = None) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f"the number {value if raw is None else raw}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat() if raw is None else raw}"
-    return f"the {type(value).__name__} {value!r}"
-
-
-def _dotted(loc: KeyPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
 def _aliases(model: type[Model] | None) -> list[str]:

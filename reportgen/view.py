@@ -178,6 +178,7 @@ class DocumentView:
     contents: tuple[Heading, ...] = ()  # table of contents entries (whole report)
     source_fingerprint: str = ""  # of an area's input (present.area_fingerprint); "" if none
     sections: tuple[Section, ...] = ()  # the whole report's parts, in order
+    draft: bool = False  # a draft: marked UTKAST where a reader sees it, never final
 
 
 @dataclass(frozen=True)

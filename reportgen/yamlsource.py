@@ -14,6 +14,7 @@ tags and alias bombs are errors. Text values are never changed.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, SourceLocation
 from reportgen.project import display_path, read_file
+from reportgen.yamlmistakes import explain, looks_like_a_key, unindented_block
 
 MAX_FILE_BYTES = 1_000_000  # a long area section is ~20 kB
 MAX_VALUES = 50_000  # values after expanding aliases; stops "billion laughs" early
@@ -55,6 +57,7 @@ class SourceFile:
     # The text as written of each scalar that YAML did not read as text: "010" for the 8
     # in data, "1:30" for 90, "2017-05-23" for a date, "yes" for True.
     scalar_texts: dict[KeyPath, str] = field(default_factory=dict, repr=False)
+    text: str = field(default="", repr=False)  # the file as read, comments and all
 
     def location(self, key_path: KeyPath = (), *, at_key: bool = False) -> SourceLocation:
         """The position of a value (or its key), falling back to the nearest recorded parent."""
@@ -67,25 +70,51 @@ class SourceFile:
         return SourceLocation(self.display, line, column)
 
 
+def dotted(path: KeyPath) -> str:
+    """A key path as messages show it: `økonomisk_status.tall.rader[0].regnskap`."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def yaml_kind(value: Any, raw: str | None = None) -> str:
+    """What YAML read a value as, in words: "the number 010", "the text 'x'", "a list"."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f"the number {value if raw is None else raw}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat() if raw is None else raw}"
+    return f"the {type(value).__name__} {value!r}"
+
+
 def load_yaml(path: Path, root: Path | None = None) -> SourceFile:
     """Read one YAML file (through project.read_file: an ordinary file, inside `root` when
     given, at most MAX_FILE_BYTES); raise InputError with file:line:column for anything
     unreadable."""
-    import yaml  # here, not at the top: a rebuild with nothing changed never parses YAML
-
     display = display_path(path)
     raw = read_file(path, limit=MAX_FILE_BYTES, root=root)
-    text = _decode(raw, display)
+    return parse_yaml(_decode(raw, display), display, path)
+
+
+def parse_yaml(text: str, display: str, path: Path | None = None) -> SourceFile:
+    """YAML text (of the file `path`, shown as `display`) as a SourceFile; InputError with
+    line and column for anything unreadable."""
+    import yaml  # here, not at the top: a rebuild with nothing changed never parses YAML
+
+    path = path or Path(display)
     try:
         loader = yaml.SafeLoader(text)  # the reader checks every character here, at once
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, display) from exc
     try:
         node = loader.get_single_node()
-        walker = _Walker(loader, display)
+        walker = _Walker(loader, display, text)
         data = walker.value(node, (), 0) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, display) from exc
+        raise _yaml_error(exc, display, text) from exc
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, display) from exc
     except RecursionError as exc:
@@ -97,7 +126,7 @@ def load_yaml(path: Path, root: Path | None = None) -> SourceFile:
     finally:
         loader.dispose()
     return walker.source_file(path, data) if node else (
-        SourceFile(path, display, None, {(): (1, 1)}, {})
+        SourceFile(path, display, None, {(): (1, 1)}, {}, text=text)
     )
 
 
@@ -129,16 +158,21 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Inpu
     )
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> InputError:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-    what = exc.problem or exc.context or "invalid YAML"
+def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputError:
+    problem, context = exc.problem or "", exc.context or ""
+    at = (exc.problem_mark.line + 1, exc.problem_mark.column + 1) if exc.problem_mark else None
+    context_at = (exc.context_mark.line + 1, exc.context_mark.column + 1) \
+        if exc.context_mark else None
+    mistake = explain(problem, at, context, context_at, text.splitlines())
+    if mistake is not None:
+        return InputError(mistake.message, hint=mistake.hint,
+                          location=SourceLocation(display, mistake.line, mistake.column))
+    line, column = at or context_at or (None, None)
+    what = problem or context or "invalid YAML"
     hint = "check the indentation and quoting on this line and the one before"
     if "could not determine a constructor" in str(exc):
-        what = f"the tag {getattr(exc, 'problem', '').split('tag ')[-1]} is not allowed"
+        what = f"the tag {problem.split('tag ')[-1]} is not allowed"
         hint = TAG_HINT
-    elif exc.problem and "found character '\\t'" in exc.problem:
-        hint = "indent with spaces, not tabs"
     return InputError(
         f"invalid YAML: {what}", location=SourceLocation(display, line, column), hint=hint
     )
@@ -147,9 +181,10 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> InputError:
 class _Walker:
     """Turns a composed node tree into values, recording each value's and key's position."""
 
-    def __init__(self, loader: yaml.SafeLoader, display: str) -> None:
+    def __init__(self, loader: yaml.SafeLoader, display: str, text: str) -> None:
         self.loader = loader
         self.display = display
+        self.text = text
         self.count = 0
         self.value_marks: dict[KeyPath, tuple[int, int]] = {}
         self.key_marks: dict[KeyPath, tuple[int, int]] = {}
@@ -158,7 +193,7 @@ class _Walker:
     def source_file(self, path: Path, data: Any) -> SourceFile:
         """The file's data with every position and text this walker recorded."""
         return SourceFile(path, self.display, data, self.value_marks, self.key_marks,
-                          self.scalar_texts)
+                          self.scalar_texts, self.text)
 
     def _here(self, node: yaml.Node) -> SourceLocation:
         return SourceLocation(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -191,7 +226,23 @@ class _Walker:
             return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != STR_TAG:
             self.scalar_texts[path] = node.value
+        elif node.style in ("|", ">") and not node.value.strip():
+            self._unindented(node)
         return self._scalar(node)
+
+    def _unindented(self, node: yaml.Node) -> None:
+        """An empty `|` block followed by text that is not indented: the author's text, which
+        YAML reads as the keys that follow (or as nothing)."""
+        lines = self.text.splitlines()
+        after = node.start_mark.line + 2
+        while after <= len(lines) and not lines[after - 1].strip():
+            after += 1
+        if after > len(lines) or looks_like_a_key(lines[after - 1]):
+            return  # an empty text, then the next key: the model says it is empty
+        mistake = unindented_block(lines, after)
+        if mistake is not None:
+            raise InputError(mistake.message, hint=mistake.hint,
+                             location=SourceLocation(self.display, mistake.line, 1))
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         import yaml

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -179,6 +180,14 @@ def libreoffice_layout(program: str | None = None) -> Iterator[str | None]:
             del os.environ["REPORTGEN_SOFFICE"]
         else:
             os.environ["REPORTGEN_SOFFICE"] = before
+
+
+def errors_in_check(stderr: str) -> str:
+    """The errors (each with its hint) that `reportgen check` printed, in its order: without
+    the heading line of each area and without the warnings."""
+    problems = re.split(r"\n(?! )", stderr.rstrip("\n")) if stderr.strip() else []
+    return "".join(p + "\n" for p in problems if ": error: " in p.split("\n")[0]
+                   or p.startswith("error: "))
 
 
 def warnings_in(stderr: str) -> list[str]:

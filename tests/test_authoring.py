@@ -7,6 +7,20 @@ from collections.abc import Callable
 import yaml
 from helpers import INPUTS, Project, Result, snapshot
 
+MARK = "# UTKAST: uendret fra 2017-T1 (slett linjen når teksten stemmer for 2017-T2)"
+HEADER = (
+    "# Laget med `reportgen new` fra 2017-T1 for 2017-T2.\n"
+    "#   FYLL UT: skriv teksten og beløpene for 2017-T2 der det står FYLL UT.\n"
+    "#   UTKAST: teksten under en linje «# UTKAST: uendret fra 2017-T1» er kopiert fra forrige"
+    " periode.\n"
+    "#   Les den og rett det som ikke lenger stemmer; slett så den linjen.\n"
+)
+NEXT = (
+    "next: fill in what is marked FYLL UT; read each text under a line «# UTKAST: uendret fra"
+    " 2017-T1», change what no longer holds for 2017-T2, then delete that line; `reportgen"
+    " check 2017-T2` lists what is left\n"
+)
+
 AREA_T1 = """\
 # Programområde 08: kommentaren skal bli med.
 ingress: |
@@ -42,11 +56,13 @@ def test_new_carries_structure_over_and_marks_what_to_fill_in(
     project.write_area("08", AREA_T1)
     result = cli("new", "08", "2017-T2")
     assert result.code == 0, result.err
-    assert result.out == (
-        "wrote inputs/2017-T2/08.yaml (from 2017-T1); fill in what is marked FYLL UT\n"
-    )
+    assert result.out == "wrote inputs/2017-T2/08.yaml (from 2017-T1)\n" + NEXT
     text = (project.inputs / "2017-T2" / "08.yaml").read_text(encoding="utf-8")
-    assert "# Programområde 08: kommentaren skal bli med." in text
+    assert text.startswith(HEADER + "# Programområde 08: kommentaren skal bli med.\n")
+    # The texts carried over are kept, each under a line that marks it unreviewed.
+    assert f"{MARK}\ningress: |\n" in text
+    assert f"andre_forhold:\n  {MARK}\n  - overskrift: Kontaktutvalget\n" in text
+    assert text.count("UTKAST: uendret") == 2 + 1  # the two marks, and the header's mention
     data = yaml.safe_load(text)
     assert list(data) == ["ingress", "økonomisk_status", "andre_forhold"]
     # Period words follow the new period; the rest of the text is the author's.
@@ -81,8 +97,8 @@ def test_check_reports_the_new_file_until_it_is_filled_in(
     assert errors == [
         f"inputs/2017-T2/08.yaml:{line}: error: økonomisk_status.tall.rader[0].{key}: the amount"
         " is not filled in"
-        for line, key in (("20:18", "regnskap"), ("21:18", "budsjett"), ("22:21", "årsbudsjett"),
-                          ("23:18", "prognose"))
+        for line, key in (("24:18", "regnskap"), ("25:18", "budsjett"), ("26:21", "årsbudsjett"),
+                          ("27:18", "prognose"))
     ]
     # Filled amounts: the text placeholders remain, as warnings.
     path = project.inputs / "2017-T2" / "08.yaml"
@@ -95,16 +111,19 @@ def test_check_reports_the_new_file_until_it_is_filled_in(
     result = cli("check", "2017-T2")
     assert result.code == 0, result.err
     warnings = [line for line in result.err.splitlines() if ": warning: " in line]
-    assert sorted(warnings) == sorted([
+    assert warnings == [
         "inputs/2017-T2/07.yaml: warning: area 07 Ledelse, organisering og styring has no input"
         " for 2017-T2",
-        "inputs/2017-T2/08.yaml:6:10: warning: økonomisk_status.fakta: still holds the"
+        "inputs/2017-T2/08.yaml:7:1: warning: ingress: unchanged since 2017-T1, not yet reviewed",
+        "inputs/2017-T2/08.yaml:10:10: warning: økonomisk_status.fakta: still holds the"
         " placeholder «FYLL UT»",
-        "inputs/2017-T2/08.yaml:7:14: warning: økonomisk_status.vurdering: still holds the"
+        "inputs/2017-T2/08.yaml:11:14: warning: økonomisk_status.vurdering: still holds the"
         " placeholder «FYLL UT»",
-        "inputs/2017-T2/08.yaml:15:15: warning: økonomisk_status.konklusjon: still holds the"
+        "inputs/2017-T2/08.yaml:19:15: warning: økonomisk_status.konklusjon: still holds the"
         " placeholder «FYLL UT»",
-    ])
+        "inputs/2017-T2/08.yaml:30:5: warning: andre_forhold[0] 'Kontaktutvalget': unchanged"
+        " since 2017-T1, not yet reviewed",
+    ]
     assert cli("check", "2017-T2", "--strict").code == 1
 
 
@@ -122,8 +141,10 @@ def test_new_never_overwrites(project: Project, cli: Callable[..., Result]) -> N
     result = cli("new", "all", "2017-T2")
     assert result.code == 0
     assert result.out == (
-        "wrote inputs/2017-T2/07.yaml (from 2017-T1); fill in what is marked FYLL UT\n"
+        "wrote inputs/2017-T2/07.yaml (from 2017-T1)\n"
         "kept, already there: 08\n"
+        "note: no rapport.yaml in 2017-T1 to start from: the whole report uses its defaults"
+        " (title, date) until you write inputs/2017-T2/rapport.yaml\n" + NEXT
     )
     assert (project.inputs / "2017-T2" / "08.yaml").read_text() == "ingress: mitt arbeid\n"
 

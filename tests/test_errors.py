@@ -6,6 +6,7 @@ file, no folder, and an earlier output byte for byte unchanged.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ USAGE = (
     "Try 'reportgen render --help' for help.\n\n"
 )
 LIST_HINT = "  hint: write each item on a line starting with `- `\n"
+BLOCK_HINT = ("  hint: write the text as a block: put `|` after the key and the text on the next"
+              " lines, indented:\n")
 
 STATUS = """\
 økonomisk_status:
@@ -61,45 +64,85 @@ class Case:
 
 
 CASES = {
+    # The common YAML mistakes, in words, with the fix as text to type.
     "broken YAML": Case(
         {AREA: "ingress: [ikke lukket\n" + STATUS}, RENDER, 1,
-        f"{AREA}:2:17: error: invalid YAML: expected ',' or ']', but got ':'\n"
-        "  hint: check the indentation and quoting on this line and the one before\n",
+        f"{AREA}:1:10: error: the text of `ingress` begins with `[`, which YAML reads as the"
+        " start of a list\n"
+        + BLOCK_HINT + "      ingress: |\n        [ikke lukket\n",
     ),
     "bad indentation": Case(
         {AREA: "ingress: Tekst\nøkonomisk_status:\n  fakta: a\n   vurdering: b\n"
                "  konklusjon: c\n"},
         RENDER, 1,
-        f"{AREA}:4:13: error: invalid YAML: mapping values are not allowed here\n"
-        "  hint: check the indentation and quoting on this line and the one before\n",
+        f"{AREA}:4:4: error: this line is indented further than `fakta:` above it, so YAML"
+        " reads it as more of that text, where a colon followed by a space cannot stand\n"
+        "  hint: if `vurdering:` is a key of its own, start it in the same column as `fakta:`"
+        " (2 spaces before it); if the line is part of the text of `fakta`, write the text as"
+        " a block: put `|` after the key and the text on the next lines, indented:\n"
+        "      fakta: |\n        a\n        vurdering: b\n",
     ),
     "tab indentation": Case(
         {AREA: "ingress: Tekst\nøkonomisk_status:\n\tfakta: a\n"}, RENDER, 1,
-        f"{AREA}:3:1: error: invalid YAML: found character '\\t' that cannot start any token\n"
-        "  hint: indent with spaces, not tabs\n",
+        f"{AREA}:3:1: error: a tab character: YAML allows only spaces here\n"
+        "  hint: replace the tab with spaces (2 for each level, in the same column as the lines"
+        " around it), like this:\n"
+        "        fakta: a\n",
+    ),
+    "colon in a text": Case(
+        {AREA: "ingress: Tekst\n" + STATUS.replace("fakta: Forbruk", "fakta: Merk: forbruk")},
+        RENDER, 1,
+        f"{AREA}:3:14: error: the text of `fakta` holds a colon followed by a space (`: `),"
+        " which YAML reads as the start of a new key\n"
+        + BLOCK_HINT + "      fakta: |\n        Merk: forbruk i tråd med budsjett.\n",
+    ),
+    "a quote that does not close": Case(
+        {AREA: "ingress: Tekst\n" + STATUS.replace(
+            "fakta: Forbruk i tråd med budsjett.", 'fakta: "Forbruk i tråd med budsjett.')},
+        RENDER, 1,
+        f'{AREA}:3:10: error: the quote " that begins the text of `fakta` is never closed\n'
+        '  hint: end the text with " on the same line; or, if the quote is part of the text,'
+        " write the text as a block: put `|` after the key and the text on the next lines,"
+        " indented:\n"
+        '      fakta: |\n        "Forbruk i tråd med budsjett.\n',
+    ),
+    "a quoted phrase followed by more text": Case(
+        {AREA: "ingress: Tekst\n" + STATUS.replace(
+            "fakta: Forbruk", 'fakta: "Næringsvekst 2020" gir forbruk')},
+        RENDER, 1,
+        f"{AREA}:3:10: error: the text of `fakta` begins with a phrase in quotes and goes on"
+        " after it; YAML takes only the quoted part for the text\n"
+        + BLOCK_HINT + '      fakta: |\n        "Næringsvekst 2020" gir forbruk i tråd med'
+        " budsjett.\n",
+    ),
+    "a | block that is not indented": Case(
+        {AREA: "ingress: |\nNy plan for næringslivet.\n" + STATUS}, RENDER, 1,
+        f"{AREA}:2:1: error: the text under `ingress: |` is not indented, so YAML does not take"
+        " it for the text\n"
+        "  hint: indent every line of the text 2 spaces more than `ingress:`, like this:\n"
+        "      ingress: |\n        Ny plan for næringslivet.\n",
     ),
     "unknown key with a close match": Case(
         {AREA: "ingress: Tekst\n" + STATUS
          + "andre_forhold:\n  - oveskrift: Plan\n    tekst: Ny plan.\n"},
         RENDER, 1,
-        f"{AREA}:7:5: error: unknown key 'oveskrift' under andre_forhold[0]\n"
-        "  hint: did you mean 'overskrift'? the keys allowed here are overskrift, tekst\n",
+        f"{AREA}:7:5: error: unknown key 'oveskrift' under andre_forhold[0]; did you mean"
+        " 'overskrift'?\n"
+        "  hint: the keys allowed here are overskrift, tekst\n",
     ),
+    # One problem, at the misspelt key: not also "missing required key" at another line.
     "misspelt required key": Case(
-        {AREA: "ingress: Tekst\nøkonomisk_status:\n  fakta: a\n  vurdring: b\n  konklusjon: c\n"},
+        {AREA: "ingress: Tekst\nøkonomisk_status:\n  fakta: a\n  vurderring: b\n"
+               "  konklusjon: c\n"},
         RENDER, 1,
-        f"{AREA}:3:3: error: missing required key 'vurdering' under økonomisk_status\n"
-        "  hint: add `vurdering:` with its text\n"
-        f"{AREA}:4:3: error: unknown key 'vurdring' under økonomisk_status\n"
-        "  hint: did you mean 'vurdering'? the keys allowed here are fakta, vurdering,"
-        " konklusjon, tall\n",
+        f"{AREA}:4:3: error: unknown key 'vurderring' under økonomisk_status; did you mean"
+        " 'vurdering'?\n"
+        "  hint: the keys allowed here are fakta, vurdering, konklusjon, tall\n",
     ),
     "unknown top-level key": Case(
         {AREA: "ingres: Tekst\n" + STATUS}, RENDER, 1,
-        f"{AREA}:1:1: error: missing required key 'ingress' under the top level\n"
-        "  hint: add `ingress:` with its text\n"
-        f"{AREA}:1:1: error: unknown key 'ingres'\n"
-        "  hint: did you mean 'ingress'? the keys allowed here are programområde, ingress,"
+        f"{AREA}:1:1: error: unknown key 'ingres'; did you mean 'ingress'?\n"
+        "  hint: the keys allowed here are programområde, ingress,"
         " økonomisk_status, investeringer, andre_forhold, tabeller\n",
     ),
     "number where text is expected": Case(
@@ -231,8 +274,8 @@ CASES = {
         + LIST_HINT +
         f"{AREA}:1:10: error: ingress: expected text, found the number 12\n"
         "  hint: put the value in quotes\n"
-        f"{AREA}:6:1: error: unknown key 'ingress_2'\n"
-        "  hint: did you mean 'ingress'? the keys allowed here are programområde, ingress,"
+        f"{AREA}:6:1: error: unknown key 'ingress_2'; did you mean 'ingress'?\n"
+        "  hint: the keys allowed here are programområde, ingress,"
         " økonomisk_status, investeringer, andre_forhold, tabeller\n",
     ),
     # Usage errors: exit status 2, click's usage line first.
@@ -293,14 +336,16 @@ def test_error_message_status_and_nothing_written(
 
 def test_every_input_error_names_a_place_and_a_hint() -> None:
     # The shape DESIGN.md promises for problems in the inputs: `path[:line:col]: error:` + hint.
+    # A hint may go on over further lines, indented under it: the fix as text to type.
     for name, case in CASES.items():
         if case.status != 1:
             continue
-        lines = case.stderr.splitlines()
-        assert len(lines) % 2 == 0, name
-        for what, hint in zip(lines[::2], lines[1::2]):
+        problems = re.split(r"\n(?! )", case.stderr.rstrip("\n"))
+        for problem in problems:
+            what, hint, *more = problem.split("\n")
             assert what.startswith("inputs/") and ": error: " in what, (name, what)
             assert hint.startswith("  hint: "), (name, hint)
+            assert all(line.startswith("      ") for line in more), (name, more)
 
 
 # --- check ---------------------------------------------------------------------------------------
@@ -308,6 +353,23 @@ def test_every_input_error_names_a_place_and_a_hint() -> None:
 def copy_real_inputs(project: Project) -> None:
     shutil.rmtree(project.inputs)
     shutil.copytree(INPUTS, project.inputs)
+
+
+REGISTER = {"01": "Barnehage", "02": "Oppvekst", "03": "Samfunnssikkerhet",
+            "04": "Byutvikling", "05": "Helse-, sosial og omsorg", "06": "Kultur",
+            "07": "Ledelse, organisering og styring", "08": "Kompetanse, markedsføring og næring",
+            "09": "Idrett, park og natur", "10": "Politisk styring", "11": "Vei",
+            "12": "Grunnskole", "13": "Introduksjonstjenester", "14": "Vann og avløp"}
+
+
+def headings(stderr: str) -> dict[str, str]:
+    """check's heading line per area: {"08": "3 warnings", ...}."""
+    found = {}
+    for line in stderr.splitlines():
+        if line.startswith("== ") and ": " in line:
+            name, _, what = line[3:].partition(": ")
+            found[name.split(" ", 1)[0]] = what
+    return found
 
 
 def test_check_accepts_the_real_inputs_and_writes_nothing(
@@ -318,11 +380,16 @@ def test_check_accepts_the_real_inputs_and_writes_nothing(
     result = cli("check", "2017-T1")
     assert result.code == 0
     assert result.out == (
-        "2017-T1: 14 area file(s) valid (01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14),"
-        " 3 warning(s)\n"
+        "2017-T1: 13 areas ready, 1 with warnings, 0 with errors (0 errors, 3 warnings);"
+        " rapport.yaml ok\n"
     )
+    # A heading line per area, in the register's order, then rapport.yaml.
+    lines = [line for line in result.err.splitlines() if line.startswith("== ")]
+    assert lines == [f"== {code} {name}: {'3 warnings' if code == '08' else 'ready'}"
+                     for code, name in REGISTER.items()] + ["== rapport.yaml ok"]
     # The seed's three long sentences are warnings (klarspråk), never errors.
-    warnings = [line for line in result.err.splitlines() if not line.startswith("  hint: ")]
+    warnings = [line for line in result.err.splitlines()
+                if not line.startswith(("  hint: ", "== "))]
     assert warnings == [
         "inputs/2017-T1/08.yaml:4:10: warning: ingress: a sentence of 35 words:"
         " «For å øke antall nye arbeidsplasser i Drammen …»",
@@ -335,6 +402,8 @@ def test_check_accepts_the_real_inputs_and_writes_nothing(
     strict = cli("check", "2017-T1", "--strict")
     assert strict.code == 1
     assert strict.err.endswith("error: 3 warning(s), and --strict treats them as errors\n")
+    quiet = cli("check", "2017-T1", "--quiet")
+    assert (quiet.code, quiet.out, quiet.err) == (0, result.out, "")
 
 
 def test_check_lists_every_problem_and_writes_nothing(
@@ -349,13 +418,25 @@ def test_check_lists_every_problem_and_writes_nothing(
     before = snapshot(project.root)
     result = cli("check", "2017-T1")
     assert result.code == 1
-    assert result.out == ""
-    assert result.err == (
-        f"inputs/2017-T1/05.yaml:{line}:1: error: unknown key 'investeringr'\n"
-        "  hint: did you mean 'investeringer'? the keys allowed here are programområde,"
+    assert result.out == (
+        "2017-T1: 12 areas ready, 1 with warnings, 2 with errors (2 errors, 3 warnings);"
+        " rapport.yaml ok\n"
+    )
+    # Area 08's warnings are shown beside the other areas' errors.
+    assert headings(result.err)["08"] == "3 warnings"
+    errors = result.err.split("== 05 Helse-, sosial og omsorg: 1 error\n", 1)[1]
+    assert errors.startswith(
+        f"inputs/2017-T1/05.yaml:{line}:1: error: unknown key 'investeringr'; did you mean"
+        " 'investeringer'?\n"
+        "  hint: the keys allowed here are programområde,"
         " ingress, økonomisk_status, investeringer, andre_forhold, tabeller\n"
+        "== 06 Kultur: ready\n"
+    )
+    assert result.err.split("== 14 Vann og avløp: ready\n", 1)[1] == (
+        "== 15 (not in the register): 1 error\n"
         "inputs/2017-T1/15.yaml: error: area 15 has an input file but is not in the register\n"
         "  hint: add it under `programområder:` in kommune.yaml, or remove the file\n"
+        "== rapport.yaml ok\n"
     )
     assert snapshot(project.root) == before
 
@@ -366,7 +447,8 @@ def test_check_with_a_malformed_period_is_a_usage_error(
     result = cli("check", "2017")
     assert result.code == 2
     assert result.err == (
-        "Usage: reportgen check [OPTIONS] [PERIOD]\nTry 'reportgen check --help' for help.\n\n"
+        "Usage: reportgen check [OPTIONS] [PERIOD] [AREAS]...\n"
+        "Try 'reportgen check --help' for help.\n\n"
         "Error: Invalid value for '[PERIOD]': '2017' is not a period; write YEAR-T1, YEAR-T2 or"
         " YEAR-T3, such as 2017-T1\n"
     )

@@ -30,7 +30,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import MINIMAL_AREA, TEMPLATES, Project, Result, dump_yaml, reportgen_command, snapshot
+from helpers import (
+    MINIMAL_AREA,
+    TEMPLATES,
+    Project,
+    Result,
+    dump_yaml,
+    errors_in_check,
+    reportgen_command,
+    snapshot,
+)
 
 PERIOD = "2017-T1"
 AREA = "inputs/2017-T1/08.yaml"
@@ -96,8 +105,14 @@ def test_a_named_pipe_among_the_inputs_is_refused_at_once(
     before = snapshot(project.root)
     for argv in commands:
         result = run(project.root, *argv, *(("--out", "out") if argv[0] == "render" else ()))
-        assert (result.code, result.err) == (1, f"{where}: error: {FIFO}\n" + NOT_A_FILE_HINT)
+        assert (result.code, errors_of(argv, result)) == (
+            1, f"{where}: error: {FIFO}\n" + NOT_A_FILE_HINT)
     assert snapshot(project.root) == before
+
+
+def errors_of(argv: tuple[str, ...], result: Result) -> str:
+    """The errors the command printed: check prints them area by area, beside warnings."""
+    return errors_in_check(result.err) if argv[0] == "check" else result.err
 
 
 @pytest.mark.parametrize(("target", "commands"), [
@@ -115,7 +130,7 @@ def test_a_link_to_dev_zero_outside_the_inputs_is_refused_unread(
     for argv in commands:
         result = run(project.root, *argv, *(("--out", "out", "--format", "html")
                                             if argv[0] == "render" else ()), memory=MEMORY)
-        assert (result.code, result.err) == (
+        assert (result.code, errors_of(argv, result)) == (
             1, f"{target}: error: {what} points outside inputs\n" + LINK_HINT)
     assert snapshot(project.root) == before
 
@@ -369,8 +384,8 @@ def test_a_symbolic_link_that_loops_is_refused(
     before = snapshot(project.root)
     for argv in commands:
         result = cli(*argv, *(("--out", "out") if argv[0] == "render" else ()))
-        assert (result.code, result.err) == (1, f"{where}: error: {LOOP}, not a file\n"
-                                             + LOOP_HINT)
+        assert (result.code, errors_of(argv, result)) == (
+            1, f"{where}: error: {LOOP}, not a file\n" + LOOP_HINT)
     assert snapshot(project.root) == before
 
 
@@ -500,7 +515,8 @@ def test_a_file_or_register_entry_with_such_digits_is_no_area(
     project.write_area("0²", MINIMAL_AREA)  # not an area file: ignored as notes.yaml would be
     result = cli("check", PERIOD)
     assert result.code == 0, result.err
-    assert result.out.startswith(f"{PERIOD}: 1 area file(s) valid (08),")
+    assert result.out.startswith(f"{PERIOD}: 1 area ready, 0 with warnings, 0 with errors,")
+    assert "inputs/2017-T1/0².yaml: warning: ignored: not an input file\n" in result.err
     project.write({"inputs/kommune.yaml": "kommune: Drammen kommune\nprogramområder:\n"
                                           '  "08": Næring\n  "٠٧": Ledelse\n'})
     result = cli("check", PERIOD)

@@ -175,14 +175,29 @@ def test_pages_follow_the_inputs_and_show_errors_until_fixed(
             assert shown == second
             assert '<html lang="nb">' in page
             shown_text = body_text(page)
-            assert (f"{AREA_FILE}:{line}:1: error: invalid YAML: found character '\\t' that"
-                    " cannot start any token") in shown_text
-            assert "hint: indent with spaces, not tabs" in shown_text
-            assert "&#x27;\\t&#x27;" in page  # escaped, not raw
+            assert (f"{AREA_FILE}:{line}:1: error: a tab character: YAML allows only spaces"
+                    " here") in shown_text
+            assert "hint: replace the tab with spaces" in shown_text
+            # The fix, as text to type, on its own line under the hint.
+            assert "like this:\n      fakta: Programområdet rapporterer" in html.unescape(page)
         index = body_text(client.page("/")[0])
         assert "08 Kompetanse, markedsføring og næring – 1 feil" in index
         assert "Kort ingress." in body_text(client.page("/07")[0])
-        assert any(f"{AREA_FILE}:{line}:1: error: invalid YAML" in entry for entry in logged)
+        assert any(f"{AREA_FILE}:{line}:1: error: a tab character" in entry for entry in logged)
+        # The terminal is told only what changed: the new problem, not the list again.
+        changes = [i for i, e in enumerate(logged) if e.startswith(f"changed {AREA_FILE}")]
+        assert len(changes) == 2 and logged[changes[0] + 1:changes[1]] == []
+        assert [entry.split("\n")[0] for entry in logged[changes[1]:]] == [
+            f"changed {AREA_FILE}: updated 08, tertialrapport",
+            f"{AREA_FILE}:{line}:1: error: a tab character: YAML allows only spaces here",
+            f"fixed: {AREA_FILE}:4:10: warning: ingress: a sentence of 35 words: «For å øke"
+            " antall nye arbeidsplasser i Drammen …»",
+            f"fixed: {AREA_FILE}:9:14: warning: økonomisk_status.vurdering: a sentence of 32"
+            " words: «Det vurderes som viktig at programområdet har økonomisk …»",
+            f"fixed: {AREA_FILE}:19:12: warning: andre_forhold.1.tekst: a sentence of 46 words:"
+            " «Omdømmeprosjektet har vart i ti år, og forlenges …»",
+            "1 problem(s) left (1 new, 3 fixed); the browser shows them until they are fixed",
+        ]
 
         # Fixed: the document is back.
         save(project.root / AREA_FILE, changed)

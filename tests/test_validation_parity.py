@@ -102,6 +102,9 @@ class Case:
     kommune: dict[str, Any] = field(default_factory=lambda: KOMMUNE)
     render: tuple[str, ...] = RENDER
     files: dict[str, Any] = field(default_factory=dict)  # inputs written over the usual ones
+    # A problem of one area: check prints it under that area's heading, and its summary.
+    headings: str = ""  # check's lines before the problem
+    summary: str = ""  # check's last line, on stdout
 
 
 LABEL_HINT = "write {{ and }} for braces as text"
@@ -177,12 +180,12 @@ CASES = {
     ),
     "HTML template syntax": Case(
         html_with("{{ labels.skip_link }}", "{{ labels.skip_link }"),
-        "malen/html/document.html.j2:23: error: template syntax: unexpected '}'\n"
+        "malen/html/document.html.j2:26: error: template syntax: unexpected '}'\n"
         "  hint: fix the template, or point --templates at a working folder\n",
     ),
     "HTML template uses an unknown value": Case(
         html_with("{{ labels.skip_link }}", "{{ labels.hopp }}"),
-        "malen/html/document.html.j2:23: error: template uses an unknown value: 'dict object'"
+        "malen/html/document.html.j2:26: error: template uses an unknown value: 'dict object'"
         " has no attribute 'hopp'\n"
         "  hint: templates may use only the fields of the view (reportgen/view.py)\n",
     ),
@@ -249,6 +252,10 @@ CASES = {
         " an exponent\n"
         "  hint: write the amount in full with a dot for decimals, such as 1250.5\n",
         files={"inputs/2017-T1/08.yaml": BIG_AMOUNT},
+        headings="== 07 Ledelse, organisering og styring: ready\n"
+                 "== 08 Kompetanse, markedsføring og næring: 1 error\n",
+        summary="2017-T1: 1 area ready, 0 with warnings, 1 with errors (1 error, 0 warnings);"
+                " no rapport.yaml (the whole report uses its defaults)\n",
     ),
 }
 
@@ -272,7 +279,8 @@ def test_check_and_render_give_the_same_message_and_write_nothing(
     project.write(case.files)
     before = snapshot(project.root)
     checked = cli(*CHECK)
-    assert (checked.code, checked.err, checked.out) == (1, case.stderr, "")
+    assert (checked.code, checked.err, checked.out) == (1, case.headings + case.stderr,
+                                                        case.summary)
     rendered = cli(*case.render)
     assert (rendered.code, rendered.err) == (1, case.stderr)
     assert snapshot(project.root) == before
@@ -280,7 +288,11 @@ def test_check_and_render_give_the_same_message_and_write_nothing(
 
 def test_the_real_templates_pass_check(project: Project, cli: Callable[..., Result]) -> None:
     _project(project)
-    assert cli(*CHECK) == Result(0, "2017-T1: 2 area file(s) valid (07, 08), 0 warning(s)\n", "")
+    assert cli(*CHECK) == Result(
+        0, "2017-T1: 2 areas ready, 0 with warnings, 0 with errors (0 errors, 0 warnings); no"
+        " rapport.yaml (the whole report uses its defaults)\n",
+        "== 07 Ledelse, organisering og styring: ready\n"
+        "== 08 Kompetanse, markedsføring og næring: ready\n")
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn"])
@@ -365,7 +377,7 @@ def test_a_long_area_name_renders_whole_and_only_the_property_is_shortened(
     checked = cli(*CHECK)
     assert checked.code == 0
     assert checked.err == (
-        f"{TITLE_WARNING}\n"
+        f"== 07 Ledelse: ready\n== 08 {LONG.strip()}: 1 warning\n{TITLE_WARNING}\n"
         "  hint: nothing to do, unless the file's properties (in Word: File, Info) should show"
         " it whole: then shorten it\n")
     rendered = cli(*RENDER[:-1])  # not --quiet: the warning is a note of the render
@@ -392,12 +404,15 @@ def test_a_report_title_of_10000_characters_and_a_long_municipality_name_render(
     shown = [line for line in checked.err.splitlines() if not line.startswith("  hint:")]
     municipality = ("the municipality's name (320 characters) is shortened in the document"
                     " properties, which hold at most 255; the document itself shows it in full")
-    assert shown == [
+    assert shown == [  # each area's under the area, the whole report's under rapport.yaml
+        "== 07 Ledelse, organisering og styring: 1 warning",
+        f"warning: 07.docx: {municipality}",
+        "== 08 Kompetanse, markedsføring og næring: 1 warning",
+        f"warning: 08.docx: {municipality}",
+        "== rapport.yaml: 2 warnings",
         "warning: tertialrapport.docx: the title (10005 characters) is shortened in the document"
         " properties, which hold at most 255; the document itself shows it in full",
         f"warning: tertialrapport.docx: {municipality}",
-        f"warning: 07.docx: {municipality}",
-        f"warning: 08.docx: {municipality}",
     ]
     assert cli(*RENDER).code == 0
     path = project.out / "2017-T1" / "tertialrapport.docx"

@@ -1,7 +1,8 @@
 """The command line: parse arguments, call a command (reportgen.commands), print, exit code.
 
 No report logic lives here. Errors print as `file:line:column: error: what` with a hint line.
-importing.py prints what `import` found and asks before writing.
+arguments.py parses and checks the values given; authoring.py prints what `check` and `new`
+found; importing.py prints what `import` found and asks before writing.
 """
 
 from __future__ import annotations
@@ -16,17 +17,24 @@ from typing import Any, NoReturn
 import click
 
 from reportgen import __version__
+from reportgen.cli.arguments import (
+    PDF_VARIANTS,
+    check_areas,
+    folder_options,
+    parse_area,
+    parse_formats,
+    parse_period,
+)
 from reportgen.errors import (
     ExitCode,
     ReportgenError,
     ReportgenErrors,
-    ReportgenWarning,
     UsageError,
     format_problem,
 )
-from reportgen.period import AREA_CODE, Period, parse_epoch
-from reportgen.project import ALL, DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
-from reportgen.render import DEFAULT_FORMATS, RENDERERS
+from reportgen.period import Period, parse_epoch
+from reportgen.project import DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
+from reportgen.render import DEFAULT_FORMATS, DEFAULT_PDF_VARIANT
 from reportgen.streams import (
     CannotPrint,
     cannot_print,
@@ -36,53 +44,7 @@ from reportgen.streams import (
     printing,
     quietly,
 )
-
-# The variants WeasyPrint 70 writes (weasyprint.pdf.VARIANTS), listed here so that parsing the
-# command line does not import WeasyPrint.
-PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a",
-                "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
-                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g", "plain")
-
-
-def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
-    if value is None:
-        return None
-    try:
-        return Period.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
-def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    wrong = [f for f in chosen if f not in RENDERERS]
-    if wrong or not chosen:
-        raise click.BadParameter(
-            f"{', '.join(wrong) or 'nothing'} is not a format; choose from {','.join(RENDERERS)}"
-        )
-    return chosen
-
-
-def _areas(values: tuple[str, ...]) -> tuple[str, ...]:
-    for value in values:
-        if value != ALL and not AREA_CODE.fullmatch(value):
-            one_digit = len(value) == 1 and value.isascii() and value.isdigit()
-            hint = f" (write {int(value):02d})" if one_digit else ""
-            raise click.BadParameter(
-                f"{value!r} is not an area code: use two digits such as 08, or `all`{hint}",
-                param_hint="AREA",
-            )
-    return values
-
-
-def _folder_options(func: Any) -> Any:
-    func = click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
-                        show_default=True,
-                        help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")(func)
-    func = click.option("--templates", type=click.Path(path_type=Path), default=None,
-                        help="Folder with docx/, html/ and labels.yaml "
-                             "[default: ./templates].")(func)
-    return func
+from reportgen.streams import progress as render_progress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,25 +57,33 @@ def cli(debug: bool) -> None:
 
 @cli.command(short_help="Render areas (or `all` and the whole report) to DOCX, PDF and HTML.")
 @click.argument("areas", nargs=-1, required=True)
-@click.argument("period", callback=_period)
-@_folder_options
+@click.argument("period", callback=parse_period)
+@folder_options
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder; documents go to <OUT>/<PERIOD>/.")
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), callback=_formats,
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), callback=parse_formats,
               show_default=True,
               help="Comma-separated formats to write; `site` (with `all`): the report as a web"
                    " site in <OUT>/<PERIOD>/nettsted/.")
 @click.option("--force", is_flag=True, help="Render even outputs whose sources have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option("--pdf-variant", default="pdf/a-2a", show_default=True,
+@click.option("--pdf-variant", default=DEFAULT_PDF_VARIANT, show_default=True,
               type=click.Choice(PDF_VARIANTS),
               help="PDF flavour: PDF/A-2a is tagged, accessible and archival; `plain` is none.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="PDF worker processes [default: one per core; 1 renders in one process].")
+@click.option("--draft", is_flag=True,
+              help="Render unfinished areas too, every document marked UTKAST (the PDF then"
+                   " PDF/UA, never PDF/A); `all` leaves out the areas with errors.")
 def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path | None,
            out: Path, formats: tuple[str, ...], force: bool, quiet: bool,
-           pdf_variant: str | None, jobs: int | None) -> None:
+           pdf_variant: str | None, jobs: int | None, draft: bool) -> None:
     """Render AREA... (two-digit codes, or `all`) for PERIOD (such as 2017-T1).
+
+    A final document never holds a placeholder (FYLL UT) or text that `reportgen new`
+    copied and nobody reviewed: render refuses such an area, naming each place. --draft
+    renders it anyway, marked UTKAST; `all --draft` renders the whole report from the areas
+    that are ready and names those it leaves out.
 
     \b
     Examples:
@@ -121,15 +91,16 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
       reportgen render 01 08 2017-T1 --format docx,html
       reportgen render all 2017-T1        (every area and the whole report)
       reportgen render all 2017-T1 --format site   (the web site)
+      reportgen render all 2017-T2 --draft
     """
     from reportgen.commands.render import Options, render_reports
 
     variant = None if pdf_variant == "plain" else pdf_variant
     options = Options(inputs, templates or default_templates(), out, formats, force, variant, jobs,
-                      _source_date_epoch())
-    progress = _progress(quiet)
+                      _source_date_epoch(), draft)
+    progress = render_progress(quiet)
     try:
-        outcome = render_reports(_areas(areas), period, options, progress)
+        outcome = render_reports(check_areas(areas), period, options, progress)
     finally:
         progress.stop()
     if quiet:
@@ -145,45 +116,73 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
             echo("nothing rendered; add --force to render anyway")
 
 
-@cli.command(short_help="Validate the inputs and print every problem; writes nothing.")
-@click.argument("period", callback=_period, required=False)
-@_folder_options
+@cli.command(short_help="Validate the inputs area by area and print every problem; writes nothing.")
+@click.argument("period", callback=parse_period, required=False)
+@click.argument("areas", nargs=-1)
+@folder_options
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, for CI.")
-def check(period: Period | None, inputs: Path, templates: Path | None, strict: bool) -> None:
-    """Validate the inputs of PERIOD (default: every period in --inputs) and the templates,
-    and print every problem; writes nothing.
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+def check(period: Period | None, areas: tuple[str, ...], inputs: Path, templates: Path | None,
+          strict: bool, quiet: bool) -> int:
+    """Validate the inputs of PERIOD (default: every period in --inputs), or only of the
+    AREA codes named after it, and the templates; print every problem, area by area, and a
+    summary line; writes nothing.
 
     Errors (exit 1) stop a render. Warnings do not: areas of the register with no input,
-    placeholders left by `reportgen new`, empty sections, very long sentences, figures that
-    do not add up. --strict makes warnings fail too.
+    empty sections, very long sentences, figures that do not add up, files under inputs/
+    that are not read. Unfinished work (placeholders left by `reportgen new`, text it copied
+    that is not yet reviewed) is a warning here; `render` refuses it, `render --draft` does
+    not. --strict makes warnings fail too.
+
+    \b
+    Examples:
+      reportgen check 2017-T2
+      reportgen check 2017-T2 08        (only area 08)
+      reportgen check 2017-T2 --quiet   (the summary line alone)
     """
     from reportgen.commands.check import check_inputs, periods_with_input
 
+    if areas and period is None:
+        raise click.UsageError("name the period before the areas, such as: check 2017-T2 08")
+    from reportgen.cli.authoring import print_check
+
+    failed = False
     for each in [period] if period else periods_with_input(inputs):
-        _check_period(each, inputs, templates or default_templates(), strict, check_inputs)
+        found = check_inputs(each, inputs, templates or default_templates(), check_areas(areas))
+        failed = print_check(found, quiet, strict) or failed
+    return ExitCode.USER_ERROR if failed else ExitCode.OK
 
 
-def _check_period(period: Period, inputs: Path, templates: Path, strict: bool,
-                  check_inputs: Any) -> None:
-    codes, warnings = check_inputs(period, inputs, templates)
+@cli.command(short_help="One line per area: missing, errors, placeholders, ready, rendered …")
+@click.argument("period", callback=parse_period)
+@folder_options
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Output folder whose documents are compared with the inputs.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+def status(period: Period, inputs: Path, templates: Path | None, out: Path,
+           as_json: bool) -> None:
+    """Show where PERIOD stands: one line per area of the register with its state (missing,
+    errors, edited DOCX waiting for import, placeholders left, rendered and up to date,
+    warnings, ready), its counts, its documents in --out and when its input last changed;
+    then rapport.yaml and the whole report, and a summary. Writes nothing.
 
-    def place(warning: ReportgenWarning) -> tuple[str, int, int]:
-        loc = warning.location
-        return (loc.path, loc.line or 0, loc.column or 0) if loc else ("", 0, 0)
+    "Rendered, up to date" means every format, rendered final (the default PDF variant)
+    from the inputs as they are now. "Edited DOCX" means the area's DOCX in --out was
+    changed after reportgen wrote it: bring the edits in with `reportgen import`.
+    """
+    from reportgen.commands.status import as_json as json_text
+    from reportgen.commands.status import period_status, table
 
-    for warning in sorted(warnings, key=place):
-        for line in format_problem(warning):
-            echo(line, err=True)
-    echo(f"{period}: {len(codes)} area file(s) valid ({', '.join(codes) or 'none'}),"
-         f" {len(warnings)} warning(s)")
-    if strict and warnings:
-        raise ReportgenError(f"{len(warnings)} warning(s), and --strict treats them as errors")
+    found = period_status(period, inputs, templates or default_templates(), out,
+                          _source_date_epoch())
+    for line in [json_text(found)] if as_json else table(found):
+        echo(line)
 
 
 @cli.command(name="new", short_help="Start a period's input file from the previous period's.")
 @click.argument("areas", nargs=-1, required=True)
-@click.argument("period", callback=_period)
-@click.option("--from", "source", callback=_period, default=None, metavar="PERIOD",
+@click.argument("period", callback=parse_period)
+@click.option("--from", "source", callback=parse_period, default=None, metavar="PERIOD",
               help="The period to start from [default: the tertial before PERIOD].")
 @click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
               show_default=True, help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")
@@ -191,43 +190,41 @@ def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: P
     """Create inputs/PERIOD/AREA.yaml from the area's file of the previous period.
 
     Structure, sub-headings, Andre forhold and the figure rows' names carry over; Fakta,
-    Vurdering, Konklusjon and the amounts are marked FYLL UT for you to fill in (`check`
-    reports them until you do); "per april" becomes "per august". `all` makes every area
-    that has a file in the earlier period. An existing file is never overwritten.
+    Vurdering, Konklusjon and the amounts are marked FYLL UT for you to fill in. The texts
+    that carry over (the ingress, Investeringer, Andre forhold, tables) are kept under a
+    line `# UTKAST: uendret fra <PERIOD>`: read them, change what no longer holds, then
+    delete that line. `check` reports both until you do; `render` refuses them (`--draft`
+    renders them). "per april" becomes "per august". `all` makes every area that has a file
+    in the earlier period, and rapport.yaml the same way. An existing file is never
+    overwritten.
     """
+    from reportgen.cli.authoring import print_new
     from reportgen.commands.new import new_areas
-    from reportgen.model import PLACEHOLDER
 
-    old, outcome = new_areas(_areas(areas), period, source, inputs)
-    for target in outcome.written:
-        echo(f"wrote {display_path(target)} (from {old}); fill in what is marked"
-             f" {PLACEHOLDER}")
-    if outcome.kept:
-        echo(f"kept, already there: {', '.join(outcome.kept)}")
+    old, outcome = new_areas(check_areas(areas), period, source, inputs)
+    print_new(period, old, outcome)
 
 
 @cli.command(short_help="Preview a period in the browser, reloading as the inputs change.")
-@click.argument("period", callback=_period)
-@_folder_options
+@click.argument("period", callback=parse_period)
+@folder_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
-def serve(period: Period, inputs: Path, templates: Path | None, port: int) -> None:
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Output folder whose documents the index compares with the inputs.")
+def serve(period: Period, inputs: Path, templates: Path | None, port: int, out: Path) -> None:
     """Serve the HTML of PERIOD's areas and whole report on http://127.0.0.1:PORT/ and
     reload the browser whenever an input or template is saved; writes nothing.
 
-    Problems in the inputs show in the browser (and here) until they are fixed. Only this
-    computer can connect. Ctrl-C stops.
+    Problems in the inputs show in the browser until they are fixed; here, each save
+    prints only what changed: the problems that are new, and those that are fixed. The index
+    page shows each area's state, as `reportgen status` does. Only this computer can
+    connect. Ctrl-C stops.
     """
     from reportgen.commands.serve import serve as run
 
     run(period, inputs, templates or default_templates(), port, say=echo,
-        log=lambda line: quietly(echo, line, err=True), epoch=_source_date_epoch())
-
-
-def _area(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not AREA_CODE.fullmatch(value):
-        raise click.BadParameter(f"{value!r} is not an area code: use two digits such as 06")
-    return value
+        log=lambda line: quietly(echo, line, err=True), epoch=_source_date_epoch(), out=out)
 
 
 @cli.command(name="import",
@@ -235,11 +232,11 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
                         " amounts, into the YAML.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
                 metavar="FILE.docx|FILE.xlsx|FILE.csv")
-@_folder_options
-@click.option("--period", callback=_period, default=None, metavar="PERIOD",
+@folder_options
+@click.option("--period", callback=parse_period, default=None, metavar="PERIOD",
               help="The period the file is for (such as 2017-T1): needed for a ledger"
                    " export, and for a document that does not name its tertial.")
-@click.option("--area", callback=_area, default=None, metavar="AREA",
+@click.option("--area", callback=parse_area, default=None, metavar="AREA",
               help="The area a document made without reportgen is for (such as 06); with a"
                    " whole report, import only this area.")
 @click.option("--remove-missing", is_flag=True,
@@ -280,62 +277,6 @@ def import_(file: Path, inputs: Path, templates: Path | None, period: Period | N
     else:
         import_document(file, inputs, templates or default_templates(), period, area,
                         remove_missing, out, yes)
-
-
-class _Plain:
-    """Progress as plain lines (not a terminal, or Rich unwanted); silent with --quiet."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet, self.total, self.done = quiet, 0, 0
-
-    def start(self, total: int) -> None:
-        self.total = total
-
-    def rendered(self, name: str) -> None:
-        self.done += 1
-        if not self.quiet:
-            echo(f"rendered {name} ({self.done}/{self.total})", err=True)
-
-    def note(self, message: str) -> None:
-        if not self.quiet:
-            echo(message, err=True)
-
-    def stop(self) -> None:
-        pass
-
-
-class _Bar(_Plain):
-    """A Rich progress bar on a terminal."""
-
-    def __init__(self) -> None:
-        super().__init__(quiet=False)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self.console = Console(stderr=True)
-        self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.description}"), console=self.console, transient=True)
-        self.task: Any = None
-
-    def start(self, total: int) -> None:
-        self.bar.start()
-        self.task = self.bar.add_task("", total=total)
-
-    def rendered(self, name: str) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, advance=1, description=name)
-
-    def note(self, message: str) -> None:
-        self.console.print(message, markup=False, highlight=False)
-
-    def stop(self) -> None:
-        self.bar.stop()
-
-
-def _progress(quiet: bool) -> _Plain:
-    if not quiet and sys.stderr is not None and sys.stderr.isatty():
-        return _Bar()
-    return _Plain(quiet)
 
 
 def print_error(error: ReportgenError) -> None:

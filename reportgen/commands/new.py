@@ -1,11 +1,16 @@
-"""`reportgen new`: an area's input for a new period, made from its previous one.
+"""`reportgen new`: an area's input for a new period, made from its previous one, and (with
+`all`) rapport.yaml too.
 
 Structure, headings, Andre forhold and the figure rows' names carry over; Fakta, Vurdering,
 Konklusjon and every amount are left for the author, marked «FYLL UT» (text) or empty with a
-`# FYLL UT` comment (amounts), which `check` reports until they are filled in. Period words
-("per april", "1. tertial") follow the new period. Comments and key order survive
-(ruamel.yaml round trip). An existing file is never overwritten.
-The parts to empty and the amounts come from the outline (outline.py).
+`# FYLL UT` comment (amounts), which `check` reports until they are filled in. The texts that
+carry over (the ingress, Investeringer, each Andre forhold item and table; in rapport.yaml the
+title, subtitle, resolution, chapters and tables) are kept, each under a comment line
+`# UTKAST: uendret fra 2017-T1 (…)`: unreviewed until the author changes the text or deletes
+the line (carry.py). rapport.yaml's `dato` is emptied. Period words ("per april",
+"1. tertial") follow the new period. Comments and key order survive (ruamel.yaml round trip);
+the header comment of an earlier `new` is replaced, not stacked. An existing file is never
+overwritten. The parts to empty and the amounts come from the outline (outline.py).
 """
 
 from __future__ import annotations
@@ -19,14 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import project
+from reportgen.carry import (
+    carried_paths,
+    header,
+    marker_line,
+    renew_period_words,
+    without_header_and_markers,
+)
 from reportgen.errors import InputError, OutputError, SourceLocation
-from reportgen.inputs import no_areas_error
+from reportgen.inputs import no_areas_error, require_report_folder
 from reportgen.model import PLACEHOLDER as MARKER
-from reportgen.outline import AMOUNT_KEYS, AREA_OUTLINE, FIGURES, ROWS_KEY, top_parts
+from reportgen.model import ReportInput
+from reportgen.outline import AMOUNT_KEYS, AREA_OUTLINE, FIGURES, ROWS_KEY, alias, top_parts
 from reportgen.output.write import FILE_SIZE_HINT
 from reportgen.period import Period
 from reportgen.project import display_path
-from reportgen.yamlsource import MAX_FILE_BYTES
+from reportgen.yamlsource import MAX_FILE_BYTES, parse_yaml
 
 
 @dataclass
@@ -35,13 +48,15 @@ class NewOutcome:
     left alone because their file exists already."""
 
     written: list[Path] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # area codes, and rapport.yaml
+    report_note: str | None = None  # why rapport.yaml was not made
 
 
 def new_areas(codes: tuple[str, ...], period: Period, source: Period | None,
               inputs: Path) -> tuple[Period, NewOutcome]:
     """`reportgen new`: each area's file for `period` from its file of the period before
     (or of `source`); `all` makes every area that has a file there."""
+    require_report_folder(inputs)
     old = source or period.previous()
     whole = project.ALL in codes
     chosen = project.area_codes_with_input(inputs, old) if whole else list(codes)
@@ -61,12 +76,47 @@ def new_areas(codes: tuple[str, ...], period: Period, source: Period | None,
         raw = project.read_file(origin, limit=MAX_FILE_BYTES, root=inputs)
         write_new_file(target, new_area_text(origin, raw, old, period))
         outcome.written.append(target)
+    _new_report(inputs, old, period, whole, outcome)
     return old, outcome
 
 
-def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
-    """The YAML text of the new period's file, made from the old period's file (`raw`, the
-    bytes of `source`)."""
+def _new_report(inputs: Path, old: Period, new: Period, whole: bool,
+                outcome: NewOutcome) -> None:
+    """rapport.yaml from the earlier period's, with `all`; or why it was not made."""
+    origin, target = project.report_path(inputs, old), project.report_path(inputs, new)
+    if project.exists(target):
+        if whole:
+            outcome.kept.append(project.REPORT_FILE)
+    elif not project.exists(origin):
+        if whole:
+            outcome.report_note = (
+                f"no {project.REPORT_FILE} in {old} to start from: the whole report uses its"
+                f" defaults (title, date) until you write {display_path(target)}")
+    elif not whole:
+        outcome.report_note = (
+            f"{display_path(target)} is not made for single areas: `reportgen new all {new}`"
+            f" makes it from {old}'s (and keeps the area files already there)")
+    else:
+        raw = project.read_file(origin, limit=MAX_FILE_BYTES, root=inputs)
+        write_new_file(target, new_report_text(origin, raw, old, new))
+        outcome.written.append(target)
+
+
+def new_report_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
+    """The YAML text of the new period's rapport.yaml: the old one's, its period words
+    renewed, its texts marked unreviewed and its date emptied."""
+    yaml, data = _load(source, raw, old)
+    _renew(data, old, new)
+    date = alias(ReportInput, "date")
+    if data.get(date) is not None:
+        data[date] = None
+        data.yaml_add_eol_comment("skriv datoen (ÅÅÅÅ-MM-DD), eller la den stå tom:"
+                                  f" da brukes {new.end.isoformat()}", date)
+    return _finish(yaml, data, old, new, whole_report=True)
+
+
+def _load(source: Path, raw: bytes, old: Period) -> tuple[Any, Any]:
+    """A round-trip parser and the file's data (a mapping), or InputError."""
     yaml = _yaml()
     try:
         data = yaml.load(raw.decode("utf-8"))
@@ -76,7 +126,34 @@ def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
             location=SourceLocation(display_path(source)),
             hint=f"run `reportgen check {old}` and fix the file first",
         ) from exc
-    if not hasattr(data, "items"):
+    if data is None:
+        from ruamel.yaml.comments import CommentedMap
+
+        data = CommentedMap()
+    return yaml, data
+
+
+def _finish(yaml: Any, data: Any, old: Period, new: Period, whole_report: bool) -> str:
+    """The new file's text: a fresh header (an earlier one is dropped), the data, and a
+    marker line above each text that was carried over."""
+    out = io.StringIO()
+    yaml.dump(data, out)
+    text = without_header_and_markers(out.getvalue())
+    source = parse_yaml(text, "the new file")
+    lines = text.splitlines(keepends=True)
+    starts = sorted({(source.key_marks.get(path) or source.value_marks[path])[0]
+                     for path in carried_paths(source.data, whole_report)}, reverse=True)
+    for line in starts:
+        indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
+        lines.insert(line - 1, " " * indent + marker_line(old, new) + "\n")
+    return header(old, new, MARKER) + "".join(lines)
+
+
+def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
+    """The YAML text of the new period's file, made from the old period's file (`raw`, the
+    bytes of `source`)."""
+    yaml, data = _load(source, raw, old)
+    if not hasattr(data, "items") or not data:
         required = ", ".join(p.name for p in top_parts() if not p.optional)
         raise InputError(f"expected an area's keys ({required}, …)",
                          location=SourceLocation(display_path(source)))
@@ -93,10 +170,7 @@ def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
                 if key in row:
                     row[key] = None
                     row.yaml_add_eol_comment(f"{MARKER} (per {new.month} {new.year})", key)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    header = f"# Laget med `reportgen new` fra {old}: skriv inn alt som er merket {MARKER}.\n"
-    return header + out.getvalue()
+    return _finish(yaml, data, old, new, whole_report=False)
 
 
 def write_new_file(target: Path, text: str) -> None:
@@ -165,12 +239,3 @@ def _renew(node: Any, old: Period, new: Period) -> None:
                 value) is not str else renew_period_words(value, old, new)
         else:
             _renew(value, old, new)
-
-
-def renew_period_words(text: str, old: Period, new: Period) -> str:
-    """'per april' -> 'per august', '1. tertial 2017' -> '2. tertial 2017' (also '1.tertial')."""
-    text = re.sub(rf"\bper {old.month}\b", f"per {new.month}", text)
-    text = re.sub(rf"\b{old.tertial}\.( ?)tertial {old.year}\b",
-                  lambda m: f"{new.tertial}.{m.group(1)}tertial {new.year}", text)
-    return re.sub(rf"(?<![\d.]){old.tertial}\.( ?)tertial\b(?! \d)",
-                  lambda m: f"{new.tertial}.{m.group(1)}tertial", text)

@@ -5,7 +5,8 @@ written all or nothing (output.write), so a failed or interrupted run leaves ear
 intact. Renders running at the same time into one folder write one after the other, each
 holding the folder's lock (output.lock) while it reads the manifest again, merges its entries
 and writes. Formats come from the registry (reportgen.render); those it marks `in_worker`
-render in the processes of commands.pdfpool while this process makes the others.
+render in the processes of commands.pdfpool while this process makes the others. What may be
+rendered (no errors; no unfinished work unless a draft) is commands.renderable's to say.
 """
 
 from __future__ import annotations
@@ -17,12 +18,26 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import project
 from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers
-from reportgen.errors import OutputError, ReportgenErrors, SourceLocation, UsageError
-from reportgen.inputs import load_kommune, load_labels, load_report, select_areas
+from reportgen.commands.renderable import renderable
+from reportgen.errors import (
+    OutputError,
+    ReportgenErrors,
+    SourceLocation,
+    UsageError,
+    format_problem,
+)
+from reportgen.inputs import ignored_inputs, load_kommune, load_labels
 from reportgen.output.plan import Planned, plan_outputs
 from reportgen.period import Period
 from reportgen.project import display_path
-from reportgen.render import FORMATS, RENDERERS, Format, RenderOptions, render_format
+from reportgen.render import (
+    DRAFT_PDF_VARIANT,
+    FORMATS,
+    RENDERERS,
+    Format,
+    RenderOptions,
+    render_format,
+)
 
 if TYPE_CHECKING:
     from reportgen.model import Report
@@ -42,6 +57,15 @@ class Options:
     pdf_variant: str | None = "pdf/a-2a"
     jobs: int | None = None  # PDF worker processes; None: one per core; 1: in this process
     epoch: int | None = None  # SOURCE_DATE_EPOCH, read and checked by the command line
+    draft: bool = False  # render unfinished areas, marked UTKAST; `all` from the ready areas
+
+    @property
+    def variant(self) -> str | None:
+        """The PDF variant to write: a draft is never labelled PDF/A (an archive must not
+        take it for final), so it is PDF/UA instead."""
+        if self.draft and (self.pdf_variant or "").startswith("pdf/a"):
+            return DRAFT_PDF_VARIANT
+        return self.pdf_variant
 
 
 @dataclass
@@ -70,6 +94,8 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     """Skip what is up to date; validate everything; render; then write, holding the output
     folder's lock (output.lock) so that renders running at the same time keep each other's
     outputs and manifest entries."""
+    for ignored in ignored_inputs(options.inputs, period):
+        progress.note("\n".join(format_problem(ignored.warning)))
     target = project.output_folder(options.out, period)
     folders = {f: RENDERERS[f].folder for f in options.formats if RENDERERS[f].folder}
     if folders and project.ALL not in requested:
@@ -78,7 +104,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
                          hint=f"reportgen render all {period} --format {','.join(folders)}")
     plan = plan_outputs(requested, period, options.inputs, options.templates,
                         tuple(f for f in options.formats if f not in folders),
-                        options.pdf_variant, options.epoch, folders)
+                        options.variant, options.epoch, folders, options.draft)
     decision = _decide(target, plan, options.force, progress)
     stale = decision.stale
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
@@ -90,11 +116,12 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     pool = start_pdf_workers(workers, options.jobs) if workers else None
     try:
         kommune = load_kommune(options.inputs)
-        report = load_report(options.inputs, period,
-                             select_areas(kommune, requested, options.inputs, period), kommune)
+        report, missing = renderable(kommune, requested, period, options.inputs,
+                                     options.draft, progress.note)
+        stale = [p for p in stale if p.document not in missing]
         labels = load_labels(options.templates, kommune.language)
         _refuse_to_replace(target, stale, decision.edited, options.force)
-        outputs = render_documents(report, labels, stale, options, pool, progress)
+        outputs = render_documents(report, labels, stale, options, pool, progress, missing)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -221,10 +248,12 @@ def _locked(target: Path, progress: Progress,
 
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
-                     options: Options, pool: Any, progress: Progress) -> dict[str, Any]:
+                     options: Options, pool: Any, progress: Progress,
+                     missing: dict[str, str] | None = None) -> dict[str, Any]:
     """The stale outputs as {name: bytes} (a site's as {name: {path: bytes}}), in plan order.
     The formats that run in the workers are handed out first (the whole report first, being
-    the longest job), then this process renders the rest, and the sites, while they work."""
+    the longest job), then this process renders the rest, and the sites, while they work. A
+    draft names the `missing` areas."""
     sites = [p for p in stale if p.folder]
     needed: dict[str, set[str]] = {}
     for planned in stale:
@@ -234,7 +263,7 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
         for document in [project.REPORT_NAME, *(a.code for a in report.areas)]:
             needed.setdefault(document, set()).update(RENDERERS[planned.fmt].uses)
     progress.start(sum(map(len, needed.values())) + len(sites))
-    views = _views(report, labels, needed, options.epoch)
+    views = _views(report, labels, needed, options, missing or {})
     made, pending = _render_here(views, needed, options, pool, progress)
     pages = {p.name: _render_site(p, report, labels, options, progress) for p in sites}
     for output, future in pending.items():
@@ -269,10 +298,10 @@ def _render_here(views: list[tuple[str, DocumentView]], needed: dict[str, set[st
                     project.output_name(name, fmt.source)]
                 if fmt.in_worker:
                     pending[output] = pool.submit(render_in_worker, fmt.name, source,
-                                                  options.templates, options.pdf_variant)
+                                                  options.templates, options.variant)
                     continue
                 made[output], warnings = render_in_worker(
-                    fmt.name, source, options.templates, options.pdf_variant)
+                    fmt.name, source, options.templates, options.variant)
                 if fmt.name in needed[name]:
                     _rendered(progress, output, warnings)
     return made, pending
@@ -291,25 +320,22 @@ def _render_site(planned: Planned, report: Report, labels: dict[str, str], optio
 
     site = build_site(report, labels, options.epoch)
     files: dict[str, bytes] = render_format(planned.fmt, site, options.templates,
-                                            RenderOptions(options.pdf_variant))
+                                            RenderOptions(options.variant))
     progress.rendered(planned.name)
     return files
 
 
-def _warn(progress: Progress, output: str, warnings: list[str]) -> None:
-    for warning in dict.fromkeys(warnings):
-        progress.note(f"warning: {output}: {warning}")
-
-
 def _views(report: Report, labels: dict[str, str], wanted: dict[str, set[str]],
-           epoch: int | None) -> list[tuple[str, DocumentView]]:
+           options: Options, missing: dict[str, str]) -> list[tuple[str, DocumentView]]:
     """The view of every document that has a stale output: the whole report first."""
     from reportgen.present import build_area_document, build_report_document
 
     views = []
+    epoch, draft = options.epoch, options.draft
     if project.REPORT_NAME in wanted:
-        views.append((project.REPORT_NAME, build_report_document(report, labels, epoch)))
-    views += [(a.code, build_area_document(a, report.kommune, labels, epoch))
+        views.append((project.REPORT_NAME,
+                      build_report_document(report, labels, epoch, draft=draft, missing=missing)))
+    views += [(a.code, build_area_document(a, report.kommune, labels, epoch, draft))
               for a in report.areas if a.code in wanted]
     return views
 

@@ -39,11 +39,12 @@ class Planned:
 
 def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templates: Path,
                  formats: tuple[str, ...], pdf_variant: str | None,
-                 epoch: int | None = None, folders: dict[str, str] | None = None) -> list[Planned]:
+                 epoch: int | None = None, folders: dict[str, str] | None = None,
+                 draft: bool = False) -> list[Planned]:
     """Every output the command asks for, keyed by its sources (and SOURCE_DATE_EPOCH, as
-    `epoch`, which dates the documents). `folders` maps each format of many files (the site)
-    to its folder: it is made once, from everything the whole report is made from, and only
-    when every area is asked for (`all`)."""
+    `epoch`, which dates the documents, and whether it is a `draft`). `folders` maps each
+    format of many files (the site) to its folder: it is made once, from everything the whole
+    report is made from, and only when every area is asked for (`all`)."""
     from reportgen import __version__
 
     whole = project.ALL in requested
@@ -53,7 +54,7 @@ def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templ
                                       / project.area_file_name(code), inputs) for code in codes}
     common = [__version__, digest_tree(PROGRAM, ".py"), digest_tree(templates),
               _read_or_none(project.kommune_path(inputs), inputs),
-              None if epoch is None else str(epoch), pdf_variant or ""]
+              None if epoch is None else str(epoch), pdf_variant or "", "draft" if draft else ""]
     documents = [(code, digest_sources(*common, code, area_bytes[code])) for code in codes]
     if whole:
         everything = [b for code in codes for b in (code, area_bytes[code])]

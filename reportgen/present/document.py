@@ -44,6 +44,7 @@ from reportgen.view import (
     Paragraph,
     Placement,
     Section,
+    Span,
 )
 
 Resolve = Callable[[Placement], Block]  # a placement -> the table or chart it places
@@ -60,12 +61,12 @@ def document_date(period: Period, given: dt.date | None = None,
 
 
 def build_area_document(area: Area, kommune: Kommune, labels: dict[str, str],
-                        epoch: int | None = None) -> DocumentView:
+                        epoch: int | None = None, draft: bool = False) -> DocumentView:
     """The view of one area's section as a document of its own (dated by `epoch` when
-    given: see document_date)."""
+    given: see document_date; a `draft` when asked)."""
     anchors = Anchors()
     blocks = tuple(area_blocks(area, labels, TOP_LEVEL, anchors, kommune.language))
-    return replace(area_head(area, kommune, labels, epoch), blocks=blocks)
+    return replace(area_head(area, kommune, labels, epoch), blocks=blocks, draft=draft)
 
 
 def area_head(area: Area, kommune: Kommune, labels: dict[str, str],
@@ -104,14 +105,17 @@ def area_fingerprint(area: Area) -> str:
 
 def build_report_document(report: Report, labels: dict[str, str],
                           epoch: int | None = None,
-                          cache: AreaBlocks | None = None) -> DocumentView:
+                          cache: AreaBlocks | None = None, draft: bool = False,
+                          missing: dict[str, str] | None = None) -> DocumentView:
     """The view of the whole report: cover, contents, chapters, every area, chapters after
     (dated by `epoch` when given: see document_date). With `cache` (serve keeps one), an
-    area whose blocks it already holds is not presented again: the view is the same."""
-    blocks, sections = _report_blocks(report, labels, cache)
+    area whose blocks it already holds is not presented again: the view is the same. A
+    `draft` names each area that is `missing` from it (code: name) in its place, with the
+    word "mangler"."""
+    blocks, sections = _report_blocks(report, labels, cache, missing or {})
     contents = tuple(b for b in blocks if isinstance(b, Heading) and in_contents(b.level))
     return replace(report_head(report, labels, epoch), blocks=tuple(blocks), contents=contents,
-                   sections=tuple(sections))
+                   sections=tuple(sections), draft=draft)
 
 
 def report_head(report: Report, labels: dict[str, str],
@@ -141,10 +145,11 @@ def report_head(report: Report, labels: dict[str, str],
     )
 
 
-def _report_blocks(report: Report, labels: dict[str, str],
-                   cache: Any = None) -> tuple[list[Block], list[Section]]:
+def _report_blocks(report: Report, labels: dict[str, str], cache: Any = None,
+                   missing: dict[str, str] | None = None) -> tuple[list[Block], list[Section]]:
     """The whole report's blocks in order, and where each of its parts starts; with `cache`
-    (AreaBlocks), unchanged areas' blocks come from it."""
+    (AreaBlocks), unchanged areas' blocks come from it. An area `missing` from a draft (code:
+    name) is a part of its own, in code order among the others."""
     settings, lang = report.report, report.kommune.language
     anchors = Anchors()
     blocks: list[Block] = []
@@ -168,8 +173,13 @@ def _report_blocks(report: Report, labels: dict[str, str],
         areas_part += overview_blocks(report.areas, labels, lang, overview)
     part("areas", areas_part)
     present = cache.blocks if cache is not None else area_blocks
-    for area in report.areas:
-        part("area", present(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang), area.code)
+    places: list[tuple[str, Area | str]] = [(a.code, a) for a in report.areas]
+    places += sorted((missing or {}).items())
+    for code, area in sorted(places, key=lambda place: place[0]):
+        if isinstance(area, str):  # code order puts a missing area in its place
+            part("area", _missing_area(code, area, labels, anchors), code)
+        else:
+            part("area", present(area, labels, AREA_LEVEL_IN_REPORT, anchors, lang), code)
     for chapter in settings.chapters_after:
         part("chapter", _titled_text(chapter.heading, chapter.text, TOP_LEVEL, anchors, resolve,
                                      new_page=starts_page(TOP_LEVEL)))
@@ -228,6 +238,14 @@ class AreaBlocks:
 def _same_key(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     """Same objects (area, labels), equal level, language and anchors before."""
     return old[0] is new[0] and old[1] is new[1] and old[2:] == new[2:]
+
+
+def _missing_area(code: str, name: str, labels: dict[str, str], anchors: Anchors) -> list[Block]:
+    """A draft's note in the place of an area it leaves out: "Programområde 05 … – mangler"
+    (in the contents too), and a sentence why."""
+    heading = anchors.heading(AREA_LEVEL_IN_REPORT, fill(labels, "missing_area", code=code,
+                                                         name=name), names_part=True)
+    return [heading, Paragraph((Span(fill(labels, "missing_text")),))]
 
 
 def _resolver(tables: dict[str, Any], labels: dict[str, str], lang: str) -> Resolve:

@@ -69,13 +69,15 @@ FORMATS: tuple[Format, ...] = (
 RENDERERS: dict[str, Format] = {f.name: f for f in FORMATS}
 # The site is asked for by name: it is made for `all` only, and copies every document.
 DEFAULT_FORMATS = tuple(f.name for f in FORMATS if not f.folder)
+DEFAULT_PDF_VARIANT = "pdf/a-2a"  # tagged, accessible and archival
+DRAFT_PDF_VARIANT = "pdf/ua-1"  # a draft's: tagged and accessible, but never labelled PDF/A
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     """What a renderer may be told besides its source and the templates."""
 
-    pdf_variant: str | None = "pdf/a-2a"
+    pdf_variant: str | None = DEFAULT_PDF_VARIANT
     warnings: list[str] | None = None  # a renderer appends what it would warn about
 
     def warn(self, message: str) -> None:

@@ -13,8 +13,22 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import SourceLocation, TemplateError
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
-from reportgen.render.docx_properties import set_properties, view_warnings
-from reportgen.render.docx_template import field_error, list_numbering, open_template
+from reportgen.render.docx_properties import draft_banner, set_properties, view_warnings
+from reportgen.render.docx_template import field_error, open_template
+from reportgen.render.wordml import (
+    bookmark,
+    bookmark_name,
+    cant_split,
+    field_char,
+    hyperlink,
+    instr,
+    internal_link,
+    language,
+    page_reference,
+    repeat_header,
+    restarted_numbering,
+    set_num_id,
+)
 from reportgen.view import (
     Block,
     Chart,
@@ -153,8 +167,10 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
                         templates / TEMPLATE)
     _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents],
                     templates / TEMPLATE)
+    if view.draft:
+        draft_banner(document, view.labels["draft_banner"])
     set_properties(document, view)
-    _language(document, view.lang_tag)
+    language(document, view.lang_tag)
     if view.cover:  # no running header or page number on the cover
         document.sections[0].different_first_page_header_footer = True
     return template
@@ -261,14 +277,14 @@ class _BodyWriter:
         for i, heading in enumerate(entries):
             paragraph = self.paragraph(f"TOC {shown_level(heading.level, CONTENTS_LEVELS)}")
             if i == 0:
-                _field_char(paragraph, "begin")
-                _instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
-                _field_char(paragraph, "separate")
-            link = _internal_link(paragraph, heading.text, heading.anchor)
+                field_char(paragraph, "begin")
+                instr(paragraph, f' TOC \\o "{TOP_LEVEL}-{CONTENTS_LEVELS}" \\h \\z \\u ')
+                field_char(paragraph, "separate")
+            link = internal_link(paragraph, heading.text, heading.anchor)
             if heading.anchor in pages:
-                _page_reference(link, heading.anchor, pages[heading.anchor])
+                page_reference(link, heading.anchor, pages[heading.anchor])
             if i == len(entries) - 1:
-                _field_char(paragraph, "end")
+                field_char(paragraph, "end")
 
     def add(self, block: Block) -> None:
         if isinstance(block, Heading):
@@ -277,7 +293,7 @@ class _BodyWriter:
             if block.new_page:
                 paragraph.paragraph_format.page_break_before = True
             self.bookmarks += 1
-            _bookmark(paragraph, block.anchor, self.bookmarks)
+            bookmark(paragraph, block.anchor, self.bookmarks)
         elif isinstance(block, Paragraph):
             self._spans(self.paragraph("Normal"), block.spans)
         elif isinstance(block, ListBlock):
@@ -291,17 +307,17 @@ class _BodyWriter:
 
     def _list(self, block: ListBlock) -> None:
         style = "List Number" if block.ordered else "List Bullet"
-        num_id = _restarted_numbering(self.doc, style, block.start) if block.ordered else None
+        num_id = restarted_numbering(self.doc, style, block.start) if block.ordered else None
         for item in block.items:
             paragraph = self.paragraph(style)
             if num_id is not None:
-                _set_num_id(paragraph, num_id)
+                set_num_id(paragraph, num_id)
             self._spans(paragraph, item)
 
     def _spans(self, paragraph: Any, spans: tuple[Span, ...]) -> None:
         for span in spans:
             if span.href:
-                _hyperlink(paragraph, span)
+                hyperlink(paragraph, span)
             else:
                 run = paragraph.add_run(span.text)
                 run.bold = span.bold or None
@@ -324,8 +340,8 @@ class _BodyWriter:
         for cells, is_header, is_sum in rows:
             row = table.add_row()
             if is_header:
-                _repeat_header(row)
-            _cant_split(row)
+                repeat_header(row)
+            cant_split(row)
             for i, (cell, text) in enumerate(zip(row.cells, cells)):
                 cell.width = widths[i]
                 paragraph = cell.paragraphs[0]
@@ -373,148 +389,4 @@ def _column_widths(block: Table) -> list[float]:
     texts = count - sum(numeric)
     rest = (TEXT_WIDTH_CM - number * sum(numeric)) / texts if texts else 0
     return [number if n else round(rest, 2) for n in numeric]
-
-
-# --- WordprocessingML details python-docx has no API for -----------------------------------
-
-def _oxml(tag: str, **attrs: str) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(name.replace("_", ":", 1)), value)
-    return element
-
-
-BOOKMARK_NAME_MAX = 40  # Word's limit (ST_String maxLength 40 on w:bookmarkStart/@w:name)
-
-
-def bookmark_name(anchor: str) -> str:
-    """The heading's anchor as a bookmark name Word accepts: as it is when short enough, else
-    cut and ended by a hash of the whole anchor, so that two long anchors stay apart."""
-    import hashlib
-
-    if len(anchor) <= BOOKMARK_NAME_MAX:
-        return anchor
-    digest = hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:6]
-    return f"{anchor[:BOOKMARK_NAME_MAX - len(digest) - 1]}-{digest}"
-
-
-def _bookmark(paragraph: Any, anchor: str, number: int) -> None:
-    """A bookmark around the heading, so TOC entries and links can point at it."""
-    ident = str(number)
-    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0,
-                        _oxml("w:bookmarkStart", w_id=ident, w_name=bookmark_name(anchor)))
-    paragraph._p.append(_oxml("w:bookmarkEnd", w_id=ident))
-
-
-def _hyperlink(paragraph: Any, span: Span) -> None:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-
-    rel_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = _oxml("w:hyperlink", r_id=rel_id, w_history="1")
-    link.append(_run(paragraph, span.text, span.bold, span.italic, "Hyperlink"))
-    paragraph._p.append(link)
-
-
-def _internal_link(paragraph: Any, text: str, anchor: str) -> Any:
-    link = _oxml("w:hyperlink", w_anchor=bookmark_name(anchor), w_history="1")
-    link.append(_run(paragraph, text, False, False, None))
-    paragraph._p.append(link)
-    return link
-
-
-def _page_reference(link: Any, anchor: str, page: str) -> None:
-    """A tab (the TOC style's right tab with dot leader) and the heading's page number, as a
-    PAGEREF field whose result is `page`."""
-    tab = _oxml("w:r")
-    tab.append(_oxml("w:tab"))
-    link.append(tab)
-    for kind, child in (("begin", None), (None, f" PAGEREF {bookmark_name(anchor)} \\h "),
-                        ("separate", None), (None, page), ("end", None)):
-        run = _oxml("w:r")
-        if kind:
-            run.append(_oxml("w:fldChar", w_fldCharType=kind))
-        elif child.startswith(" PAGEREF"):
-            run.append(_text("w:instrText", child))
-        else:
-            run.append(_text("w:t", child))
-        link.append(run)
-
-
-def _text(tag: str, text: str) -> Any:
-    element = _oxml(tag)
-    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    element.text = text
-    return element
-
-
-def _run(paragraph: Any, text: str, bold: bool, italic: bool, char_style: str | None) -> Any:
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold or None, italic or None
-    if char_style:
-        run._r.style = char_style  # the style's id; a lookup by name scans every style
-    element = run._r
-    element.getparent().remove(element)
-    return element
-
-
-def _field_char(paragraph: Any, kind: str) -> None:
-    run = _oxml("w:r")
-    run.append(_oxml("w:fldChar", w_fldCharType=kind))
-    paragraph._p.append(run)
-
-
-def _instr(paragraph: Any, instruction: str) -> None:
-    run = _oxml("w:r")
-    text = _oxml("w:instrText")
-    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    text.text = instruction
-    run.append(text)
-    paragraph._p.append(run)
-
-
-def _repeat_header(row: Any) -> None:
-    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
-    # (only "on"/"off"), while the bare element means "on" to every reader.
-    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader"))
-
-
-def _cant_split(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit"))
-
-
-def _restarted_numbering(doc: Any, style: str, start: int) -> int:
-    """A new w:num over the list style's numbering, restarting at `start`."""
-    numbering, abstract = list_numbering(doc, style)
-    num = numbering.add_num(abstract)
-    num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return int(num.numId)
-
-
-def _set_num_id(paragraph: Any, num_id: int) -> None:
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
-
-
-def _language(doc: Any, tag: str) -> None:
-    """The proofing language on the document defaults and every style that names one."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
-
-    for lang in doc.styles.element.iter(qn("w:lang")):
-        for attr in ("w:val", "w:eastAsia", "w:bidi"):
-            lang.set(qn(attr), tag)
-    # And on every run, for tools that look there: the body's, and those of the header and
-    # footer parts docxtpl rendered (in the relationships; `section.header` finds the originals).
-    stories = [doc.element.body] + [rel.target_part.element for rel in doc.part.rels.values()
-                                    if rel.reltype in (RT.HEADER, RT.FOOTER)
-                                    and not rel.is_external]
-    for story in stories:
-        for run in story.iter(qn("w:r")):
-            run_pr = run.get_or_add_rPr()
-            if run_pr.find(qn("w:lang")) is None:
-                run_pr.append(_oxml("w:lang", w_val=tag))
 

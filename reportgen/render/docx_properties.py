@@ -1,5 +1,6 @@
 """The DOCX's core properties (title, author, keywords, …): what they hold, and the texts
-too long for them, which they hold the start of (the document's own text has them whole).
+too long for them, which they hold the start of (the document's own text has them whole);
+and a draft's marks (its status, and the banner above its first page).
 
 Part of the DOCX renderer; the importer reads the title back by the same rule.
 """
@@ -57,9 +58,23 @@ def set_properties(doc: Any, view: DocumentView) -> None:
         if view.source_fingerprint:  # lets `reportgen import` see that the YAML changed since
             props.version = view.source_fingerprint
         props.comments = ""
+        props.content_status = view.labels["draft_mark"] if view.draft else ""
         props.revision = 1
         moment = dt.datetime.combine(view.date, dt.time(12, 0))
         props.created = props.modified = moment
         props.last_printed = moment
     finally:
         nsmap["cp"] = rebound
+
+
+def draft_banner(doc: Any, text: str) -> None:
+    """A draft says so in its first paragraph, bold and red, above the cover or the title
+    (`reportgen import` passes over it)."""
+    from docx.shared import Pt, RGBColor
+
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(16)
+    run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+    doc.element.body.insert(0, paragraph._p)

@@ -274,9 +274,11 @@ class Reader(Tables):
             return
         if self.section is OTHER_MATTERS and self.target is None:
             self.target = self._new_item(None)
+        quote = "".join(x.text for x in pieces).strip()
+        if self.section is None and quote == self.labels.get("draft_banner"):
+            return  # a draft says so above its title; not part of the area's text
         if self.target is None:
             where = "before the title" if self.section is None else "outside the fields"
-            quote = "".join(x.text for x in pieces).strip()
             quote = quote if len(quote) <= 40 else quote[:39] + "…"
             self.note(f"text {where} ({quote!r}); {NOT_SHOWN}")
             return

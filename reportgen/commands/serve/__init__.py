@@ -17,7 +17,8 @@ document when the file is fixed.
 
 Modules, in layers (a module imports only those above it; the contract in pyproject.toml):
   pages.py   the documents held in memory (Document, State) and the server's own pages
-  watch.py   Preview (validate and render what a change affects) and Watcher (events)
+  watch.py   Preview (validate and render what a change affects)
+  watcher.py Watcher (file events, or polling: what changed)
   server.py  the HTTP handler and server, the Host check, the event stream, start and serve
 This module is the public API: cli.py and the tests import from here.
 """
@@ -48,15 +49,8 @@ from reportgen.commands.serve.server import (
     serve,
     start,
 )
-from reportgen.commands.serve.watch import (
-    EVERYTHING,
-    HASH_LIMIT,
-    POLL_SECONDS,
-    RAPPORT,
-    Log,
-    Preview,
-    Watcher,
-)
+from reportgen.commands.serve.watch import EVERYTHING, RAPPORT, Log, Preview
+from reportgen.commands.serve.watcher import HASH_LIMIT, POLL_SECONDS, Watcher
 
 __all__ = [
     "DOCUMENT_PATH", "EVENTS_PATH", "EVERYTHING", "HASH_LIMIT", "HOST", "INDEX_PATHS",

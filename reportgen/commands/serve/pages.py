@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from reportgen.errors import ReportgenError, format_problem
+from reportgen.errors import ReportgenError, ReportgenWarning, format_problem
 from reportgen.period import Period
 from reportgen.project import REPORT_NAME, SITE_FOLDER
 
@@ -28,6 +28,8 @@ class Document:
     html: str | None = None
     problems: tuple[ReportgenError, ...] = ()
     failure: str | None = None  # an internal error (a bug), in one line
+    state: str = ""  # an area's state, as `reportgen status` gives it (assess.STATES)
+    warnings: tuple[ReportgenWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ a { color: #0b4f8a; }
                background: #fdf2f3; }
 .problems p { margin: 0; overflow-wrap: anywhere; }
 .problems .error { font-family: ui-monospace, monospace; }
-.hint { color: #333; }
+.hint { color: #333; white-space: pre-wrap; }
 .bad { color: #b00020; font-weight: bold; }
 """
 
@@ -84,8 +86,9 @@ def problems_html(problems: tuple[ReportgenError, ...]) -> str:
     for problem in problems:
         error, *hint = format_problem(problem)
         item = f'<li><p class="error">{escape(error)}</p>'
-        if hint:
-            item += f'<p class="hint">{escape(hint[0].removeprefix("  "))}</p>'
+        if hint:  # its further lines are the text to type: kept as they are
+            text = "\n".join(h.removeprefix("  ") for h in hint)
+            item += f'<p class="hint">{escape(text)}</p>'
         items.append(item + "</li>\n")
     return f'<ol class="problems" lang="en">\n{"".join(items)}</ol>\n'
 
@@ -122,13 +125,29 @@ def failure_page(document: Document, period: Period) -> str:
     return _page(f"Intern feil – {document.title} – {period.label}", body)
 
 
+# An area's state on the index page (assess.STATES, which the pages do not import), bokmål.
+STATE_WORDS = {
+    "missing": "mangler", "edited": "redigert DOCX venter på import",
+    "unfinished": "plassholdere eller ulest tekst igjen",
+    "rendered": "ferdig og oppdatert i build/",
+    "warnings": "advarsler", "ready": "klar",
+}
+
+
 def index_page(state: State, period: Period) -> str:
-    """The overview: the whole report, then each area, each with its count of problems."""
+    """The overview: the whole report, then each area of the register with its state, as
+    `reportgen status` gives it (an area without input is listed, unlinked)."""
     def entry(document: Document) -> str:
         link = f'<a href="/{escape(document.name)}">{escape(document.title)}</a>'
         count = len(document.problems) + (1 if document.failure else 0)
-        flag = f' – <span class="bad">{count} feil</span>' if count else ""
-        return f"<li>{link}{flag}</li>\n"
+        if count:
+            return f'<li>{link} – <span class="bad">{count} feil</span></li>\n'
+        if document.state == "missing":
+            return f"<li>{escape(document.title)} – {STATE_WORDS['missing']}</li>\n"
+        words = STATE_WORDS.get(document.state, "")
+        if document.state in ("warnings", "unfinished"):
+            words += f" ({len(document.warnings)})"
+        return f"<li>{link}{f' – {escape(words)}' if words else ''}</li>\n"
 
     documents = state.documents
     areas = [d for name, d in sorted(documents.items()) if name != REPORT_NAME]
@@ -144,7 +163,7 @@ def index_page(state: State, period: Period) -> str:
         site = f'<li><a href="{SITE_PATH}">Nettstedet</a> (hele rapporten slik den publiseres)</li>'
         body += f"<ul>\n{entry(documents[REPORT_NAME])}{site}\n</ul>\n"
     body += "<h2>Programområder</h2>\n"
-    if areas:
+    if any(d.state != "missing" for d in areas):
         body += f"<ul>\n{''.join(entry(d) for d in areas)}</ul>\n"
     else:
         body += f"<p>Ingen programområder har inndata for {escape(str(period))} ennå.</p>\n"

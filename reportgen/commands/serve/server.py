@@ -33,10 +33,17 @@ from reportgen.commands.serve.pages import (
     reload_script,
     site_page,
 )
-from reportgen.commands.serve.watch import EVERYTHING, Log, Preview, Watcher, log_to_stderr
+from reportgen.commands.serve.watch import EVERYTHING, Log, Preview, log_to_stderr
+from reportgen.commands.serve.watcher import Watcher
 from reportgen.errors import UsageError
 from reportgen.period import Period
-from reportgen.project import REPORT_NAME, SITE_DOCUMENTS, SITE_INDEX, SITE_SEARCH_INDEX
+from reportgen.project import (
+    DEFAULT_OUT,
+    REPORT_NAME,
+    SITE_DOCUMENTS,
+    SITE_INDEX,
+    SITE_SEARCH_INDEX,
+)
 
 HOST = "127.0.0.1"  # the only address the server binds
 LOCAL_NAMES = {"127.0.0.1", "localhost"}  # the only Host headers it answers
@@ -317,13 +324,14 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def start(period: Period, inputs: Path, templates: Path, port: int = 8000,
-          log: Log = log_to_stderr, epoch: int | None = None) -> PreviewServer:
+          log: Log = log_to_stderr, epoch: int | None = None,
+          out: Path = DEFAULT_OUT) -> PreviewServer:
     """Bind 127.0.0.1:port (0: a free port), render every document (dated by `epoch`, the
     SOURCE_DATE_EPOCH, when given), start watching.
 
     The caller runs `serve_forever` and, at the end, `stop`.
     """
-    preview = Preview(period, inputs, templates, log, epoch)
+    preview = Preview(period, inputs, templates, log, epoch, out)
     try:
         server = PreviewServer(preview, port)
     except OSError as exc:
@@ -344,11 +352,12 @@ def start(period: Period, inputs: Path, templates: Path, port: int = 8000,
 
 
 def serve(period: Period, inputs: Path, templates: Path, port: int = 8000,
-          say: Log = print, log: Log = log_to_stderr, epoch: int | None = None) -> None:
+          say: Log = print, log: Log = log_to_stderr, epoch: int | None = None,
+          out: Path = DEFAULT_OUT) -> None:
     """`reportgen serve`: run until Ctrl-C (or SIGTERM), then stop cleanly."""
     server = None
     try:
-        server = start(period, inputs, templates, port, log, epoch)
+        server = start(period, inputs, templates, port, log, epoch, out)
         say(f"Serving {period} on {server.url} (Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
-"""`reportgen serve`, watch: watch the inputs and templates, re-render what a change affects.
+"""`reportgen serve`, watch: re-validate and re-render what a change of the inputs or the
+templates affects (the Watcher, watcher.py, says what changed).
 
 Part of the serve command. It loads through the loading API (inputs.py); present, model and
 render.html are imported where they are used, as the render command does, so the stages load
@@ -11,34 +12,22 @@ then bumps the version that the served pages' reload scripts wait on.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reportgen import project
+from reportgen.assess import ERRORS, MISSING, AreaCheck, Outputs, check_area, outputs, state
 from reportgen.commands.serve.pages import Document, Site, State
 from reportgen.errors import ReportgenError, ReportgenErrors, collect, format_problem
-from reportgen.inputs import (
-    load_area,
-    load_kommune,
-    load_labels,
-    load_report_settings,
-    no_areas_error,
-    unregistered_area_error,
-)
+from reportgen.inputs import load_kommune, load_labels, load_report_settings, no_areas_error
 from reportgen.period import Period
-from reportgen.project import REPORT_NAME, display_path
+from reportgen.project import DEFAULT_OUT, REPORT_NAME
 
-POLL_SECONDS = 0.3  # the polling fallback's interval
-EVENT_STEP_MS = 15  # a batch of file events ends once none came for this long
-EVENT_DEBOUNCE_MS = 200  # ... or once it has lasted this long
-SAFETY_SECONDS = 2.0  # with file events: a look this often even without any
-HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime
 EVERYTHING = "*"  # a change that affects every document (kommune.yaml, templates)
 RAPPORT = "rapport"  # a change to inputs/<period>/rapport.yaml
 
@@ -64,9 +53,12 @@ class Preview:
     """The rendered documents of one period, kept up to date by `update`."""
 
     def __init__(self, period: Period, inputs: Path, templates: Path,
-                 log: Log = log_to_stderr, epoch: int | None = None) -> None:
+                 log: Log = log_to_stderr, epoch: int | None = None,
+                 out: Path = DEFAULT_OUT) -> None:
         self.period, self.inputs, self.templates, self.log = period, inputs, templates, log
         self.epoch = epoch  # SOURCE_DATE_EPOCH, as `render` dates the documents
+        self.out = out  # where `render` writes: the index says what is up to date there
+        self._reported: dict[tuple[str, str], list[str]] = {}  # what the terminal has been told
         self.state = State()
         self._changed = threading.Condition()
         self._stopping = False
@@ -74,7 +66,7 @@ class Preview:
         self._kommune: Any = None
         self._labels: dict[str, str] | None = None
         self._common: Problems = ()
-        self._areas: dict[str, Any] = {}  # code -> validated Area, or a tuple of its problems
+        self._areas: dict[str, AreaCheck] = {}  # code -> the area's file, validated and linted
         self._report_input: Any = ()  # validated ReportInput, or a tuple of its problems
         self._whole: Any = None  # the whole report (model.Report) when it is valid
         self._search_lock = threading.Lock()
@@ -121,6 +113,7 @@ class Preview:
             self._report_input = _attempt(lambda: load_report_settings(self.inputs, self.period))
         documents[REPORT_NAME] = self._render_report(codes)
         site = self._render_site(documents[REPORT_NAME])
+        documents = self._with_states(documents)
         updated = [*touched, REPORT_NAME]
         with self._changed:
             self.state = State(
@@ -128,7 +121,27 @@ class Preview:
                 self._kommune.name if self._kommune is not None else None, self._common, site,
             )
             self._changed.notify_all()
-        self._report(reason, updated, [documents[name] for name in updated])
+        self._report(reason, updated, documents)
+
+    def _with_states(self, documents: dict[str, Document]) -> dict[str, Document]:
+        """Each area's state, as `reportgen status` gives it (its documents in --out
+        included), and the register's areas that have no input yet."""
+        if self._kommune is None:
+            return documents
+        try:
+            built = outputs(self.inputs, self.period, self.templates, self.out, self.epoch)
+        except ReportgenError:
+            built = {}
+        shown = dict(documents)
+        for code, document in documents.items():
+            if code in self._areas:
+                check = self._areas[code]
+                shown[code] = replace(document, state=state(check, built.get(code, Outputs())),
+                                      warnings=tuple(check.warnings))
+        for code, name in self._kommune.areas.items():
+            if code not in shown:
+                shown[code] = Document(code, f"{code} {name}", state=MISSING)
+        return dict(sorted(shown.items()))
 
     def _load_common(self) -> None:
         """kommune.yaml and the labels of its language, or the problems with them."""
@@ -140,26 +153,27 @@ class Preview:
         self._kommune = kommune
         self._labels, self._common = (None, labels) if isinstance(labels, tuple) else (labels, ())
 
-    def _validate_area(self, code: str) -> Any:
-        """The validated area, or a tuple of its problems."""
+    def _validate_area(self, code: str) -> AreaCheck:
+        """The area's file, validated and linted (an unregistered one is an error); with
+        kommune.yaml broken, nothing (the page shows those problems instead)."""
         if self._kommune is None:
-            return ()  # the page shows the problems with kommune.yaml instead
-        if code not in self._kommune.areas:
-            return (unregistered_area_error(self.inputs, self.period, code),)
-        # load_area refuses `..` and links out of the inputs folder.
-        return _attempt(lambda: load_area(self.inputs, self.period, code, self._kommune))
+            return AreaCheck(project.period_folder(self.inputs, self.period), code=code)
+        # load_area (through check_area) refuses `..` and links out of the inputs folder.
+        return check_area(self.inputs, self.period, code, self._kommune)
 
     def _render_area(self, code: str) -> Document:
         from reportgen.present import build_area_document
 
-        kommune, area = self._kommune, self._areas[code]
+        kommune, check = self._kommune, self._areas[code]
         name = kommune.areas.get(code) if kommune is not None else None
         if name:
             title = f"{code} {name}"
         else:
             title = code if kommune is None else f"{code} (ikke i registeret)"
-        if self._common or isinstance(area, tuple):
-            return Document(code, title, problems=self._common or area)
+        if self._common or check.area is None:
+            return Document(code, title, problems=self._common or tuple(check.errors),
+                            state=ERRORS)
+        area = check.area
         return self._render(code, title, lambda: build_area_document(
             area, kommune, self._labels, self.epoch))
 
@@ -173,15 +187,14 @@ class Preview:
             return Document(REPORT_NAME, title, problems=self._common)
         kommune = self._kommune
         included = [c for c in codes if c in kommune.areas]
-        problems = [p for c in included if isinstance(self._areas[c], tuple)
-                    for p in self._areas[c]]
+        problems = [p for c in included for p in self._areas[c].errors]
         if isinstance(self._report_input, tuple):
             problems += self._report_input
         if not included:
             problems.append(no_areas_error(self.inputs, self.period))
         if problems:
             return Document(REPORT_NAME, title, problems=tuple(ReportgenErrors(problems).errors))
-        report = Report(kommune, self.period, tuple(self._areas[c] for c in included),
+        report = Report(kommune, self.period, tuple(self._areas[c].area for c in included),
                         self._report_input)
         self._whole = report
         if self._area_blocks is None:
@@ -244,160 +257,29 @@ class Preview:
                 self._search = (state.version, {} if isinstance(bundle, tuple) else bundle)
             return self._search[1]
 
-    def _report(self, reason: str | None, updated: list[str], documents: list[Document]) -> None:
-        """Tell the terminal what changed and every distinct problem, as `reportgen check` does."""
+    def _report(self, reason: str | None, updated: list[str],
+                documents: dict[str, Document]) -> None:
+        """Tell the terminal what changed since the last save: the problems that are new
+        (in full, as `reportgen check` prints them) and those that are fixed (their first
+        line); not the whole list again."""
         if reason:
             self.log(f"{reason}: updated {', '.join(updated)}")
-        seen: set[tuple[str, str]] = set()
-        for document in documents:
-            for problem in document.problems:
-                key = (str(problem.location), problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    self.log("\n".join(format_problem(problem)))
+        current: dict[tuple[str, str], list[str]] = {}
+        for document in documents.values():
+            for problem in [*document.problems, *document.warnings]:
+                current.setdefault((str(problem.location), problem.message),
+                                   format_problem(problem))
             if document.failure:
-                self.log(f"{document.name}: internal error: {document.failure}")
-        if seen:
-            self.log(f"{len(seen)} problem(s); the browser shows them until they are fixed")
-
-
-class Watcher:
-    """Hands each change of the files to Preview.update.
-
-    It waits on the operating system's file events (the `watchfiles` package: inotify on
-    Linux) on the inputs and templates folders; each batch of events, and a safety look every
-    SAFETY_SECONDS, compares the files' signatures with the last ones (poll), so an event
-    only says when to look and never what changed. Without watchfiles, or when the system
-    refuses to watch (no inotify, its limit reached), it polls every `interval` seconds."""
-
-    def __init__(self, preview: Preview, interval: float = POLL_SECONDS,
-                 events: bool = True) -> None:
-        self.preview, self.interval, self.events = preview, interval, events
-        self.previous = self.snapshot()
-        self.mode = "polling"  # "events" once start has set the file events up
-        self._notify: Any = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="reportgen-watcher", daemon=True)
-
-    def start(self) -> None:
-        """Start watching in a daemon thread. The file events are live when this returns: a
-        save from then on is seen by its event, one before it by the thread's first look."""
-        self._notify = self._file_events() if self.events else None
-        self.mode = "events" if self._notify is not None else "polling"
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop watching; waits for an update in progress (at most 10 seconds)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-
-    def files(self) -> list[Path]:
-        """kommune.yaml, the period's area files and rapport.yaml, every template file."""
-        preview = self.preview
-        found = [project.kommune_path(preview.inputs)]
-        folder = project.period_folder(preview.inputs, preview.period)
-        try:
-            found += [folder / name for name in os.listdir(folder) if _classify_input(name)]
-        except OSError:
-            pass
-        for top, dirs, names in os.walk(preview.templates):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found += [Path(top, n) for n in names if not n.startswith(".") and not n.endswith("~")]
-        return found
-
-    def snapshot(self) -> dict[Path, tuple[Any, ...]]:
-        """A signature per watched file that exists."""
-        signatures = {}
-        inputs, templates = self.preview.inputs, self.preview.templates
-        for path in self.files():
-            signature = _signature(path, None if path.is_relative_to(templates) else inputs)
-            if signature is not None:
-                signatures[path] = signature
-        return signatures
-
-    def poll(self) -> bool:
-        """Compare with the last snapshot; update the preview if anything it shows changed."""
-        current = self.snapshot()
-        paths = {p for p in current.keys() | self.previous.keys()
-                 if current.get(p) != self.previous.get(p)}
-        self.previous = current
-        changed = {name for name in map(self._affects, paths) if name is not None}
-        if changed:
-            shown = sorted(display_path(p) for p in paths)
-            more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
-            self.preview.update(changed, f"changed {', '.join(shown[:3])}{more}")
-        return bool(changed)
-
-    def _affects(self, path: Path) -> str | None:
-        if path.parent == project.period_folder(self.preview.inputs, self.preview.period):
-            return _classify_input(path.name)
-        return EVERYTHING  # kommune.yaml or a template
-
-    def _run(self) -> None:
-        if self._notify is not None:
-            try:
-                self._wait_on_events(self._notify)
-                return
-            except Exception as exc:  # the system stopped giving events: poll instead
-                self.preview.log(f"file events stopped ({type(exc).__name__}: {exc}); "
-                                 f"looking for changes every {self.interval} s instead")
-                self.mode = "polling"
-            finally:
-                self._notify.close()
-        while not self._stop.wait(self.interval):
-            self._look()
-
-    def _look(self) -> None:
-        try:
-            self.poll()
-        except Exception:  # a bug; the next change gets another chance
-            self.preview.log(traceback.format_exc().rstrip())
-
-    def _file_events(self) -> Any:
-        """A watch on the inputs and templates folders (watchfiles' RustNotify: inotify on
-        Linux), or None without watchfiles or when the system refuses (its limit reached)."""
-        try:
-            from watchfiles._rust_notify import RustNotify  # watchfiles' documented backend
-        except ImportError:
-            return None
-        roots = [str(p) for p in (self.preview.inputs, self.preview.templates) if p.is_dir()]
-        try:
-            # paths, debug, force_polling, poll_delay_ms, recursive, ignore_permission_denied
-            return RustNotify(roots, False, False, 0, True, True)
-        except Exception as exc:
-            self.preview.log(f"file events unavailable ({type(exc).__name__}: {exc}); "
-                             f"looking for changes every {self.interval} s instead")
-            return None
-
-    def _wait_on_events(self, notify: Any) -> None:
-        """A look after each batch of events, and every SAFETY_SECONDS, until stopped."""
-        self._look()  # what changed between the first snapshot and the watch's start
-        while not self._stop.is_set():
-            result = notify.watch(EVENT_DEBOUNCE_MS, EVENT_STEP_MS,
-                                  int(SAFETY_SECONDS * 1000), self._stop)
-            if result == "stop" or self._stop.is_set():
-                return
-            self._look()
-
-
-def _classify_input(name: str) -> str | None:
-    """What a file in the period folder feeds: an area code, RAPPORT, or nothing."""
-    if name == project.REPORT_FILE:
-        return RAPPORT
-    return project.area_code_of(name)
-
-
-def _signature(path: Path, root: Path | None) -> tuple[Any, ...] | None:
-    """Size and content digest (size and mtime above HASH_LIMIT); None if nothing is there.
-    What may not be read (a named pipe, a device, a link out of `root`: the inputs folder, for
-    an input file) is never opened: its signature is the reason it is refused, and the update
-    that a new signature causes shows the problem on the page."""
-    try:
-        stat = project.check_file(path, root=root)
-        if stat.st_size > HASH_LIMIT:
-            return (stat.st_size, stat.st_mtime_ns)
-        data = project.read_file(path, limit=HASH_LIMIT, root=root)
-        return (len(data), hashlib.blake2b(data, digest_size=16).digest())
-    except ReportgenError as exc:
-        return (exc.message,) if project.exists(path) else None
+                current.setdefault((document.name, document.failure),
+                                   [f"{document.name}: internal error: {document.failure}"])
+        new = [lines for key, lines in current.items() if key not in self._reported]
+        fixed = [lines for key, lines in self._reported.items() if key not in current]
+        for lines in new:
+            self.log("\n".join(lines))
+        for lines in fixed:
+            self.log(f"fixed: {lines[0]}")
+        if new or fixed:
+            left = f"{len(current)} problem(s) left ({len(new)} new, {len(fixed)} fixed)"
+            self.log(f"{left}; the browser shows them until they are fixed" if current
+                     else "no problems left")
+        self._reported = current

@@ -1,37 +1,62 @@
-"""`reportgen check`'s warnings: inputs that are valid but that a careful reader would query.
+"""The warnings: inputs that are valid but that a careful reader would query, and the
+unfinished work that `render` refuses (placeholders «FYLL UT», text `new` copied that nobody
+reviewed: warnings marked `unfinished`).
 
-Part of the check command. Pure: works on the model and the source positions.
+Works on the model and the source positions; reads the earlier period's file only to tell
+whether copied text has changed (carry.unreviewed).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from reportgen import project
-from reportgen.errors import ReportgenWarning, SourceLocation
+from reportgen.carry import unreviewed
+from reportgen.errors import TO_FILL_IN, ReportgenWarning, SourceLocation
 from reportgen.markup import parse_blocks
-from reportgen.model import PLACEHOLDER, Area, Kommune
+from reportgen.model import PLACEHOLDER, Area, Kommune, ReportInput
 from reportgen.outline import (
     FIGURES,
     ITEM_HEADING_KEY,
     ROWS_KEY,
     TABLES_KEY,
     TYPED_COLUMNS,
+    report_text_fields,
     text_fields,
 )
 from reportgen.period import Period
 from reportgen.view import Heading, ListBlock, Paragraph, Placement
-from reportgen.yamlsource import KeyPath, SourceFile
+from reportgen.yamlsource import KeyPath, SourceFile, dotted
 
 LONG_SENTENCE = 30  # words; plain-language (klarspråk) advice is to stay well under this
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"(0-9])")
 
 
-def lint_area(area: Area, source: SourceFile) -> list[ReportgenWarning]:
-    """Placeholders, empty sections, long sentences and figures that do not add up."""
-    warnings: list[ReportgenWarning] = []
+def unfinished(source: SourceFile, inputs: Path, period: Period) -> list[ReportgenWarning]:
+    """Every placeholder «FYLL UT» left in the file (in any text: a heading, a row's name, a
+    table's cell) and every text `new` copied that is still unreviewed."""
+    return [*_placeholders(source, source.data, ()), *unreviewed(source, inputs, period)]
+
+
+def _placeholders(source: SourceFile, value: Any, path: KeyPath) -> list[ReportgenWarning]:
+    if isinstance(value, dict):
+        return [w for k, v in value.items() for w in _placeholders(source, v, (*path, k))]
+    if isinstance(value, list):
+        return [w for i, v in enumerate(value) for w in _placeholders(source, v, (*path, i))]
+    if not isinstance(value, str) or PLACEHOLDER not in value:
+        return []
+    return [ReportgenWarning(f"{dotted(path)}: still holds the placeholder «{PLACEHOLDER}»",
+                             source.location(path), "write the text for this period in its"
+                             " place", unfinished=TO_FILL_IN)]
+
+
+def lint_area(area: Area, source: SourceFile, inputs: Path) -> list[ReportgenWarning]:
+    """Placeholders and unreviewed text, empty sections, long sentences and figures that do
+    not add up."""
+    warnings = unfinished(source, inputs, area.period)
     for path, text in text_fields(area.content):
         warnings += _lint_text(path, text, source)
     warnings += lint_tables(area.content.tables, text_fields(area.content), source)
@@ -57,6 +82,13 @@ def lint_area(area: Area, source: SourceFile) -> list[ReportgenWarning]:
                 f"{row_name}: every amount is zero", where,
                 "fill in the amounts, or remove the row"))
     return warnings
+
+
+def lint_report(settings: ReportInput, source: SourceFile, inputs: Path,
+                period: Period) -> list[ReportgenWarning]:
+    """rapport.yaml: placeholders and unreviewed text, tables that no text places."""
+    return [*unfinished(source, inputs, period),
+            *lint_tables(settings.tables, report_text_fields(settings), source)]
 
 
 def lint_tables(tables: dict[str, Any], texts: Iterable[tuple[KeyPath, str]],
@@ -86,8 +118,7 @@ def lint_register(kommune: Kommune, codes: list[str], inputs_display: str,
 def _lint_text(path: KeyPath, text: str, source: SourceFile) -> list[ReportgenWarning]:
     where, name = source.location(path), ".".join(str(p) for p in path)
     if PLACEHOLDER in text:
-        return [ReportgenWarning(f"{name}: still holds the placeholder «{PLACEHOLDER}»", where,
-                                 "write the text for this period in its place")]
+        return []  # said by `unfinished`; the rest of the text is not the author's yet
     blocks = parse_blocks(text, 1)
     if not any(isinstance(b, (Paragraph, ListBlock)) for b in blocks) \
             and path[-1] != ITEM_HEADING_KEY:

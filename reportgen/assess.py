@@ -1,0 +1,311 @@
+"""Where a period stands, area by area: each area's errors and warnings (always both, whatever
+the other areas hold), rapport.yaml's, the files under inputs/ that are not read, each area's
+state, and whether its documents in build/ are up to date or were edited. `check`, `status`,
+`render` and `serve` all read the inputs through here.
+
+Imports the loading API (inputs), the warnings (lint) and, for the outputs, the plan and the
+manifest (output) and the default formats (render's registry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen import project
+from reportgen.errors import (
+    TO_FILL_IN,
+    UNREVIEWED,
+    ReportgenError,
+    ReportgenWarning,
+    SourceLocation,
+    collect,
+    plural,
+)
+from reportgen.inputs import (
+    Ignored,
+    ignored_inputs,
+    load_area,
+    load_report_settings,
+    read_area,
+    unregistered_area_error,
+)
+from reportgen.lint import lint_area, lint_report, unfinished
+from reportgen.period import Period
+from reportgen.project import display_path
+
+if TYPE_CHECKING:
+    from reportgen.model import Area, Kommune, ReportInput
+    from reportgen.yamlsource import SourceFile
+
+# An area's state, the most pressing first.
+MISSING = "missing"  # in the register, no input file
+ERRORS = "errors"  # the file cannot be rendered
+EDITED = "edited"  # its DOCX was edited after it was rendered: waiting for import
+UNFINISHED = "unfinished"  # placeholders left, or copied text not yet reviewed
+RENDERED = "rendered"  # its documents in build/ are up to date
+WARNINGS = "warnings"  # valid, with warnings
+READY = "ready"  # valid, nothing to query
+STATES = (MISSING, ERRORS, EDITED, UNFINISHED, RENDERED, WARNINGS, READY)
+STATE_WORDS = {  # as the command line shows them
+    MISSING: "missing", ERRORS: "errors", EDITED: "edited DOCX waiting for import",
+    UNFINISHED: "placeholders left", RENDERED: "rendered, up to date", WARNINGS: "warnings",
+    READY: "ready",
+}
+
+
+@dataclass
+class InputCheck:
+    """One input file (an area's, or rapport.yaml) and what is wrong with it."""
+
+    path: Path
+    errors: list[ReportgenError] = field(default_factory=list)
+    warnings: list[ReportgenWarning] = field(default_factory=list)
+    source: SourceFile | None = None
+
+    @property
+    def exists(self) -> bool:
+        """Whether the file is there."""
+        return project.exists(self.path)
+
+    @property
+    def unfinished(self) -> list[ReportgenWarning]:
+        """The warnings `render` refuses: placeholders and unreviewed copied text."""
+        return [w for w in self.warnings if w.unfinished]
+
+    @property
+    def to_fill_in(self) -> int:
+        """How many placeholders «FYLL UT» are left."""
+        return sum(w.unfinished == TO_FILL_IN for w in self.warnings)
+
+    @property
+    def unreviewed(self) -> int:
+        """How many copied texts are not yet reviewed."""
+        return sum(w.unfinished == UNREVIEWED for w in self.warnings)
+
+    @property
+    def changed(self) -> dt.datetime | None:
+        """When the file last changed (local time); None when it is not there."""
+        try:
+            return dt.datetime.fromtimestamp(self.path.stat().st_mtime).astimezone()
+        except OSError:
+            return None
+
+    @property
+    def state(self) -> str:
+        """MISSING, ERRORS, UNFINISHED, WARNINGS or READY (the outputs not counted)."""
+        if not self.exists:
+            return MISSING
+        if self.errors:
+            return ERRORS
+        if self.unfinished:
+            return UNFINISHED
+        return WARNINGS if self.warnings else READY
+
+
+@dataclass
+class AreaCheck(InputCheck):
+    """An area's input file, validated and linted."""
+
+    code: str = ""
+    name: str | None = None  # from the register; None: not in it
+    area: Area | None = None
+
+
+@dataclass
+class ReportCheck(InputCheck):
+    """rapport.yaml (optional), validated and linted."""
+
+    settings: ReportInput | None = None
+
+
+@dataclass
+class PeriodCheck:
+    """A period's inputs: each area asked for (in the register's order), rapport.yaml when
+    the whole period was asked for, and what under inputs/ is not read."""
+
+    period: Period
+    areas: list[AreaCheck]
+    report: ReportCheck | None
+    ignored: list[Ignored]
+
+
+def check_period(inputs: Path, period: Period, kommune: Kommune,
+                 codes: list[str] | None = None, with_report: bool | None = None) -> PeriodCheck:
+    """Every area of the register and every area file (or only `codes`), each validated and
+    linted on its own; rapport.yaml too when the whole period is checked (or `with_report`).
+    A file that is not read but seems meant for an area (`08.yml`) is a warning of that area."""
+    with_file = project.area_codes_with_input(inputs, period)
+    chosen = codes if codes is not None else list(dict.fromkeys([*kommune.areas, *with_file]))
+    areas = [check_area(inputs, period, code, kommune, named=codes is not None)
+             for code in chosen]
+    whole = codes is None if with_report is None else with_report
+    rest = []
+    for ignored in ignored_inputs(inputs, period):
+        meant = next((a for a in areas if a.code == ignored.code), None)
+        if meant is not None:
+            meant.warnings.append(ignored.warning)
+        elif whole:
+            rest.append(ignored)
+    return PeriodCheck(period, areas, check_report(inputs, period) if whole else None, rest)
+
+
+def check_area(inputs: Path, period: Period, code: str, kommune: Kommune,
+               named: bool = False) -> AreaCheck:
+    """One area's file: its errors, and its warnings (the unfinished ones even when it has
+    errors). A missing file is a warning, or an error when the area was `named`."""
+    path = project.period_folder(inputs, period) / project.area_file_name(code)
+    check = AreaCheck(path, code=code, name=kommune.areas.get(code))
+    if not project.exists(path):
+        if named:
+            collect(check.errors, lambda: read_area(inputs, period, code))
+        else:
+            check.warnings.append(ReportgenWarning(
+                f"area {code} {check.name} has no input for {period}",
+                SourceLocation(display_path(path)),
+                f"write it, perhaps starting from the last period: reportgen new {code} {period}"))
+        return check
+    if check.name is None:
+        check.errors.append(unregistered_area_error(inputs, period, code))
+        return check
+    sources: dict[str, SourceFile] = {}
+    check.area = collect(check.errors, lambda: load_area(inputs, period, code, kommune, sources))
+    check.source = sources.get(code)
+    if check.area is not None and check.source is not None:
+        check.warnings = lint_area(check.area, check.source, inputs)
+    elif check.source is not None and check.source.data is not None:
+        check.warnings = unfinished(check.source, inputs, period)
+    return check
+
+
+def check_report(inputs: Path, period: Period) -> ReportCheck:
+    """rapport.yaml: its errors and warnings; the defaults when there is none."""
+    check = ReportCheck(project.period_folder(inputs, period) / project.REPORT_FILE)
+    sources: dict[str, SourceFile] = {}
+    check.settings = collect(check.errors, lambda: load_report_settings(inputs, period, sources))
+    check.source = sources.get(project.REPORT_FILE)
+    if check.settings is not None and check.source is not None:
+        check.warnings = lint_report(check.settings, check.source, inputs, period)
+    elif check.source is not None and check.source.data is not None:
+        check.warnings = unfinished(check.source, inputs, period)
+    return check
+
+
+# --- in words ---------------------------------------------------------------------------------
+
+def counts(check: InputCheck) -> str:
+    """"16 errors, 3 warnings", "1 warning (1 unfinished)", "ready", "no input file"."""
+    if not check.exists and not check.errors:
+        return "no input file"
+    parts = []
+    if check.errors:
+        parts.append(plural(len(check.errors), "1 error", f"{len(check.errors)} errors"))
+    if check.warnings:
+        count = len(check.warnings)
+        parts.append(plural(count, "1 warning", f"{count} warnings"))
+        if check.unfinished:
+            parts[-1] += f" ({len(check.unfinished)} unfinished)"
+    return ", ".join(parts) or "ready"
+
+
+def area_heading(check: AreaCheck) -> str:
+    """The line above an area's problems: `== 08 Kompetanse, … næring: 3 warnings`."""
+    name = check.name if check.name is not None else "(not in the register)"
+    return f"== {check.code} {name}: {counts(check)}"
+
+
+def summary(check: PeriodCheck) -> str:
+    """`2017-T2: 3 areas ready, 2 with warnings, 9 with errors (136 errors, 12 warnings);
+    rapport.yaml ok`."""
+    states = [a.state for a in check.areas]
+    ready = states.count(READY)
+    parts = [plural(ready, f"{ready} area ready", f"{ready} areas ready"),
+             f"{states.count(WARNINGS)} with warnings"]
+    if UNFINISHED in states:
+        parts.append(f"{states.count(UNFINISHED)} unfinished")
+    parts.append(f"{states.count(ERRORS)} with errors")
+    if MISSING in states:
+        parts.append(f"{states.count(MISSING)} missing")
+    inputs: list[InputCheck] = [*check.areas, *([check.report] if check.report else [])]
+    errors = sum(len(c.errors) for c in inputs)
+    warnings = sum(len(c.warnings) for c in inputs) + len(check.ignored)
+    line = (f"{check.period}: {', '.join(parts)} ("
+            f"{plural(errors, '1 error', f'{errors} errors')}, "
+            f"{plural(warnings, '1 warning', f'{warnings} warnings')})")
+    return f"{line}; {report_words(check.report)}" if check.report else line
+
+
+def report_words(report: ReportCheck) -> str:
+    """"rapport.yaml ok", "rapport.yaml: 2 errors", "no rapport.yaml (…defaults)"."""
+    if not report.exists:
+        return f"no {project.REPORT_FILE} (the whole report uses its defaults)"
+    if not report.errors and not report.warnings:
+        return f"{project.REPORT_FILE} ok"
+    return f"{project.REPORT_FILE}: {counts(report)}"
+
+
+# --- the documents in build/ ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outputs:
+    """What the output folder holds of one document (an area's, or the whole report's)."""
+
+    up_to_date: bool = False  # every format, rendered from the inputs as they are now
+    draft: bool = False  # the same, as a draft
+    edited: tuple[str, ...] = ()  # its files that were changed after reportgen wrote them
+    rendered: bool = False  # any of its files was ever rendered there
+
+    @property
+    def words(self) -> str:
+        """"up to date", "draft", "out of date", "edited 08.docx", "none"."""
+        if self.edited:
+            return f"edited {', '.join(self.edited)}"
+        if self.up_to_date:
+            return "up to date"
+        if self.draft:
+            return "draft"
+        return "out of date" if self.rendered else "none"
+
+
+def outputs(inputs: Path, period: Period, templates: Path, out: Path,
+            epoch: int | None = None) -> dict[str, Outputs]:
+    """Per document ("08", "tertialrapport"): whether build/<period>/ holds it up to date
+    (every default format, the default PDF variant), as a draft, or edited."""
+    from reportgen.output.manifest import Manifest
+    from reportgen.output.plan import plan_outputs
+    from reportgen.render import DEFAULT_FORMATS, DEFAULT_PDF_VARIANT, DRAFT_PDF_VARIANT
+
+    try:
+        folder = project.output_folder(out, period)
+    except ReportgenError:
+        return {}
+    manifest = Manifest.load(folder)
+    final = plan_outputs((project.ALL,), period, inputs, templates, DEFAULT_FORMATS,
+                         DEFAULT_PDF_VARIANT, epoch)
+    draft = plan_outputs((project.ALL,), period, inputs, templates, DEFAULT_FORMATS,
+                         DRAFT_PDF_VARIANT, epoch, draft=True)
+    found = {}
+    for document in dict.fromkeys(p.document for p in final):
+        mine = [p for p in final if p.document == document]
+        drafts = [p for p in draft if p.document == document]
+        found[document] = Outputs(
+            all(manifest.up_to_date(p.name, p.key) for p in mine),
+            all(manifest.up_to_date(p.name, p.key) for p in drafts),
+            tuple(p.name for p in mine if manifest.edited(p.name)),
+            any(p.name in manifest.entries for p in mine))
+    return found
+
+
+def state(check: InputCheck, documents: Outputs | None) -> str:
+    """The state of an input with its documents: an edited DOCX waits for import (unless
+    the input is missing or has errors); documents up to date make a valid input RENDERED."""
+    base = check.state
+    if base in (MISSING, ERRORS) or documents is None:
+        return base
+    if any(name.endswith(".docx") for name in documents.edited):
+        return EDITED
+    if base != UNFINISHED and documents.up_to_date:
+        return RENDERED
+    return base

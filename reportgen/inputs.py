@@ -245,10 +245,18 @@ def ignored_inputs(inputs: Path, period: Period | None = None) -> list[Ignored]:
     files (`.name`, such as an editor's) are left out."""
     found = [_ignored_in_inputs(inputs, name) for name in _listing(inputs)]
     folder = project.period_folder(inputs, period) if period else None
-    inside = folder is not None and folder.resolve().is_relative_to(inputs.resolve())
-    if folder is not None and folder.is_dir() and inside:  # never list a folder outside
+    if folder is not None and folder.is_dir() and _inside(folder, inputs):  # never outside
         found += [_ignored_in_period(folder, name) for name in _listing(folder)]
     return [each for each in found if each is not None]
+
+
+def _inside(folder: Path, inputs: Path) -> bool:
+    """Whether the folder, its links followed, is inside the inputs folder; False for a link
+    that loops (which loading reports as such)."""
+    try:
+        return folder.resolve().is_relative_to(inputs.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return False
 
 
 def _listing(folder: Path) -> list[str]:

@@ -312,7 +312,8 @@ def test_render_refuses_placeholders_and_unreviewed_text(
 @pytest.mark.render
 def test_a_draft_renders_the_ready_areas_marked_utkast(
         period: Project, cli: Callable[..., Result]) -> None:
-    result = cli("render", "all", PERIOD, "--out", "out", "--draft")
+    result = cli("render", "all", PERIOD, "--out", "out", "--draft",
+                 "--format", "docx,pdf,html,site")
     assert result.code == 0, result.err
     left_out = [line for line in result.err.splitlines() if line.startswith("left out")]
     assert left_out == [
@@ -333,13 +334,38 @@ def test_a_draft_renders_the_ready_areas_marked_utkast(
     folder = period.out / PERIOD
     rendered = ["01", "02", "03", "04", "05", "06", "08", "tertialrapport"]
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
-        f"{name}.{fmt}" for name in rendered for fmt in ("docx", "html", "pdf"))
+        [*(f"{name}.{fmt}" for name in rendered for fmt in ("docx", "html", "pdf")), "nettsted"])
     missing = [f"Programområde {code} {name} – mangler" for code, name in (
         ("07", "Ledelse, organisering og styring"), ("09", "Idrett, park og natur"),
         ("10", "Politisk styring"), ("11", "Vei"), ("12", "Grunnskole"),
         ("13", "Introduksjonstjenester"), ("14", "Vann og avløp"))]
     for name in rendered:
         _assert_draft(folder, name, missing if name == "tertialrapport" else [])
+    _assert_draft_site(folder / "nettsted", rendered, missing)
+
+
+def _assert_draft_site(site: Path, rendered: list[str], missing: list[str]) -> None:
+    """Every page of a draft's web site says UTKAST at its top and asks not to be indexed; an
+    area left out has a page that says so, under Del 3, and no documents to download."""
+    pages = sorted(site.glob("*.html"))
+    assert pages
+    for path in pages:
+        page = html_document(path)
+        banner = page.find("header").find("p")
+        assert (banner.attrs.get("class"), banner.text()) == ("draft-banner", BANNER), path.name
+        assert page.find("title").text().startswith("UTKAST: "), path.name
+        robots = [m for m in page.find_all("meta") if m.attrs.get("name") == "robots"]
+        assert [m.attrs["content"] for m in robots] == ["noindex"], path.name
+    left_out = html_document(site / "07.html")
+    assert left_out.find("h1").text().replace("\xa0", " ") == missing[0]  # no-break: typeset
+    assert "ikke med i dette utkastet" in left_out.find("main").text()
+    assert not left_out.find_all("aside")  # no documents to download
+    index = html_document(site / "index.html")
+    menu = [n for n in index.find_all("nav") if n.attrs.get("class") == "main-menu"][0]
+    entries = [a.text().replace("\xa0", " ") for a in menu.find_all("a")]
+    assert [entry for entry in entries if entry.endswith("– mangler")] == missing
+    documents = sorted(p.name for p in (site / "dokumenter").iterdir())
+    assert documents == sorted(f"{name}.{fmt}" for name in rendered for fmt in ("docx", "pdf"))
 
 
 def _assert_draft(folder: Path, name: str, missing: list[str]) -> None:

@@ -265,7 +265,8 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
     progress.start(sum(map(len, needed.values())) + len(sites))
     views = _views(report, labels, needed, options, missing or {})
     made, pending = _render_here(views, needed, options, pool, progress)
-    pages = {p.name: _render_site(p, report, labels, options, progress) for p in sites}
+    pages = {p.name: _render_site(p, report, labels, options, progress, missing or {})
+             for p in sites}
     for output, future in pending.items():
         made[output], warnings = future.result()
         _rendered(progress, output, warnings)
@@ -314,11 +315,12 @@ def _rendered(progress: Progress, output: str, warnings: list[str]) -> None:
 
 
 def _render_site(planned: Planned, report: Report, labels: dict[str, str], options: Options,
-                 progress: Progress) -> dict[str, bytes]:
-    """A site's pages, assets and search index (the documents are added by the caller)."""
+                 progress: Progress, missing: dict[str, str]) -> dict[str, bytes]:
+    """A site's pages, assets and search index (the documents are added by the caller); a
+    draft's pages marked so, with a page for each area `missing` from it."""
     from reportgen.present import build_site
 
-    site = build_site(report, labels, options.epoch)
+    site = build_site(report, labels, options.epoch, options.draft, missing)
     files: dict[str, bytes] = render_format(planned.fmt, site, options.templates,
                                             RenderOptions(options.variant))
     progress.rendered(planned.name)

@@ -17,10 +17,13 @@ from reportgen.present.document import build_area_document, build_report_documen
 from reportgen.view import Block, DocumentView, Heading, Section, SitePage, SiteView
 
 
-def build_site(report: Report, labels: dict[str, str], epoch: int | None = None) -> SiteView:
-    """The site of the whole report (dated by `epoch` when given: see document_date)."""
-    whole = build_report_document(report, labels, epoch)
-    areas = {a.code: build_area_document(a, report.kommune, labels, epoch) for a in report.areas}
+def build_site(report: Report, labels: dict[str, str], epoch: int | None = None,
+               draft: bool = False, missing: dict[str, str] | None = None) -> SiteView:
+    """The site of the whole report (dated by `epoch` when given: see document_date); a
+    `draft`'s pages are marked so, and an area `missing` from it has a page that says so."""
+    whole = build_report_document(report, labels, epoch, draft=draft, missing=missing)
+    areas = {a.code: build_area_document(a, report.kommune, labels, epoch, draft)
+             for a in report.areas}
     files = _Files()
     front: list[Block] = []
     pages: list[SitePage] = []
@@ -28,10 +31,15 @@ def build_site(report: Report, labels: dict[str, str], epoch: int | None = None)
     for section, blocks in split_sections(whole):
         if section.kind == "resolution":
             front += lower(blocks)  # under the front page's title
-        elif section.kind == "area":
+        elif section.kind == "area" and section.code in areas:
             view = areas[section.code]
             pages.append(SitePage(files.take(section.code), view.title, "area", view,
                                   parent=areas_file, downloads=section.code))
+        elif section.kind == "area":  # left out of a draft: a page that says so
+            title = blocks[0].text  # type: ignore[union-attr]
+            pages.append(SitePage(files.take(section.code), title, "area",
+                                  replace(whole, blocks=tuple(lower(blocks, -1))),
+                                  parent=areas_file))
         else:
             title = blocks[0].text  # type: ignore[union-attr]
             file = files.take(section.anchor)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import project
-from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers
+from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers, worker_failures
 from reportgen.errors import OutputError, ReportgenErrors, SourceLocation, UsageError
 from reportgen.inputs import load_kommune, load_labels, load_report, select_areas
 from reportgen.output.plan import Planned, plan_outputs
@@ -94,7 +94,8 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
                              select_areas(kommune, requested, options.inputs, period), kommune)
         labels = load_labels(options.templates, kommune.language)
         _refuse_to_replace(target, stale, decision.edited, options.force)
-        outputs = render_documents(report, labels, stale, options, pool, progress)
+        with worker_failures(pool):
+            outputs = render_documents(report, labels, stale, options, pool, progress)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

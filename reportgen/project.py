@@ -36,11 +36,26 @@ AREA_CODE_LENGTH = 2
 
 
 def display_path(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when possible."""
+    """A path as the user should see it: relative to the working directory when possible.
+
+    The last part is not followed when it is a symbolic link: a message about a link names
+    the link (which the user has to change), not the file it points to."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # outside, or a link that loops
+        cwd = Path.cwd().resolve()
+    except OSError:  # the working folder was removed
         return str(path)
+    for seen in (Path(os.path.abspath(path)), _parent_resolved(path)):
+        if seen is not None and seen.is_relative_to(cwd):
+            return str(seen.relative_to(cwd))
+    return str(path)
+
+
+def _parent_resolved(path: Path) -> Path | None:
+    """The path with its folder's symbolic links followed (a link loop: None)."""
+    try:
+        return Path(os.path.abspath(path)).parent.resolve() / path.name
+    except (OSError, RuntimeError):
+        return None
 
 
 def resolve_inside(root: Path, relative: str, what: str) -> Path:

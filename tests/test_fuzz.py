@@ -39,12 +39,6 @@ PENDING = {
     "huge numbers", "impossible dates",
     # speed: long runs of unclosed `*` or `[` are quadratic in the Markdown parser.
     "long markup",
-    # docx: malformed XML, undefined entities and a DTD, corrupt deflate data, non-numeric
-    # list levels, U+0085 in a text, a part holding another part's XML (such as
-    # [Content_Types].xml holding relationships) or of the wrong content type (numbering.xml
-    # without its Override), and a document.xml without its w:body, give an internal error
-    # (exit 70) in import.
-    "malformed xml", "entities", "wrong parts", "missing body", "corrupt deflate", "non-numeric values", "nel",
 }
 
 if os.environ.get("FUZZ_PENDING") == "include":  # to see what the pending fixes must cover
@@ -379,13 +373,10 @@ def _is_xml(name: str) -> bool:
 
 
 def _well_formed(parts: dict[str, bytes]) -> bool:
-    return all(name.endswith(".jpeg") or data.lstrip().startswith(b"<") for name, data in
-               parts.items())
+    """Every XML part of the unchanged document is XML (the others: pictures, embedded fonts)."""
+    return all(data.lstrip().startswith(b"<") for name, data in parts.items() if _is_xml(name))
 
 
-# Exit 70 on packages whose parts are of the wrong kind (the cases kept in the corpus,
-# tests/test_hostile_corpus.py, "found by the fuzzer"): not strict until they are fixed.
-@pytest.mark.xfail(strict=False, reason="docx parts of the wrong kind: exit 70, fix pending")
 @settings(settings.get_profile(PROFILE), max_examples=EXAMPLES * 2)
 @given(data=st.data())
 def test_any_docx_gives_a_clean_import(data: st.DataObject, rich_docx: bytes,

@@ -1,13 +1,24 @@
 """The PDF worker processes of `reportgen render`: forked at the start of a run, so that
 WeasyPrint's import overlaps validation; each renders a format that the registry marks
-`in_worker`. Part of the render command; imports the render registry only.
+`in_worker`. A worker that stops before its work is done (killed, or out of memory) ends
+the run with an error, before anything is written. Part of the render command; imports the
+render registry and errors only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from reportgen.errors import OutputError
+
+STOPPED = ("a PDF worker process stopped unexpectedly (perhaps it was killed, or the computer"
+           " ran out of memory); nothing was written")
+STOPPED_HINT = ("run the command again; if it stops again, close other programs, or add"
+                " --jobs 1 to render one PDF at a time")
 
 
 def render_in_worker(fmt: str, source: Any, templates: Path,
@@ -93,6 +104,21 @@ def start_pdf_workers(count: int, jobs: int | None) -> Any:
                                initargs=(os.getpid(),))
     pool.submit(os.getpid)  # the pool forks its workers at the first job: make that now
     return pool
+
+
+@contextlib.contextmanager
+def worker_failures(pool: Any) -> Iterator[None]:
+    """Around the work handed to `pool` (from start_pdf_workers, or None): a worker process
+    that stopped (the pool is broken then) as an OutputError."""
+    if pool is None or isinstance(pool, InProcess):
+        yield
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield
+    except BrokenProcessPool as exc:
+        raise OutputError(STOPPED, hint=STOPPED_HINT) from exc
 
 
 class InProcess:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import project
-from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers
+from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers, worker_failures
 from reportgen.commands.renderable import renderable
 from reportgen.errors import (
     OutputError,
@@ -121,7 +121,8 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         stale = [p for p in stale if p.document not in missing]
         labels = load_labels(options.templates, kommune.language)
         _refuse_to_replace(target, stale, decision.edited, options.force)
-        outputs = render_documents(report, labels, stale, options, pool, progress, missing)
+        with worker_failures(pool):
+            outputs = render_documents(report, labels, stale, options, pool, progress, missing)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -33,6 +33,7 @@ Modules, in layers (a module imports only those below it; the contract in pyproj
   detect.py    the wording of every language: headings, titles, periods, columns
   package.py   the DOCX opened safely: the zip's limits, XML without entities or DTDs
   text.py      a paragraph's runs, styles and list numbering -> a line of markup
+  kinds.py     each part of the package of the kind python-docx takes it for
   common.py    the values read from a document (ImportedArea ...), shared constants
 This module is the public API: cli.py and the tests import from here.
 """

@@ -25,6 +25,7 @@ from reportgen.commands.importer.common import (
 from reportgen.commands.importer.detect import Vocabulary, is_short, periods_in, vocabulary
 from reportgen.commands.importer.foreign import ForeignReader, heading_level
 from reportgen.commands.importer.grid import blocks
+from reportgen.commands.importer.kinds import CORE
 from reportgen.commands.importer.package import open_document
 from reportgen.commands.importer.read import document_notes, read_area
 from reportgen.commands.importer.report import TOC_LINE, read_report
@@ -34,7 +35,6 @@ from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import REPORT_NAME, default_templates
 
-CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 IDENTIFIER = re.compile(r"reportgen:(\d{4}-T[123])/(\S+)")
 OPTIONS = "add --area and --period, such as --area 06 --period 2017-T1"
 

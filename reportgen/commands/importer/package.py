@@ -6,9 +6,10 @@ packed are checked against the limits below; then every entry is unpacked with a
 that understates its size cannot run past it) and its checksum checked; then every XML part is
 parsed with entity expansion, DTD loading and network access off. A part that declares a DTD
 is refused: Word writes none (and does not open a document that has one), and a DTD is where
-entity bombs and references to other files live. python-docx then reads the checked bytes.
-Every refusal is an InputError at the document, in words, with a hint. Imports errors and
-importer.common.
+entity bombs and references to other files live. Each part must then be of the kind
+python-docx takes it for (kinds.py), before and after python-docx reads the checked bytes,
+and the main document must have its body. Every refusal is an InputError at the document, in
+words, with a hint. Imports errors, importer.common and importer.kinds.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ from typing import Any
 
 from reportgen import project
 from reportgen.commands.importer.common import where
+from reportgen.commands.importer.kinds import (
+    CONTENT_TYPES,
+    RELATIONSHIPS,
+    TYPES,
+    check_body,
+    check_related,
+    check_roots,
+)
 from reportgen.errors import InputError
 
 MAX_FILE_BYTES = 100_000_000  # the .docx file itself
@@ -34,8 +43,7 @@ RATIO_FLOOR = 1_000_000
 CHUNK = 1 << 16
 
 OFFICE_DOCUMENT = "/officeDocument"  # the end of the main document's relationship type
-RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+RELS = f"{RELATIONSHIPS}Relationship"
 SIGNATURES = (  # what a file that is not a zip often is
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Word document (.doc), or a .docx"
      " protected with a password"),
@@ -58,12 +66,15 @@ def open_document(path: Path) -> Any:
     from docx.opc.exceptions import PackageNotFoundError
 
     raw = _read_file(path)
-    _check_xml(_unpacked(raw, path), path)  # the unpacked parts go again: python-docx reads raw
+    roots = _check_xml(_unpacked(raw, path), path)  # the parts go again: python-docx reads raw
     try:
-        return docx.Document(io.BytesIO(raw))
+        document = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError("cannot read the file as a Word document (.docx)",
                          location=where(path), hint=RESAVE) from exc
+    check_related(document, roots, path)
+    check_body(document, path)
+    return document
 
 
 def _read_file(path: Path) -> bytes:
@@ -165,16 +176,20 @@ def _why(exc: Exception) -> str:
 
 # --- the XML parts ---------------------------------------------------------------------------
 
-def _check_xml(parts: dict[str, bytes], path: Path) -> None:
-    """Every XML part well-formed and without a DTD; the main document there."""
+def _check_xml(parts: dict[str, bytes], path: Path) -> dict[str, str]:
+    """Every XML part well-formed, without a DTD and of the kind python-docx takes it for;
+    the main document there. The root element of each XML part, by name."""
     no_document = InputError("not a Word document (.docx): the zip package holds no"
                              " word/document.xml", location=where(path), hint=RESAVE)
-    if "[Content_Types].xml" not in parts or "_rels/.rels" not in parts:
+    if CONTENT_TYPES not in parts or "_rels/.rels" not in parts:
         raise no_document
-    xml_types = _xml_types(_parse("[Content_Types].xml", parts["[Content_Types].xml"], path))
+    types = _parse(CONTENT_TYPES, parts[CONTENT_TYPES], path)
+    roots = {CONTENT_TYPES: types.tag}
+    content_types = _types(types)
     for name, data in parts.items():
-        if name.lower().endswith((".xml", ".rels")) or _content_type(name, xml_types):
-            _parse(name, data, path)  # each tree goes again at once: only the check counts
+        if name.lower().endswith((".xml", ".rels")) or _is_xml(name, content_types):
+            roots[name] = _parse(name, data, path).tag  # only the root's tag is kept
+    check_roots(roots, lambda name: _content_type(name, content_types), path)
     main = next((r.get("Target", "") for r in _parse("_rels/.rels", parts["_rels/.rels"],
                                                        path).iter(RELS)
                  if r.get("Type", "").endswith(OFFICE_DOCUMENT)), None)
@@ -184,24 +199,31 @@ def _check_xml(parts: dict[str, bytes], path: Path) -> None:
     if main not in parts:
         raise InputError(f"the file is not a whole Word document: {main}, which holds its"
                          " text, is missing", location=where(path), hint=DAMAGED)
+    return roots
 
 
-def _xml_types(types: Any) -> tuple[dict[str, bool], dict[str, bool]]:
-    """Whether a part is XML, by extension (Default) and by part name (Override)."""
-    def xml(element: Any) -> bool:
-        return element.get("ContentType", "").lower().endswith("xml")
+def _types(types: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The content types by extension (Default) and by part name (Override), in lower case
+    as python-docx looks them up."""
+    def kind(element: Any) -> str:
+        return element.get("ContentType", "")
 
-    defaults = {e.get("Extension", "").lower(): xml(e) for e in types.iter(f"{TYPES}Default")}
-    overrides = {e.get("PartName", "").lower().lstrip("/"): xml(e)
+    defaults = {e.get("Extension", "").lower(): kind(e) for e in types.iter(f"{TYPES}Default")}
+    overrides = {e.get("PartName", "").lower().lstrip("/"): kind(e)
                  for e in types.iter(f"{TYPES}Override")}
     return defaults, overrides
 
 
-def _content_type(name: str, types: tuple[dict[str, bool], dict[str, bool]]) -> bool:
+def _content_type(name: str, types: tuple[dict[str, str], dict[str, str]]) -> str:
+    """A part's content type ("" if none), as python-docx finds it: by name, then extension."""
     defaults, overrides = types
     if name.lower() in overrides:
         return overrides[name.lower()]
-    return defaults.get(name.rsplit(".", 1)[-1].lower() if "." in name else "", False)
+    return defaults.get(name.rsplit(".", 1)[-1].lower() if "." in name else "", "")
+
+
+def _is_xml(name: str, types: tuple[dict[str, str], dict[str, str]]) -> bool:
+    return _content_type(name, types).lower().endswith("xml")
 
 
 def _parse(name: str, data: bytes, path: Path) -> Any:

@@ -293,8 +293,7 @@ def test_the_pdf_tags_the_logo_as_a_figure_with_its_alt_text(
 
     with pikepdf.open(rendered[0] / "tertialrapport.pdf") as pdf:
         figures = [str(e.get("/Alt")) for e in elements(pdf) if kind(e) == "Figure"]
-        assert figures[0] == ALT
-        assert len(pdf.pages[0].images) == (1 if rendered[2] == "png" else 0)
+        assert figures[0] == ALT  # the cover's figure comes first
 
 
 def test_the_docx_cover_has_the_logo_as_a_picture_described_by_its_alt_text(

@@ -155,12 +155,12 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
                         templates / TEMPLATE)
     _replace_marker(document, BODY_MARKER, [e for e in elements if e not in contents],
                     templates / TEMPLATE)
+    if view.cover and view.cover.logo:
+        add_logo(document, view.cover.logo)
     set_properties(document, view)
     _language(document, view.lang_tag)
     if view.cover:  # no running header or page number on the cover
         document.sections[0].different_first_page_header_footer = True
-    if view.cover and view.cover.logo:
-        add_logo(document, view.cover.logo)
     split_sections(document, view, bookmark_name)  # the header names each Del or area
     return template
 

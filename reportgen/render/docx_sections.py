@@ -44,7 +44,7 @@ def split_sections(document: Any, view: DocumentView, bookmark: Any) -> None:
     parts = [(header, document.part.relate_to(header, _header_type()))]
     parts += [_header_copy(document, header) for _ in sections[1:]]
     for (part, _), names in zip(parts, sections):
-        _name_part(document, part.element, names, titles)
+        _name_part(document, part.element, names, titles, view.lang_tag)
     for number, names in enumerate(sections[1:], 1):
         properties = copy.deepcopy(final) if number == 1 else _following(final)
         _refer(properties, parts[number - 1][1])
@@ -76,8 +76,8 @@ def _title_paragraphs(document: Any, headings: list[Heading], bookmark: Any) -> 
     return {h.anchor: by_name[bookmark(h.anchor)] for h in headings}
 
 
-def _name_part(document: Any, header: Any, names: list[Heading],
-               titles: dict[str, Any]) -> None:
+def _name_part(document: Any, header: Any, names: list[Heading], titles: dict[str, Any],
+               view_lang: str) -> None:
     """The marker in the header replaced by the part's name: its title, or for several
     titles a STYLEREF field to PART_STYLE (shown as the first title until Word updates it)."""
     for text in list(header.iter(_qn("w:t"))):
@@ -87,7 +87,7 @@ def _name_part(document: Any, header: Any, names: list[Heading],
         if len(names) < 2:
             text.text = text.text.replace(PART_MARKER, shown)
             continue
-        style = _part_style(document)
+        style = _part_style(document, view_lang)
         for heading in names:
             for run in titles[heading.anchor].iter(_qn("w:r")):
                 run.style = style
@@ -139,14 +139,18 @@ def _run_like(run: Any) -> Any:
     return new
 
 
-def _part_style(document: Any) -> str:
-    """The id of PART_STYLE, added (a character style without formatting) when missing."""
+def _part_style(document: Any, lang: str) -> str:
+    """The id of PART_STYLE, added when missing: a character style without formatting, in
+    the document's language (as every style names it)."""
     from docx.enum.style import WD_STYLE_TYPE
 
     found = next((s for s in document.styles if s.name == PART_STYLE), None)
     if found is None:
         found = document.styles.add_style(PART_STYLE, WD_STYLE_TYPE.CHARACTER)
         found.hidden, found.unhide_when_used, found.priority = False, True, 99
+        properties = found.element.get_or_add_rPr()
+        properties.append(properties.makeelement(_qn("w:lang"), {
+            _qn(f"w:{k}"): lang for k in ("val", "eastAsia", "bidi")}))
     return str(found.style_id)
 
 

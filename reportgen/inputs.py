@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reportgen import project
@@ -29,7 +29,8 @@ from reportgen.project import display_path
 from reportgen.yamlsource import SourceFile, load_yaml
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when inputs are validated
-    from reportgen.model import Area, Kommune, Report, ReportInput
+    from reportgen.model import Area, Kommune, Logo, Report, ReportInput
+    from reportgen.view import Picture
 
 
 def require_report_folder(inputs: Path) -> None:
@@ -59,7 +60,63 @@ def load_kommune(inputs: Path) -> Kommune:
             hint="create it with `kommune:`, `språk:` and `programområder:`, or pass --inputs",
         )
     project.resolve_inside(inputs, path.name, "kommune file")  # a link out, as for area files
-    return validate_kommune(load_yaml(path, root=inputs))
+    source = load_yaml(path, root=inputs)
+    kommune = validate_kommune(source)
+    if kommune.logo is None:
+        return kommune
+    picture = load_logo(inputs, kommune.logo, source)
+    return kommune.model_copy(update={"logo": kommune.logo.with_picture(picture)})
+
+
+def load_logo(inputs: Path, logo: Logo, source: SourceFile) -> Picture:
+    """kommune.yaml's `logo:` file, read (project.read_file: an ordinary file inside the
+    inputs folder) and checked (reportgen.picture); each problem at kommune.yaml's line."""
+    from reportgen.model import LOGO_KINDS, Kommune, Logo
+    from reportgen.outline import alias
+    from reportgen.picture import MAX_PICTURE_BYTES, PictureProblem, picture_size, too_large
+    from reportgen.validate import ALT_HINT
+    from reportgen.view import Picture
+
+    key = (alias(Kommune, "logo"), alias(Logo, "file"))
+
+    def problem(message: str, hint: str | None, field: str = key[1]) -> InputError:
+        return InputError(f"{key[0]}.{field}: {message}",
+                          location=source.location((key[0], field)), hint=hint)
+
+    if not logo.alt.strip():
+        raise problem("is empty", ALT_HINT, alias(Logo, "alt"))
+    kind = LOGO_KINDS.get(PurePosixPath(logo.file).suffix.lower())
+    if kind is None:
+        ending = PurePosixPath(logo.file).suffix
+        raise problem(f"{logo.file!r} is not a PNG or SVG file (its name "
+                      + (f"ends {ending})" if ending else "does not end .png or .svg)"),
+                      "save the logo as PNG or SVG (most drawing programs: File, Export) and"
+                      " write that file's name")
+    shown = display_path(inputs / logo.file)
+    try:
+        path = project.resolve_inside(inputs, logo.file, "logo")
+    except ReportgenError as exc:
+        raise problem(f"{logo.file!r} points outside {display_path(inputs)}/, the inputs"
+                      " folder", f"put the picture inside {display_path(inputs)}/ (such as in"
+                      f" {display_path(inputs / 'bilder')}/) and write its path from there:"
+                      f" `{key[1]}: bilder/{PurePosixPath(logo.file).name}`") from exc
+    try:
+        size = project.check_file(path, root=inputs).st_size
+        if size > MAX_PICTURE_BYTES:
+            raise too_large(size)
+        data = project.read_file(path, limit=MAX_PICTURE_BYTES, root=inputs)
+        width, height = picture_size(data, kind)
+    except PictureProblem as exc:
+        raise problem(f"{shown} {exc.message}", exc.hint) from exc
+    except ReportgenError as exc:
+        if exc.hint is None:  # nothing there
+            raise problem(f"there is no file {shown}", "write the path from the inputs folder"
+                          f" {display_path(inputs)}/, with / between folders: `{key[1]}:"
+                          f" bilder/vapen.svg` for {display_path(inputs / 'bilder' / 'vapen.svg')}"
+                          ) from exc
+        raise problem(f"{shown}: {exc.message}", exc.hint) from exc
+    return Picture(kind, data, width, height, logo.alt)
+
 
 
 def no_areas_error(inputs: Path, period: Period, hint: str | None = None) -> InputError:

@@ -1,5 +1,5 @@
-"""Stage 2, model: typed, frozen values of the report. Pure: no I/O; imports period and
-languages.
+"""Stage 2, model: typed, frozen values of the report. Pure: no I/O; imports period,
+languages and view (the checked picture of the logo).
 
 Field names are English; each names the Norwegian YAML key the authors write as its alias:
 the aliases are the one place the YAML keys are spelled (outline.py reads them from here).
@@ -13,11 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 from reportgen.languages import DEFAULT_LANGUAGE, LanguageCode
 from reportgen.period import AREA_CODE, Period
+from reportgen.view import Picture
 
 PLACEHOLDER = "FYLL UT"  # what `reportgen new` leaves where the author must write
 
@@ -187,6 +195,31 @@ class LedgerColumns(Model):
     unit: Literal[(KRONER, *AMOUNT_UNITS)] = Field(KRONER, alias="enhet")  # type: ignore[valid-type]
 
 
+LOGO_KINDS = {".png": "png", ".svg": "svg"}  # the file name's ending -> what the picture is
+
+
+class Logo(Model):
+    """kommune.yaml `logo:`: the municipality's logo or coat of arms on the whole report's
+    cover, a PNG or SVG file inside the inputs folder, and the text that says what it shows
+    (the picture's alternative text). inputs.load_kommune reads and checks the file: then
+    `picture` holds it."""
+
+    file: Text = Field(alias="fil")  # relative to the inputs folder: bilder/vapen.svg
+    alt: Text = Field(alias="tekst")
+    _picture: Picture | None = PrivateAttr(None)
+
+    @property
+    def picture(self) -> Picture | None:
+        """The checked picture; None until inputs.load_kommune has read it."""
+        return self._picture
+
+    def with_picture(self, picture: Picture) -> Logo:
+        """This logo, holding its checked picture."""
+        copy = self.model_copy()
+        copy._picture = picture
+        return copy
+
+
 class Kommune(Model):
     """inputs/kommune.yaml."""
 
@@ -196,6 +229,7 @@ class Kommune(Model):
         alias="programområder", min_length=1
     )
     ledger: LedgerColumns = Field(LedgerColumns(), alias="regnskapsimport")
+    logo: Logo | None = Field(None, alias="logo")
 
 
 class Chapter(Model):

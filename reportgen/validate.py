@@ -37,6 +37,7 @@ from reportgen.model import (
     Area,
     AreaInput,
     Kommune,
+    Logo,
     Model,
     Period,
     ReportInput,
@@ -223,7 +224,7 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
         return InputError(
             f"missing required key {loc[-1]!r} under {parent}",
             location=source.location(loc[:-1]),
-            hint=f"add `{loc[-1]}:` with its text",
+            hint=KEY_HINTS.get(loc, f"add `{loc[-1]}:` with its text"),
         )
     if kind == "extra_forbidden":
         allowed = _aliases(_model_at(model, loc[:-1]))
@@ -243,7 +244,24 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
             " (`reportgen new` leaves the amounts empty for you to fill in)",
         )
     message, hint = _describe(kind, value, error, source.scalar_texts.get(loc))
+    if kind in ("dict_type", "model_type"):
+        hint = KEY_HINTS.get(loc, hint)
     return InputError(f"{where}: {message}", location=source.location(loc), hint=hint)
+
+
+LOGO_KEY, LOGO_FILE_KEY, LOGO_ALT_KEY = (alias(Kommune, "logo"), alias(Logo, "file"),
+                                         alias(Logo, "alt"))
+ALT_HINT = (f"write what the picture shows, such as `{LOGO_ALT_KEY}: Drammen kommunes"
+            " byvåpen`: screen readers read it aloud, and it stands in for the picture"
+            " wherever the picture cannot be shown")
+# The hints of keys that say more than "add `key:`" or "indent `key: value` lines under it".
+KEY_HINTS = {
+    (LOGO_KEY,): f"write `{LOGO_FILE_KEY}:` (the picture's file, from the inputs folder) and"
+                 f" `{LOGO_ALT_KEY}:` (what it shows) indented under `{LOGO_KEY}:`",
+    (LOGO_KEY, LOGO_FILE_KEY): f"add `{LOGO_FILE_KEY}:` with the picture's file, a PNG or SVG"
+                               " in the inputs folder, such as bilder/vapen.svg",
+    (LOGO_KEY, LOGO_ALT_KEY): f"add `{LOGO_ALT_KEY}:` and " + ALT_HINT.removeprefix("write "),
+}
 
 
 def _odd_characters(key: str, allowed: list[str]) -> str:

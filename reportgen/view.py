@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -139,12 +139,40 @@ Block = Paragraph | ListBlock | Heading | Table | Chart | Placement | SeriesChar
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A checked picture from the inputs (kommune.yaml's `logo:`): its bytes, PNG or SVG, its
+    size (pixels for a PNG, CSS pixels for an SVG: only the proportions count) and the text
+    that says what it shows."""
+
+    kind: Literal["png", "svg"]
+    data: bytes = field(repr=False)
+    width: float
+    height: float
+    alt: str
+
+    @property
+    def media_type(self) -> str:
+        """image/png or image/svg+xml."""
+        return "image/png" if self.kind == "png" else "image/svg+xml"
+
+    def fit(self, width: float, height: float) -> tuple[float, float]:
+        """The picture's size scaled to fit a box of `width` × `height`, its proportions kept."""
+        scale = min(width / self.width, height / self.height)
+        return self.width * scale, self.height * scale
+
+
+# The logo on the cover: as large as fits in this box (mm), every format alike.
+LOGO_BOX_MM = (60.0, 32.0)
+
+
+@dataclass(frozen=True)
 class Cover:
-    """The whole report's front page."""
+    """The whole report's front page; `logo` the municipality's, when kommune.yaml gives one."""
 
     title: str
     subtitle: str | None
     date_label: str
+    logo: Picture | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -204,6 +204,9 @@ def _styles(doc: docx.document.Document) -> None:
         if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER) and not style.hidden:
             _language(style)
     styles["Header"].font.size = Pt(9)
+    tabs = styles["Header"].paragraph_format.tab_stops  # Letter's, 16.5 cm: past the margin
+    tabs.clear_all()
+    tabs.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     styles["Footer"].font.size = Pt(9)
     styles["Header"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
 
@@ -284,8 +287,10 @@ def _page(doc: docx.document.Document) -> None:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = TOP_MARGIN, Cm(2.2)
+    # As the PDF's running header: the report on the left, the Del or area on the right
+    # (each Del a section of its own, render/docx_sections.py: {{ part }} marks the place).
     header = section.header.paragraphs[0]
-    header.text = "{{ kommune }} · {{ report_title }} · {{ period_label }}"
+    header.text = "{{ kommune }} · {{ running_title }}\t{{ part }}"
     header.style = doc.styles["Header"]
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]

@@ -172,7 +172,7 @@ def test_every_picture_has_alternative_text(docx_path: Path, real_run: Rendered)
         collapse(i.attrs["alt"] or "") for i in images]
     assert all(collapse(p.get("descr") or "") for p in pictures)
     if docx_path.stem == "tertialrapport":
-        assert len(pictures) == 2  # the overview chart and the sick-leave table's chart
+        assert len(pictures) == 3  # the cover's logo, the overview chart, the sick-leave chart
 
 
 def test_tables_repeat_their_header_row_and_keep_rows_whole(docx_path: Path) -> None:
@@ -293,8 +293,17 @@ def test_footer_numbers_the_pages(docx_path: Path) -> None:
 
 
 def test_header_names_municipality_report_and_period(docx_path: Path) -> None:
-    headers = [n for n in story_parts(docx_path) if "header" in n]
-    assert headers
-    for part in headers:
-        assert collapse(text_of(docx_part(docx_path, part))) == (
-            "Drammen kommune · 1. tertialrapport 2017 · 1. tertial 2017")
+    """The report (its period once: the title names the year) and the part: an area's
+    document its area, the whole report a header per Del (tests/test_cover_logo.py)."""
+    headers = sorted((n for n in story_parts(docx_path) if "header" in n),
+                     key=lambda n: int(re.sub(r"\D", "", n)))
+    report = "Drammen kommune · 1. tertialrapport 2017"
+    parts = [collapse(text_of(docx_part(docx_path, n))).removeprefix(report) for n in headers]
+    if docx_path.stem == "tertialrapport":
+        assert parts == ["", "Del 1 Hovedtrekk", "Del 2 Økonomi og budsjett",
+                         "Del 3 Programområdene", "Del 4 Eierstyring",
+                         "Del 5 Menneskelige ressurser"]
+    else:
+        title = docx_part(docx_path, "word/document.xml").find(".//w:body/w:p", NS)
+        assert parts == [collapse(text_of(title))]
+        assert parts[0].startswith(f"Programområde {docx_path.stem} ")

@@ -187,7 +187,7 @@ def format_mill(value: Decimal) -> str:
 def test_chart_has_alt_text_in_html_and_docx(built: Path) -> None:
     # The overview's chart; the sample's Del 5 also has a table's chart (tests/test_tables.py).
     document = html_document(built / "tertialrapport.html")
-    images = document.find_all("img")
+    images = [i for i in document.find_all("img") if i.attrs.get("class")]  # not the logo
     # Each chart twice: as printed, and drawn for a phone (tests/test_html_layout.py); CSS
     # shows one of them, the PDF the first.
     assert [i.attrs["class"] for i in images] == ["chart-wide", "chart-narrow"] * 2
@@ -195,13 +195,15 @@ def test_chart_has_alt_text_in_html_and_docx(built: Path) -> None:
     assert images[0].attrs["src"].startswith("data:image/svg+xml;base64,")
     assert "søylediagram" in images[0].attrs["alt"]
     docx = open_docx(built / "tertialrapport.docx")
-    pictures = docx.element.body.xpath(".//wp:docPr")
+    # The charts: captioned pictures (the cover's logo is described only: tests/test_cover_logo)
+    pictures = [p for p in docx.element.body.xpath(".//wp:docPr") if p.get("title")]
     assert len(pictures) == 2 and "søylediagram" in pictures[0].get("descr")
-    assert len(docx.inline_shapes) == 2
-    width_px = docx.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill
+    charts = [s for s in docx.inline_shapes if s._inline.docPr.get("title")]
+    assert len(charts) == 2
+    width_px = charts[0]._inline.graphic.graphicData.pic.blipFill
     assert width_px is not None
     assert pictures[0].get("title") == document.find("figcaption").text()
-    assert all(round(shape.width.cm, 2) == 16.0 for shape in docx.inline_shapes)
+    assert all(round(shape.width.cm, 2) == 16.0 for shape in charts)
 
 
 def overview_table(built: Path) -> list[list[str]]:
@@ -210,7 +212,8 @@ def overview_table(built: Path) -> list[list[str]]:
 
 
 def chart_svg(built: Path) -> ET.Element:
-    image = html_document(built / "tertialrapport.html").find("img")
+    image = next(i for i in html_document(built / "tertialrapport.html").find_all("img")
+                 if i.attrs.get("class") == "chart-wide")
     return ET.fromstring(base64.b64decode(image.attrs["src"].split(",", 1)[1]))
 
 
@@ -242,7 +245,10 @@ def test_chart_text_is_real_text_in_the_pdf(built: Path) -> None:
 @pytest.mark.render
 def test_docx_chart_is_a_300_dpi_png_16_cm_wide(built: Path) -> None:
     with zipfile.ZipFile(built / "tertialrapport.docx") as docx:
-        names = [n for n in docx.namelist() if n.startswith("word/media/")]
+        logo = re.findall(r'Target="(media/[^"]+)"', docx.read(
+            "word/_rels/document.xml.rels").decode())[-2:]  # the cover's: added last
+        names = [n for n in docx.namelist() if n.startswith("word/media/")
+                 and n.removeprefix("word/") not in logo]
         assert len(names) == 2  # the overview's chart and a table's chart
         data = docx.read(names[0])
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

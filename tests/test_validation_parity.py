@@ -205,8 +205,8 @@ CASES = {
         docx_with("word/footer1.xml", "{{ labels.page }}", "{{ labels.side }}"),
         f"{DOCX}: error: template uses an unknown value: 'dict object' has no attribute 'side'"
         " (in the template's footer, word/footer1.xml)\n"
-        "  hint: the Word template may use only cover, kommune, report_title, period_label,"
-        " labels, contents and body\n",
+        "  hint: the Word template may use only cover, kommune, report_title, running_title,"
+        " period_label, part, labels, contents and body\n",
     ),
     "DOCX template syntax in the header": Case(
         docx_with("word/header1.xml", "{{ kommune }}", "{{ kommune }"),

@@ -9,6 +9,8 @@ makes its outputs stale, so that loading reports it.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +54,16 @@ def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templ
         dict.fromkeys(requested))
     area_bytes = {code: _read_or_none(project.period_folder(inputs, period)
                                       / project.area_file_name(code), inputs) for code in codes}
-    common = [__version__, digest_tree(PROGRAM, ".py"), digest_tree(templates),
-              _read_or_none(project.kommune_path(inputs), inputs),
+    kommune = _read_or_none(project.kommune_path(inputs), inputs)
+    common = [__version__, digest_tree(PROGRAM, ".py"), digest_tree(templates), kommune,
               None if epoch is None else str(epoch), pdf_variant or "", "draft" if draft else ""]
     documents = [(code, digest_sources(*common, code, area_bytes[code])) for code in codes]
     if whole:
         everything = [b for code in codes for b in (code, area_bytes[code])]
         report = _read_or_none(project.period_folder(inputs, period) / project.REPORT_FILE,
                                inputs)
-        documents.append((project.REPORT_NAME, digest_sources(*common, report, *everything)))
+        documents.append((project.REPORT_NAME, digest_sources(
+            *common, report, _logo_bytes(kommune, inputs), *everything)))
     planned = [Planned(doc, fmt, digest_sources(key, fmt)) for doc, key in documents
                for fmt in formats]
     if whole:
@@ -69,11 +72,44 @@ def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templ
     return planned
 
 
-def _read_or_none(path: Path, inputs: Path) -> bytes | None:
+def _read_or_none(path: Path, inputs: Path, limit: int = MAX_FILE_BYTES) -> bytes | None:
     """The file's bytes; None when there is none; UNREADABLE when loading will refuse it."""
     if not project.exists(path):
         return None
     try:
-        return project.read_file(path, limit=MAX_FILE_BYTES, root=inputs)
+        return project.read_file(path, limit=limit, root=inputs)
     except ReportgenError:
         return UNREADABLE
+
+
+# kommune.yaml's `logo:` and the `fil:` under it (model.Logo), as the README writes them: the
+# logo's file is found without parsing YAML. Written any other way, the whole report is
+# rendered anew every time (never wrongly up to date).
+LOGO_KEY = re.compile(rb"""^(["']?)logo\1[ \t]*:(?P<rest>[^\n]*)""", re.MULTILINE)
+FILE_KEY = re.compile(rb"""^[ \t]+(["']?)fil\1[ \t]*:[ \t]*(?P<value>[^\n]*)""", re.MULTILINE)
+FLOW_FILE = re.compile(rb"""[{,][ \t]*(["']?)fil\1[ \t]*:[ \t]*(?P<value>[^,}]*)""")
+COMMENT = re.compile(rb"(^|[ \t])#.*")
+
+
+def _logo_bytes(kommune: bytes | None, inputs: Path) -> bytes | None:
+    """The bytes of the logo kommune.yaml names (None: it names none; UNREADABLE: loading
+    will refuse it; a new random value each time when the file cannot be told this way)."""
+    if kommune is None or kommune == UNREADABLE or b"logo" not in kommune:
+        return None
+    key = LOGO_KEY.search(kommune)
+    rest = COMMENT.sub(b"", key.group("rest")).strip() if key else b""
+    if key and rest.startswith(b"{"):
+        found = FLOW_FILE.search(rest)
+    elif key and not rest:
+        block = re.match(rb"(?:\n(?:[ \t][^\n]*|[ \t]*(?:#[^\n]*)?))*", kommune[key.end():])
+        found = FILE_KEY.search(block.group() if block else b"")
+    else:
+        found = None
+    value = COMMENT.sub(b"", found.group("value")).strip() if found else b""
+    if value[:1] in (b"'", b'"') and value[-1:] == value[:1] and b"\\" not in value:
+        value = value[1:-1].replace(b"''", b"'") if value[:1] == b"'" else value[1:-1]
+    if not value or value[:1] in b"'\"|>&*!":
+        return os.urandom(16)
+    from reportgen.picture import MAX_PICTURE_BYTES
+
+    return _read_or_none(inputs / os.fsdecode(value), inputs, MAX_PICTURE_BYTES)

@@ -141,7 +141,8 @@ def report_head(report: Report, labels: dict[str, str],
         labels=labels,
         blocks=(),
         cover=Cover(typeset(title), settings.subtitle and typeset(settings.subtitle),
-                    format_date(settings.date or date, lang)),
+                    format_date(settings.date or date, lang),
+                    report.kommune.logo.picture if report.kommune.logo else None),
     )
 
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import SourceLocation, TemplateError
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
+from reportgen.render.docx_cover import add_logo
 from reportgen.render.docx_properties import draft_banner, set_properties, view_warnings
+from reportgen.render.docx_sections import PART_MARKER, split_sections
 from reportgen.render.docx_template import field_error, open_template
 from reportgen.render.wordml import (
     bookmark,
@@ -169,10 +171,13 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
                     templates / TEMPLATE)
     if view.draft:
         draft_banner(document, view.labels["draft_banner"])
+    if view.cover and view.cover.logo:
+        add_logo(document, view.cover.logo)
     set_properties(document, view)
     language(document, view.lang_tag)
     if view.cover:  # no running header or page number on the cover
         document.sections[0].different_first_page_header_footer = True
+    split_sections(document, view, bookmark_name)  # the header names each Del or area
     return template
 
 
@@ -185,6 +190,8 @@ def _fill_fields(template: Any, view: DocumentView, path: Path) -> None:
         "cover": _guard(asdict(view.cover)) if view.cover else None,
         "kommune": _guard(view.kommune),
         "report_title": _guard(view.report_title),
+        "running_title": _guard(view.running_title),
+        "part": PART_MARKER,
         "period_label": _guard(view.period_label),
         "labels": _guard(view.labels),
         "contents": CONTENTS_MARKER,

@@ -70,7 +70,7 @@ def field_error(exc: Any, template: Any, path: Path) -> TemplateError:
         return TemplateError(f"template uses an unknown value: {exc.message}{where}",
                              location=SourceLocation(str(path)),
                              hint="the Word template may use only cover, kommune, report_title,"
-                             " period_label, labels, contents and body")
+                             " running_title, period_label, part, labels, contents and body")
     kind = "syntax" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
     return TemplateError(f"template {kind}: {exc.message}{where}",
                          location=SourceLocation(str(path)), hint=TEMPLATE_HINT)

@@ -17,7 +17,17 @@ from markupsafe import Markup
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
-from reportgen.view import Chart, DocumentView, Heading, ListBlock, Paragraph, SeriesChart, Span
+from reportgen.view import (
+    LOGO_BOX_MM,
+    Chart,
+    DocumentView,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Picture,
+    SeriesChart,
+    Span,
+)
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -56,7 +66,23 @@ def _environment(html_dir: Path) -> jinja2.Environment:
     env.filters["shows_address"] = shows_address
     env.filters["balanced"] = balanced
     env.filters["font_faces"] = _font_faces
+    env.filters["data_url"] = data_url
+    env.filters["logo_size"] = logo_size
     return env
+
+
+def data_url(picture: Picture) -> str:
+    """The picture as a data: URL, so that the page stays one file."""
+    return f"data:{picture.media_type};base64,{base64.b64encode(picture.data).decode('ascii')}"
+
+
+CSS_PX_PER_MM = 96 / 25.4
+
+
+def logo_size(picture: Picture) -> dict[str, int]:
+    """The logo's width and height in CSS pixels: as large as fits in LOGO_BOX_MM."""
+    width, height = picture.fit(*(mm * CSS_PX_PER_MM for mm in LOGO_BOX_MM))
+    return {"width": max(1, round(width)), "height": max(1, round(height))}
 
 
 def shows_address(span: Span) -> bool:

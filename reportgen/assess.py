@@ -143,7 +143,7 @@ def check_period(inputs: Path, period: Period, kommune: Kommune,
              for code in chosen]
     whole = codes is None if with_report is None else with_report
     rest = []
-    for ignored in ignored_inputs(inputs, period):
+    for ignored in ignored_inputs(inputs, period, kommune):
         meant = next((a for a in areas if a.code == ignored.code), None)
         if meant is not None:
             meant.warnings.append(ignored.warning)

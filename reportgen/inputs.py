@@ -296,11 +296,14 @@ class Ignored:
     period: Period | None = None  # the period a folder seems meant for: `2017-2`
 
 
-def ignored_inputs(inputs: Path, period: Period | None = None) -> list[Ignored]:
+def ignored_inputs(inputs: Path, period: Period | None = None,
+                   kommune: Kommune | None = None) -> list[Ignored]:
     """Every file and folder in inputs/ (and in the period's folder, when given) that
     reportgen does not read, each with a warning that says why and what to do. Hidden
-    files (`.name`, such as an editor's) are left out."""
-    found = [_ignored_in_inputs(inputs, name) for name in _listing(inputs)]
+    files (`.name`, such as an editor's) are left out, and so is what kommune.yaml names
+    (the logo's file and the folder it is in)."""
+    used = [PurePosixPath(kommune.logo.file).parts[0]] if kommune and kommune.logo else []
+    found = [_ignored_in_inputs(inputs, name) for name in _listing(inputs) if name not in used]
     folder = project.period_folder(inputs, period) if period else None
     if folder is not None and folder.is_dir() and _inside(folder, inputs):  # never outside
         found += [_ignored_in_period(folder, name) for name in _listing(folder)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -26,6 +27,11 @@ from pydantic_core import PydanticCustomError
 from reportgen.languages import DEFAULT_LANGUAGE, LanguageCode
 from reportgen.period import AREA_CODE, Period
 from reportgen.view import Picture
+
+# Ctrl-C and SIGTERM are held back while this module builds its validators, and arrive at the
+# end of the module: pydantic builds them in code that cannot pass a KeyboardInterrupt on (it
+# prints "Exception ignored" and keeps a broken validator, which reports wrong errors).
+_HELD = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 PLACEHOLDER = "FYLL UT"  # what `reportgen new` leaves where the author must write
 
@@ -259,3 +265,6 @@ class Report:
     period: Period
     areas: tuple[Area, ...]
     report: ReportInput
+
+
+signal.pthread_sigmask(signal.SIG_SETMASK, _HELD)  # the validators are whole: signals arrive

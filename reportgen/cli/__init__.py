@@ -313,26 +313,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
     sys.exit(code)
 
 
-def _load_schema() -> None:
-    """Build the input schema with Ctrl-C and SIGTERM held back until it is whole.
-
-    pydantic builds its validators in code that cannot pass a KeyboardInterrupt on: a signal
-    landing there is printed as "Exception ignored" and leaves a broken validator that reports
-    wrong errors. Held back, the signal arrives right after, where it unwinds as usual.
-    """
-    held = {signal.SIGINT, signal.SIGTERM}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        import reportgen.model  # noqa: F401  (the import builds the validators)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
 def _run(args: list[str], debug: bool) -> int:
     """The command's exit status; every problem printed (as far as stderr allows)."""
     try:
-        if args and not {"--help", "-h", "--version"} & set(args):
-            _load_schema()
         code = cli.main(args, prog_name="reportgen", standalone_mode=False)
         return code if isinstance(code, int) else ExitCode.OK
     except CannotPrint:

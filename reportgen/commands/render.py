@@ -94,8 +94,6 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     """Skip what is up to date; validate everything; render; then write, holding the output
     folder's lock (output.lock) so that renders running at the same time keep each other's
     outputs and manifest entries."""
-    for ignored in ignored_inputs(options.inputs, period):
-        progress.note("\n".join(format_problem(ignored.warning)))
     target = project.output_folder(options.out, period)
     folders = {f: RENDERERS[f].folder for f in options.formats if RENDERERS[f].folder}
     if folders and project.ALL not in requested:
@@ -116,6 +114,8 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     pool = start_pdf_workers(workers, options.jobs) if workers else None
     try:
         kommune = load_kommune(options.inputs)
+        for ignored in ignored_inputs(options.inputs, period, kommune):
+            progress.note("\n".join(format_problem(ignored.warning)))
         report, missing = renderable(kommune, requested, period, options.inputs,
                                      options.draft, progress.note)
         stale = [p for p in stale if p.document not in missing]

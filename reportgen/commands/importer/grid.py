@@ -112,14 +112,19 @@ class Tables:
     def _caption_below(self) -> bool:
         """Whether the picture being read is a chart with its caption below (as reportgen
         writes it); then self.chart holds that caption, and the caption is not read again."""
-        following = self._next()
-        if following is None or following.tag != f"{W}p":
-            return False
-        text = untypeset("".join(t.text or "" for t in following.iter(f"{W}t"))).strip()
-        if not text or not self._is_caption(self._style_name(following), text):
+        text = self._caption_at(self.index + 1)
+        if text is None:
             return False
         self.chart, self.chart_caption = (text, self._here()), text
         return True
+
+    def _caption_at(self, index: int) -> str | None:
+        """The text of the caption paragraph at elements[index]; None when it is none."""
+        element = self.elements[index] if index < len(self.elements) else None
+        if element is None or element.tag != f"{W}p":
+            return None
+        text = untypeset("".join(t.text or "" for t in element.iter(f"{W}t"))).strip()
+        return text if text and self._is_caption(self._style_name(element), text) else None
 
     def _style_name(self, paragraph: Any) -> str:
         raise NotImplementedError
@@ -135,8 +140,8 @@ class Tables:
             if following.tag == f"{W}tbl":
                 self.pending = (text, self._here())
                 return True
-            if picture_only(following):
-                self.chart = (text, self._here())
+            if picture_only(following) and self._caption_at(self.index + 2) is None:
+                self.chart = (text, self._here())  # a picture captioned above, not below
                 return True
         if self._is_note(style) and before is not None and before.tag == f"{W}tbl" \
                 and self.last_table is not None:

@@ -1,4 +1,5 @@
-"""Error types shared by every stage. Imports nothing from reportgen.
+"""Error types shared by every stage. Imports only reportgen.messages (the words "error",
+"warning", "hint" in the user's language).
 
 Exceptions never print: `format_problem` gives the lines that cli.py prints and that the
 serve page shows, `file:line:column: error: what` plus a hint; `collect` gathers every problem
@@ -11,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeVar
+
+from reportgen.messages import _
 
 T = TypeVar("T")
 
@@ -137,9 +140,10 @@ def raise_all(problems: list[ReportgenError]) -> None:
 
 def format_problem(problem: ReportgenError | ReportgenWarning) -> list[str]:
     """`path:line:column: error: message` (or `warning:`) and `  hint: …`, as printed."""
-    kind = "warning" if isinstance(problem, ReportgenWarning) else "error"
+    kind = _("warning") if isinstance(problem, ReportgenWarning) else _("error")
     where = f"{problem.location}: " if problem.location else ""
     lines = [f"{where}{kind}: {problem.message}"]
     if problem.hint:
-        lines.append(f"  hint: {problem.hint}")
+        hint = _("hint")
+        lines.append(f"  {hint}: {problem.hint}")
     return lines

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from reportgen import __version__
+from reportgen.cli.language import choose_language
 from reportgen.errors import (
     ExitCode,
     ReportgenError,
@@ -24,6 +25,7 @@ from reportgen.errors import (
     UsageError,
     format_problem,
 )
+from reportgen.messages import LANGUAGES
 from reportgen.period import AREA_CODE, Period, parse_epoch
 from reportgen.project import ALL, DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
 from reportgen.render import DEFAULT_FORMATS, RENDERERS
@@ -89,7 +91,10 @@ def _folder_options(func: Any) -> Any:
 @click.version_option(__version__, "--version", prog_name="reportgen")
 @click.option("--debug", is_flag=True,
               help="Show tracebacks of internal errors (anywhere on the line).")
-def cli(debug: bool) -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="The language of the messages: nb, nn or en (anywhere on the line)."
+              " Default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise.")
+def cli(debug: bool, lang: str | None) -> None:
     """Render a municipality's tertial report from YAML to DOCX, PDF and HTML."""
 
 
@@ -390,6 +395,7 @@ def _load_schema() -> None:
 def _run(args: list[str], debug: bool) -> int:
     """The command's exit status; every problem printed (as far as stderr allows)."""
     try:
+        args = choose_language(args)
         if args and not {"--help", "-h", "--version"} & set(args):
             _load_schema()
         code = cli.main(args, prog_name="reportgen", standalone_mode=False)

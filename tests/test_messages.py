@@ -119,9 +119,12 @@ def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_click_s_own_messages_are_translated(tmp_path: Path) -> None:
-    done = _reportgen(tmp_path, "check", LANG="nb_NO.UTF-8")
+    """A usage error of click's own (render needs its areas and period; check's period is
+    optional, so `check` alone is no usage error)."""
+    done = _reportgen(tmp_path, "render", LANG="nb_NO.UTF-8")
     assert done.returncode == 2
     assert "Usage:" not in done.stderr and "Missing argument" not in done.stderr, done.stderr
+    assert "Bruk: reportgen render" in done.stderr and "Mangler argument" in done.stderr
 
 
 # --- every message is marked ------------------------------------------------------------------

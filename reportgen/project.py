@@ -1,4 +1,5 @@
-"""Every path and name rule of a report project, in one place. Standard library and errors only.
+"""Every path and name rule of a report project, in one place. Standard library, errors and
+messages only.
 
     inputs/kommune.yaml              the municipality and its register of areas
     inputs/<period>/<code>.yaml      one area in one period
@@ -18,9 +19,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from reportgen.errors import InputError, OutputError, ReportgenError, SourceLocation
+from reportgen.messages import _
 
 DEFAULT_INPUTS = Path("inputs")
 DEFAULT_OUT = Path("build")
@@ -65,25 +68,54 @@ def resolve_inside(root: Path, relative: str, what: str) -> Path:
     try:
         candidate = (root / relative).resolve()
     except (OSError, RuntimeError) as exc:  # Python 3.11 says "Symlink loop" as RuntimeError
-        raise _not_a_file(root / relative, LOOP, InputError) from exc
+        raise _not_a_file(root / relative, (LOOP, _loop()), InputError) from exc
     if not candidate.is_relative_to(root_real):
         raise InputError(
-            f"{what} {relative!r} points outside {display_path(root)}",
+            _outside(what).format(what=what, file=relative, folder=display_path(root)),
             location=SourceLocation(display_path(root / relative)),
-            hint=f"keep input files inside {display_path(root)}; symbolic links may not leave it",
+            hint=_keep_inside().format(folder=display_path(root)),
         )
     return candidate
 
 
+def _outside(what: str) -> str:
+    """The message for a file of the kind `what` ("area file", …) that points outside its
+    folder: a text with the {file} and the {folder}."""
+    return {"area file": _("area file {file!r} points outside {folder}"),
+            "report file": _("report file {file!r} points outside {folder}"),
+            "kommune file": _("kommune file {file!r} points outside {folder}"),
+            "file": _("file {file!r} points outside {folder}")}.get(
+        what, _("{what} {file!r} points outside {folder}"))
+
+
+def _keep_inside() -> str:
+    return _("keep input files inside {folder}; symbolic links may not leave it")
+
+
 # --- reading a file safely -------------------------------------------------------------------
 
-LOOP = "a symbolic link that loops back on itself"
-MISSING = "which does not exist"
-A_FILE, A_FOLDER = "a file", "a folder"
-_KINDS = ((stat.S_ISREG, A_FILE), (stat.S_ISDIR, A_FOLDER), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
-NOT_A_FILE_HINT = "reportgen reads only ordinary files: put the file itself here"
-LOOP_HINT = "point the link at a real file, or put the file itself here"
+# What can be at a path, as _at tells it: the words of each kind come with it.
+FILE, FOLDER, LOOP, BROKEN_LINK, OTHER = "file", "folder", "loop", "broken link", "other"
+
+
+def __getattr__(name: str) -> str:
+    """A_FILE and A_FOLDER: what what_is_at says of a file and of a folder, in the messages'
+    language (looked up when read: the language is chosen at the start of a run)."""
+    if name == "A_FILE":
+        return _("a file")
+    if name == "A_FOLDER":
+        return _("a folder")
+    raise AttributeError(name)
+
+
+def _kinds() -> tuple[tuple[Callable[[int], bool], str], ...]:
+    return ((stat.S_ISREG, _("a file")), (stat.S_ISDIR, _("a folder")),
+            (stat.S_ISFIFO, _("a named pipe (FIFO)")), (stat.S_ISCHR, _("a device")),
+            (stat.S_ISBLK, _("a device")), (stat.S_ISSOCK, _("a socket")))
+
+
+def _loop() -> str:
+    return _("a symbolic link that loops back on itself")
 
 
 def exists(path: Path) -> bool:
@@ -92,31 +124,47 @@ def exists(path: Path) -> bool:
 
 
 def _kind(mode: int) -> str:
-    return next((words for test, words in _KINDS if test(mode)), "a special file")
+    return next((words for test, words in _kinds() if test(mode)), _("a special file"))
+
+
+def _at(path: Path) -> tuple[str, str] | None:
+    """What `path` is, following links: FILE, FOLDER, LOOP, BROKEN_LINK or OTHER, and that in
+    words; None when nothing is there."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LOOP, _loop()
+        if not os.path.islink(path):
+            return None
+        return BROKEN_LINK, _("a link to {target}, which does not exist").format(
+            target=os.readlink(path))
+    kind = FILE if stat.S_ISREG(mode) else FOLDER if stat.S_ISDIR(mode) else OTHER
+    if kind == OTHER and os.path.islink(path):
+        return kind, _("a link to {target}, which is {kind}").format(
+            target=os.path.realpath(path), kind=_kind(mode))
+    return kind, _kind(mode)
 
 
 def what_is_at(path: Path) -> str | None:
     """What `path` is, following links, in words ("a file", "a folder", "a named pipe (FIFO)",
-    "a link to /dev/zero, which is a device", LOOP, ...); None when nothing is there."""
-    try:
-        kind = _kind(os.stat(path).st_mode)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return LOOP
-        if not os.path.islink(path):
-            return None
-        return f"a link to {os.readlink(path)}, {MISSING}"
-    if kind != A_FILE and kind != A_FOLDER and os.path.islink(path):
-        return f"a link to {os.path.realpath(path)}, which is {kind}"
-    return kind
+    "a link to /dev/zero, which is a device", "a symbolic link that loops back on itself",
+    ...); None when nothing is there."""
+    found = _at(path)
+    return None if found is None else found[1]
 
 
-def _not_a_file(path: Path, what: str | None, error: type[ReportgenError]) -> ReportgenError:
-    message = "there is no such file" if what is None else f"this is {what}" + (
-        "" if what.endswith(MISSING) else ", not a file")
-    return error(message,
-                 location=SourceLocation(display_path(path)),
-                 hint=None if what is None else LOOP_HINT if what == LOOP else NOT_A_FILE_HINT)
+def _not_a_file(path: Path, found: tuple[str, str] | None,
+                error: type[ReportgenError]) -> ReportgenError:
+    if found is None:
+        message, hint = _("there is no such file"), None
+    else:
+        kind, words = found
+        message = (_("this is {what}") if kind == BROKEN_LINK else _(
+            "this is {what}, not a file")).format(what=words)
+        hint = _("point the link at a real file, or put the file itself here") if kind == LOOP \
+            else _("reportgen reads only ordinary files: put the file itself here")
+    return error(message, location=SourceLocation(display_path(path)), hint=hint)
 
 
 def check_file(path: Path, *, root: Path | None = None,
@@ -128,23 +176,22 @@ def check_file(path: Path, *, root: Path | None = None,
         real, root_real = os.path.realpath(path), os.path.realpath(root)
         if os.path.commonpath([real, root_real]) != root_real:
             relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-            raise error(f"file {relative!r} points outside {display_path(root)}",
+            raise error(_outside("file").format(file=relative, folder=display_path(root)),
                         location=SourceLocation(display_path(path)),
-                        hint=f"keep input files inside {display_path(root)}; symbolic links may"
-                        " not leave it")
+                        hint=_keep_inside().format(folder=display_path(root)))
     try:
         return _regular(os.stat(path), path, error)
     except OSError as exc:
         if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
-            raise error(f"cannot read file: {exc.strerror}",
+            raise error(_("cannot read file: {reason}").format(reason=exc.strerror),
                         location=SourceLocation(display_path(path))) from exc
-        raise _not_a_file(path, what_is_at(path), error) from exc
+        raise _not_a_file(path, _at(path), error) from exc
 
 
 def _regular(status: os.stat_result, path: Path,
              error: type[ReportgenError]) -> os.stat_result:
     if not stat.S_ISREG(status.st_mode):
-        raise _not_a_file(path, what_is_at(path), error)
+        raise _not_a_file(path, _at(path), error)
     return status
 
 
@@ -161,7 +208,7 @@ def read_file(path: Path, *, limit: int | None, root: Path | None = None,
             _regular(os.fstat(handle.fileno()), path, error)
             data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror}",
+        raise error(_("cannot read file: {reason}").format(reason=exc.strerror),
                     location=SourceLocation(display_path(path))) from exc
     if limit is not None and len(data) > limit:  # it grew since
         raise _too_large(path, len(data), limit, error)
@@ -169,9 +216,9 @@ def read_file(path: Path, *, limit: int | None, root: Path | None = None,
 
 
 def _too_large(path: Path, size: int, limit: int, error: type[ReportgenError]) -> ReportgenError:
-    return error(f"file is {size} bytes, more than the limit of {limit}",
-                 location=SourceLocation(display_path(path)),
-                 hint="split the text or remove pasted binary content")
+    return error(_("file is {size} bytes, more than the limit of {limit}").format(
+        size=size, limit=limit), location=SourceLocation(display_path(path)),
+        hint=_("split the text or remove pasted binary content"))
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -248,24 +295,25 @@ def output_folder(out: Path, period: object) -> Path:
     """<out>/<period>, refusing a period folder that is a link to somewhere else, and an --out
     or period folder that is not a folder (a file, a named pipe, a link that loops)."""
     target = out / str(period)
-    require_folder(out, "--out names the folder the documents go into (made when missing):"
-                         " choose another, or move this away")
-    require_folder(target, "reportgen keeps the period's documents in a folder of this name:"
-                            " move this away, or choose another --out")
+    require_folder(out, _("--out names the folder the documents go into (made when missing):"
+                          " choose another, or move this away"))
+    require_folder(target, _("reportgen keeps the period's documents in a folder of this"
+                             " name: move this away, or choose another --out"))
     if target.is_symlink() and not target.resolve().is_relative_to(out.resolve()):
         raise OutputError(
-            f"{display_path(target)} is a link to {target.resolve()}, outside the output"
-            " folder", location=SourceLocation(display_path(target)),
-            hint="remove the link; reportgen writes only inside --out",
+            _("{folder} is a link to {target}, outside the output folder").format(
+                folder=display_path(target), target=target.resolve()),
+            location=SourceLocation(display_path(target)),
+            hint=_("remove the link; reportgen writes only inside --out"),
         )
     return target
 
 
 def require_folder(path: Path, hint: str) -> None:
     """OutputError (with `hint`) when something other than a folder is at `path`."""
-    what = what_is_at(path)
-    if what not in (None, A_FOLDER):
-        raise OutputError(f"this is {what}, not a folder",
+    found = _at(path)
+    if found is not None and found[0] != FOLDER:
+        raise OutputError(_("this is {what}, not a folder").format(what=found[1]),
                           location=SourceLocation(display_path(path)), hint=hint)
 
 
@@ -279,10 +327,11 @@ def output_problem(path: Path, folder: bool = False) -> OutputError | None:
         return None  # nothing there (or unreachable: writing says why)
     if stat.S_ISDIR(mode) if folder else (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         return None
-    wanted = "a folder" if folder else "a file"
-    return OutputError(f"this is {_kind(mode)}, not {wanted}; reportgen will not replace it",
+    message = _("this is {what}, not a folder; reportgen will not replace it") if folder else _(
+        "this is {what}, not a file; reportgen will not replace it")
+    return OutputError(message.format(what=_kind(mode)),
                        location=SourceLocation(display_path(path)),
-                       hint="move it away (or remove it), then render again")
+                       hint=_("move it away (or remove it), then render again"))
 
 
 def output_name(document: str, fmt: str) -> str:

@@ -503,6 +503,59 @@ def test_what_cannot_be_placed_is_listed_by_its_place_in_words(
                                               "Kort oppsummert går det bra.")]
 
 
+@pytest.fixture
+def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A test that runs the command line with --lang in this process: the messages are in
+    English again afterwards (--lang also sets LANGUAGE, for click's own messages)."""
+    from reportgen import messages
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    messages.use_language(messages.ENGLISH)
+
+
+@pytest.mark.parametrize(("language", "lines"), [
+    ("nb", ["ikke plassert: 4, hver med sin plass:",
+            "  i begynnelsen: tekst før tittelen ('UTKAST – ikke send videre'); ikke importert",
+            "  etter 'Økonomisk status': overskriften 'Sammendrag', som ikke hører til"
+            " oppbygningen av et programområde; den og 1 avsnitt under den ble ikke importert",
+            "  etter 'Vurdering': et bilde; ikke importert",
+            "  dokumentet har 1 kommentar; kommentarer importeres ikke"]),
+    ("nn", ["ikkje plassert: 4, kvar med sin plass:",
+            "  i byrjinga: tekst før tittelen ('UTKAST – ikke send videre'); ikkje importert",
+            "  etter 'Økonomisk status': overskrifta 'Sammendrag', som ikkje høyrer til"
+            " oppbygginga av eit programområde; ho og 1 avsnitt under ho vart ikkje importerte",
+            "  etter 'Vurdering': eit bilete; ikkje importert",
+            "  dokumentet har 1 kommentar; kommentarar blir ikkje importerte"]),
+])
+def test_what_cannot_be_placed_is_listed_in_the_language_of_the_messages(
+        empty: Project, cli: Any, english_afterwards: None, language: str,
+        lines: list[str]) -> None:
+    """The same document as above, with --lang: the same parts are not placed, in words of
+    that language (nothing is written: there is no terminal to ask on)."""
+    blocks = area_blocks("06", "Kultur")
+    at = next(i for i, b in enumerate(blocks) if b[0] == "h" and b[2] == "Vurdering")
+    blocks.insert(at + 1, ("picture",))
+    blocks.insert(0, ("p", "UTKAST – ikke send videre"))
+    blocks.insert(4, ("h", 3, "Sammendrag"))
+    blocks.insert(5, ("p", "Kort oppsummert går det bra."))
+    source = write_docx(empty.root / "06.docx", blocks)
+    import docx
+
+    doc = docx.Document(str(source))
+    konklusjon = next(p for p in doc.paragraphs if p.text.startswith("Programområdet forventer"))
+    doc.add_comment(konklusjon.runs, text="Sjekk beløpet", author="Økonomi")
+    doc.save(str(source))
+    before = snapshot(empty.inputs)
+
+    result = import_(cli, source, "--lang", language)
+
+    assert result.code == 1
+    out = result.out.splitlines()
+    assert out[out.index(lines[0]):out.index(lines[0]) + 5] == lines
+    assert snapshot(empty.inputs) == before
+
+
 def test_reportgens_own_document_whose_headings_lost_their_styles_proposes_no_deletion(
         empty: Project, cli: Any) -> None:
     """The rendered DOCX with every heading made a bold Normal paragraph (as pasting into a

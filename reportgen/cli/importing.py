@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from reportgen.errors import format_problem
+from reportgen.messages import _, ngettext
 from reportgen.period import Period
 from reportgen.project import display_path
 from reportgen.streams import echo, printing
@@ -27,7 +28,7 @@ def import_document(file: Path, inputs: Path, templates: Path, period: Period | 
     if outcome.how:
         echo(outcome.how)
     for note in outcome.notes:
-        echo(f"{display_path(file)}: note: {note}", err=True)
+        echo(_("{file}: note: {note}").format(file=display_path(file), note=note), err=True)
     for warning in outcome.warnings:
         for line in format_problem(warning):
             echo(line, err=True)
@@ -37,15 +38,16 @@ def import_document(file: Path, inputs: Path, templates: Path, period: Period | 
     for line in outcome.summary:
         echo(line)
     if not changed:
-        echo("nothing to import: the input file already gives this text")
-    elif not confirmed(file, yes, f"Write {outcome.files}?", outcome.files):
+        echo(_("nothing to import: the input file already gives this text"))
+    elif not confirmed(file, yes, _("Write {files}?").format(files=outcome.files),
+                       outcome.files):
         return
     for path in write_import(outcome):
-        echo(f"wrote {display_path(path)}")
+        echo(_("wrote {file}").format(file=display_path(path)))
     if outcome.output is not None:
-        echo(f"noted that {display_path(outcome.output)} was imported: the next render"
-                   " replaces it without --force, and keeps your edited copy as a backup"
-                   " beside it")
+        echo(_("noted that {file} was imported: the next render replaces it without --force,"
+               " and keeps your edited copy as a backup beside it").format(
+            file=display_path(outcome.output)))
 
 
 def import_ledger(file: Path, inputs: Path, period: Period, yes: bool) -> None:
@@ -55,18 +57,21 @@ def import_ledger(file: Path, inputs: Path, period: Period, yes: bool) -> None:
 
     outcome = import_ledger(file, inputs, period, load_kommune(inputs))
     for note in [*outcome.notes, *(n for r in outcome.results for n in r.notes)]:
-        echo(f"note: {note}", err=True)
+        echo(_("note: {note}").format(note=note), err=True)
     for result in outcome.changed:
         echo(unified_diff(result), nl=False)
-    for line in [*outcome.summary, *(f"total {t}" for t in outcome.totals)]:
+    for line in [*outcome.summary, *(_("total {line}").format(line=t) for t in outcome.totals)]:
         echo(line)
     if not outcome.changed:
-        echo("nothing to import: every area file already has these amounts")
+        echo(_("nothing to import: every area file already has these amounts"))
         return
-    count = len(outcome.changed)
-    if confirmed(file, yes, f"Write the {count} changed file(s)?", f"{count} file(s)"):
+    count = len(outcome.changed)  # "file(s)" in English either way
+    question = ngettext("Write the {count} changed file(s)?", "Write the {count} changed"
+                        " file(s)?", count).format(count=count)
+    if confirmed(file, yes, question, ngettext("{count} file(s)", "{count} file(s)",
+                                               count).format(count=count)):
         for path in write_all(outcome.results):
-            echo(f"wrote {display_path(path)}")
+            echo(_("wrote {file}").format(file=display_path(path)))
 
 
 def confirmed(file: Path, yes: bool, question: str, what: str) -> bool:
@@ -76,10 +81,10 @@ def confirmed(file: Path, yes: bool, question: str, what: str) -> bool:
     if yes:
         return True
     if not (sys.stdin is not None and sys.stdin.isatty()):
-        raise OutputError(f"not writing {what}: there is no terminal to ask on",
-                          location=SourceLocation(display_path(file)),
-                          hint="check the change above, then run again with --yes")
+        raise OutputError(_("not writing {what}: there is no terminal to ask on").format(
+            what=what), location=SourceLocation(display_path(file)),
+            hint=_("check the change above, then run again with --yes"))
     if printing(False, click.confirm, question, default=False):
         return True
-    echo("nothing written")
+    echo(_("nothing written"))
     return False

@@ -2,7 +2,7 @@
 WeasyPrint's import overlaps validation; each renders a format that the registry marks
 `in_worker`. A worker that stops before its work is done (killed, or out of memory) ends
 the run with an error, before anything is written. Part of the render command; imports the
-render registry and errors only.
+render registry, errors and messages only.
 """
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import OutputError
-
-STOPPED = ("a PDF worker process stopped unexpectedly (perhaps it was killed, or the computer"
-           " ran out of memory); nothing was written")
-STOPPED_HINT = ("run the command again; if it stops again, close other programs, or add"
-                " --jobs 1 to render one PDF at a time")
+from reportgen.messages import _
 
 
 def render_in_worker(fmt: str, source: Any, templates: Path,
@@ -118,7 +114,10 @@ def worker_failures(pool: Any) -> Iterator[None]:
     try:
         yield
     except BrokenProcessPool as exc:
-        raise OutputError(STOPPED, hint=STOPPED_HINT) from exc
+        raise OutputError(_("a PDF worker process stopped unexpectedly (perhaps it was killed,"
+                            " or the computer ran out of memory); nothing was written"),
+                          hint=_("run the command again; if it stops again, close other"
+                                 " programs, or add --jobs 1 to render one PDF at a time")) from exc
 
 
 class InProcess:

@@ -9,7 +9,8 @@ file it locked is still the one at that path, and locks the new one if not. If a
 killed by SIGKILL, the kernel releases its lock but the file stays behind. The next render then
 uses that file and removes it.
 
-Imports the standard library, errors, project and output.write (which creates the folder).
+Imports the standard library, errors, messages, project and output.write (which creates the
+folder).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reportgen.errors import OutputError, SourceLocation
+from reportgen.messages import _
 from reportgen.output.write import make_folder
 from reportgen.project import display_path
 
@@ -76,10 +78,10 @@ def _open(path: Path) -> int:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise OutputError(
-            f"cannot lock the output folder: {exc.strerror}",
+            _("cannot lock the output folder: {reason}").format(reason=exc.strerror),
             location=SourceLocation(display_path(path)),
-            hint="check the permissions of the output folder, or remove the file if it is not"
-            " a plain file",
+            hint=_("check the permissions of the output folder, or remove the file if it is"
+                   " not a plain file"),
         ) from exc
 
 

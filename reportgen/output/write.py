@@ -1,7 +1,7 @@
 """Stage 5, write: files replaced atomically (a temporary file beside the target, then a
 rename), all or nothing for a set of outputs; edited outputs kept as backups.
 
-Used by `render` (the documents) and `import` (the YAML). Imports errors and project.
+Used by `render` (the documents) and `import` (the YAML). Imports errors, messages and project.
 """
 
 from __future__ import annotations
@@ -13,15 +13,26 @@ import shutil
 from pathlib import Path
 
 from reportgen.errors import OutputError, SourceLocation
+from reportgen.messages import _
 from reportgen.project import display_path
 
-FILE_SIZE_HINT = ("the file is larger than this session may write (the file-size limit, `ulimit"
-                  " -f`): raise the limit, or write to another place")
+
+def file_size_hint() -> str:
+    """What to do when a write went past the file-size limit (EFBIG)."""
+    return _("the file is larger than this session may write (the file-size limit, `ulimit"
+             " -f`): raise the limit, or write to another place")
+
+
+def __getattr__(name: str) -> str:
+    """FILE_SIZE_HINT: file_size_hint() (looked up when imported, in the messages' language)."""
+    if name == "FILE_SIZE_HINT":
+        return file_size_hint()
+    raise AttributeError(name)
 
 
 def _hint(exc: OSError, otherwise: str) -> str:
     """What to do about a failed write: the file-size limit (EFBIG) has its own advice."""
-    return FILE_SIZE_HINT if exc.errno == errno.EFBIG else otherwise
+    return file_size_hint() if exc.errno == errno.EFBIG else otherwise
 
 
 def temporary_path(path: Path) -> Path:
@@ -37,7 +48,8 @@ def _write_temporary(temp: Path, data: bytes) -> None:
 
 
 def atomic_write(path: Path, data: bytes, what: str = "output") -> None:
-    """Replace one file atomically, keeping its permissions; on failure it is as it was."""
+    """Replace one file atomically, keeping its permissions; on failure it is as it was.
+    `what` the file is, for the message: "output" or "input file"."""
     temp = temporary_path(path)
     try:
         _write_temporary(temp, data)
@@ -48,14 +60,16 @@ def atomic_write(path: Path, data: bytes, what: str = "output") -> None:
         temp.unlink(missing_ok=True)
         if not isinstance(exc, OSError):
             raise
-        raise OutputError(f"cannot write the {what}: {exc.strerror}",
+        message = _("cannot write the input file: {reason}") if what == "input file" else _(
+            "cannot write the output: {reason}")
+        raise OutputError(message.format(reason=exc.strerror),
                           location=SourceLocation(display_path(path)),
-                          hint=_hint(exc, "check the file's permissions")) from exc
+                          hint=_hint(exc, _("check the file's permissions"))) from exc
 
 
 def make_folder(target: Path) -> None:
     """The output folder, created with its parents if it is not there yet."""
-    _make_folder(target, "output", "choose another --out, or check its permissions")
+    _make_folder(target, True, _("choose another --out, or check its permissions"))
 
 
 def write_outputs(target: Path, outputs: dict[str, bytes],
@@ -79,18 +93,18 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
     """Write files in several folders (made when missing) as write_outputs does: all of
     them or none; a file that is replaced keeps its permissions."""
     for folder in dict.fromkeys(path.parent for path in files):
-        _make_folder(folder, "", "check the folder's permissions")
+        _make_folder(folder, False, _("check the folder's permissions"))
     return _write_all(files, True)
 
 
-def _make_folder(folder: Path, what: str, hint: str) -> None:
+def _make_folder(folder: Path, output: bool, hint: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(
-            f"cannot create the {what + ' ' if what else ''}folder: {exc.strerror}",
-            location=SourceLocation(display_path(folder)), hint=hint,
-        ) from exc
+        message = _("cannot create the output folder: {reason}") if output else _(
+            "cannot create the folder: {reason}")
+        raise OutputError(message.format(reason=exc.strerror),
+                          location=SourceLocation(display_path(folder)), hint=hint) from exc
 
 
 def _write_all(files: dict[Path, bytes], keep_mode: bool,
@@ -107,7 +121,7 @@ def _write_all(files: dict[Path, bytes], keep_mode: bool,
             _write_temporary(temp, data)
             if keep_mode and final.exists():
                 os.chmod(temp, final.stat().st_mode & 0o7777)
-        for _, current in temps:
+        for _temp, current in temps:
             if current.exists():
                 earlier[current] = _keep_earlier(current)
         for temp, current in temps:
@@ -120,14 +134,14 @@ def _write_all(files: dict[Path, bytes], keep_mode: bool,
                 current.unlink()
     except BaseException as exc:  # OSError, or Ctrl-C / SIGTERM part-way: leave no temporaries
         _put_back(replaced, earlier)
-        for temp, _ in temps:
+        for temp, _final in temps:
             temp.unlink(missing_ok=True)
         if not isinstance(exc, OSError):
             raise
         raise OutputError(
-            f"cannot write output: {exc.strerror}",
+            _("cannot write output: {reason}").format(reason=exc.strerror),
             location=SourceLocation(display_path(current)),
-            hint=_hint(exc, "check free space and permissions of the output folder"),
+            hint=_hint(exc, _("check free space and permissions of the output folder")),
         ) from exc
     finally:
         for keep in earlier.values():
@@ -181,9 +195,9 @@ def backup(path: Path) -> Path:
         os.rename(path, candidate)
     except OSError as exc:
         raise OutputError(
-            f"cannot keep the edited file as a backup: {exc.strerror}",
+            _("cannot keep the edited file as a backup: {reason}").format(reason=exc.strerror),
             location=SourceLocation(display_path(path)),
-            hint="move the edited file away yourself, then render again",
+            hint=_("move the edited file away yourself, then render again"),
         ) from exc
     return candidate
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
+from reportgen.messages import _
 from reportgen.present.numbers import format_plain
 from reportgen.project import CHART_FONTS
 from reportgen.view import Chart
@@ -227,7 +228,7 @@ def _x_range(chart: Chart, half: float, tick_size: float = TICK_SIZE,
     largest = max((abs(b.value) for b in chart.bars), default=Decimal(0)) or Decimal(1)
     step = _nice(largest / 4)
     limit = _ceil_to(largest, step)
-    for _ in range(100):  # a value too long to fit anywhere must not widen the range forever
+    for _try in range(100):  # a value too long to fit anywhere must not widen the range forever
         ticks = limit / step
         widest = max(len(format_plain(-limit)), len(format_plain(-step)))
         if ticks > max_ticks or half / float(ticks) < widest * CHAR_WIDTH * tick_size + 6:
@@ -349,9 +350,9 @@ def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
 
 def _font_error(path: Path) -> TemplateError:
     return TemplateError(
-        "cannot read the font for the chart", location=SourceLocation(str(path)),
-        hint=f"the templates folder needs fonts/{FONT_FILES[False]} and"
-        f" fonts/{FONT_FILES[True]} (Carlito, which comes with reportgen)")
+        _("cannot read the font for the chart"), location=SourceLocation(str(path)),
+        hint=_("the templates folder needs fonts/{regular} and fonts/{bold} (Carlito, which"
+               " comes with reportgen)").format(regular=FONT_FILES[False], bold=FONT_FILES[True]))
 
 
 def _one_line(text: str) -> str:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
+from reportgen.messages import _
 from reportgen.view import (
     LOGO_BOX_MM,
     Chart,
@@ -143,7 +144,8 @@ def _font_faces(env: jinja2.Environment, doc: DocumentView) -> Markup:
     return Markup("\n".join(rules))
 
 
-FONT_HINT = ("the page's font is templates/fonts/ReportgenSans-*.woff2 (scripts/make_fonts.py"
+def _font_hint() -> str:
+    return _("the page's font is templates/fonts/ReportgenSans-*.woff2 (scripts/make_fonts.py"
              " makes them): copy them into the templates folder's fonts/")
 
 
@@ -153,11 +155,11 @@ def _font_base64(path: Path) -> str:
         project.check_file(path, error=TemplateError)  # a named pipe would hang the read
         return base64.b64encode(path.read_bytes()).decode("ascii")
     except TemplateError as exc:
-        raise TemplateError(exc.message, location=exc.location, hint=FONT_HINT) from None
+        raise TemplateError(exc.message, location=exc.location, hint=_font_hint()) from None
     except OSError as exc:
-        raise TemplateError(f"cannot read the page's font: {exc.strerror}",
-                            location=SourceLocation(project.display_path(path)),
-                            hint=FONT_HINT) from exc
+        raise TemplateError(_("cannot read the page's font: {reason}").format(
+            reason=exc.strerror), location=SourceLocation(project.display_path(path)),
+            hint=_font_hint()) from exc
 
 
 def _italics(doc: DocumentView) -> tuple[bool, bool]:
@@ -226,29 +228,31 @@ def render_template(name: str, templates: Path, **context: Any) -> str:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
-            f"template syntax: {exc.message}",
+            _("template syntax: {problem}").format(problem=exc.message),
             location=SourceLocation(str(Path(exc.filename or html_dir / name)), exc.lineno),
-            hint="fix the template, or point --templates at a working folder",
+            hint=_("fix the template, or point --templates at a working folder"),
         ) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
-            f"template {exc.name} not found in {html_dir}",
-            hint="check --templates; the folder needs html/document.html.j2, html/blocks.html.j2,"
-                 " html/chart.svg.j2, html/css/ and, for the site, html/site/",
+            _("template {name} not found in {folder}").format(name=exc.name, folder=html_dir),
+            hint=_("check --templates; the folder needs html/document.html.j2,"
+                   " html/blocks.html.j2, html/chart.svg.j2, html/css/ and, for the site,"
+                   " html/site/"),
         ) from exc
     except jinja2.UndefinedError as exc:
         raise TemplateError(
-            f"template uses an unknown value: {exc.message}",
+            _("template uses an unknown value: {problem}").format(problem=exc.message),
             location=_template_line(exc) or SourceLocation(str(html_dir / name)),
-            hint="templates may use only the fields of the view (reportgen/view.py)",
+            hint=_("templates may use only the fields of the view (reportgen/view.py)"),
         ) from exc
     except Exception as exc:
         where = _template_line(exc, innermost=True)
         if where is None:  # not the template's own code: a bug
             raise
         raise TemplateError(
-            f"template error: {type(exc).__name__}: {exc}", location=where,
-            hint="fix the template, or point --templates at a working folder",
+            _("template error: {problem}").format(problem=f"{type(exc).__name__}: {exc}"),
+            location=where,
+            hint=_("fix the template, or point --templates at a working folder"),
         ) from exc
 
 

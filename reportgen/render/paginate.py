@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from reportgen.messages import _
 from reportgen.view import DocumentView
 
 ENVIRONMENT = "REPORTGEN_SOFFICE"
@@ -48,7 +49,8 @@ def contents_pages(view: DocumentView, docx: bytes, soffice: str) -> dict[str, s
         while at < len(outline) and _squash(outline[at][0]) != wanted:
             at += 1
         if at == len(outline):
-            raise LayoutFailed(f"LibreOffice's layout has no heading {heading.text!r}")
+            raise LayoutFailed(_("LibreOffice's layout has no heading {heading!r}").format(
+                heading=heading.text))
         pages[heading.anchor] = str(outline[at][1])
         at += 1
     return pages
@@ -64,7 +66,7 @@ def heading_pages(docx: bytes, soffice: str) -> list[tuple[str, int]]:
         _convert(soffice, source, work)
         pdf = work / "out" / "document.pdf"
         if not pdf.is_file():
-            raise LayoutFailed("LibreOffice wrote no PDF")
+            raise LayoutFailed(_("LibreOffice wrote no PDF"))
         return _outline(pdf)
 
 
@@ -76,18 +78,21 @@ def _convert(soffice: str, source: Path, work: Path) -> None:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     except OSError as exc:
-        raise LayoutFailed(f"cannot start {soffice}: {exc.strerror}") from exc
+        raise LayoutFailed(_("cannot start {program}: {reason}").format(
+            program=soffice, reason=exc.strerror)) from exc
     try:
-        output, _ = process.communicate(timeout=TIMEOUT)
+        output, _errors = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         _end(process)
-        raise LayoutFailed(f"LibreOffice took longer than {TIMEOUT} s") from None
+        raise LayoutFailed(_("LibreOffice took longer than {seconds} s").format(
+            seconds=TIMEOUT)) from None
     except BaseException:  # Ctrl-C: LibreOffice (its own session) must not outlive render
         _end(process)
         raise
     if process.returncode != 0:
-        said = output.decode("utf-8", "replace").strip().splitlines()[-1:] or ["nothing"]
-        raise LayoutFailed(f"LibreOffice failed (exit {process.returncode}): {said[0]}")
+        said = output.decode("utf-8", "replace").strip().splitlines()[-1:] or [_("nothing")]
+        raise LayoutFailed(_("LibreOffice failed (exit {status}): {output}").format(
+            status=process.returncode, output=said[0]))
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
@@ -116,7 +121,8 @@ def _outline(pdf: Path) -> list[tuple[str, int]]:
 
         walk(reader.outline)
     except (PyPdfError, OSError, ValueError, KeyError) as exc:
-        raise LayoutFailed(f"cannot read LibreOffice's PDF: {exc}") from exc
+        raise LayoutFailed(_("cannot read LibreOffice's PDF: {reason}").format(
+            reason=exc)) from exc
     return found
 
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 from reportgen import project
 from reportgen.errors import OutputError, SourceLocation, TemplateError
+from reportgen.messages import _
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -68,7 +69,7 @@ def render(html: bytes, templates: Path, options: RenderOptions) -> bytes:
     pdf = render_pdf(html.decode("utf-8"), templates, variant=options.pdf_variant,
                      warnings=warnings)
     for warning in warnings:
-        options.warn(f"WeasyPrint: {warning}")
+        options.warn(_("WeasyPrint: {problem}").format(problem=warning))
     return pdf
 
 
@@ -82,10 +83,10 @@ def _require_print_css(templates: Path) -> None:
     if project.exists(templates / PRINT_CSS):  # a named pipe or a folder: said in words
         project.check_file(templates / PRINT_CSS, error=TemplateError)
     else:
-        raise TemplateError(f"{PRINT_CSS.name} not found",
+        raise TemplateError(_("{file} not found").format(file=PRINT_CSS.name),
                             location=SourceLocation(str(templates / PRINT_CSS)),
-                            hint=f"the templates folder needs {PRINT_CSS.as_posix()}, the"
-                            " stylesheet of the PDF")
+                            hint=_("the templates folder needs {file}, the stylesheet of the"
+                                   " PDF").format(file=PRINT_CSS.as_posix()))
 
 
 def render_pdf(html: str, templates: Path, *, variant: str | None = None,
@@ -111,17 +112,18 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
         raise
     except OSError as exc:  # a temporary file of WeasyPrint's (the fonts) cannot be written
         raise OutputError(
-            f"cannot make the PDF: WeasyPrint cannot write a temporary file: {exc.strerror}",
-            hint="check the free space of the temporary folder (TMPDIR) and the file-size"
-            " limit (`ulimit -f`)") from exc
+            _("cannot make the PDF: WeasyPrint cannot write a temporary file: {reason}").format(
+                reason=exc.strerror),
+            hint=_("check the free space of the temporary folder (TMPDIR) and the file-size"
+                   " limit (`ulimit -f`)")) from exc
     finally:
         logger.removeHandler(problems)
     if warnings is not None:
         warnings += problems.warnings
     if problems.errors:
         raise TemplateError(
-            f"WeasyPrint: {problems.errors[0]}",
-            hint="a stylesheet, font or image in the templates folder is missing or broken",
+            _("WeasyPrint: {problem}").format(problem=problems.errors[0]),
+            hint=_("a stylesheet, font or image in the templates folder is missing or broken"),
         )
     return pdf
 
@@ -143,7 +145,7 @@ def _laid_out(html: str, templates: Path) -> Any:
 
     html = prepare(html, load_hyphenation(templates))
     flowing: list[str] = []
-    for _ in range(MAX_LAYOUTS):
+    for _layout in range(MAX_LAYOUTS):
         page = _with_print_css(html, flowing_css(flowing))
         document = HTML(string=page, base_url=str(templates / "html") + "/",
                         url_fetcher=_fetcher_inside(templates)).render(font_config=_font_config)
@@ -163,8 +165,8 @@ def _with_print_css(html: str, extra_css: str = "") -> str:
         link += f"<style>{extra_css}</style>\n"
     head_end = html.find("</head>")  # the first one: text in the page is escaped
     if head_end < 0:
-        raise TemplateError("the HTML template has no </head>",
-                            hint="templates/html/document.html.j2 must be a complete page")
+        raise TemplateError(_("the HTML template has no </head>"),
+                            hint=_("templates/html/document.html.j2 must be a complete page"))
     return html[:head_end] + link + html[head_end:]
 
 
@@ -193,14 +195,16 @@ def _fetcher_inside(templates: Path) -> Any:
             if scheme == "file":
                 path = Path(unquote(urlparse(url).path)).resolve()
                 if not path.is_relative_to(root):
-                    raise ValueError(f"refused: {url} is outside the templates folder")
+                    raise ValueError(_("refused: {url} is outside the templates folder").format(
+                        url=url))
                 if project.exists(path):
                     try:
                         project.check_file(path, error=TemplateError)
                     except TemplateError as exc:
                         raise FatalURLFetchingError(exc) from None
             elif scheme != "data":
-                raise ValueError(f"refused: {url} (reportgen never fetches from the network)")
+                raise ValueError(_("refused: {url} (reportgen never fetches from the"
+                                   " network)").format(url=url))
             return super().fetch(url, headers)
 
     return InsideTemplates(allowed_protocols={"file", "data"}, timeout=1)

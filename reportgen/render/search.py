@@ -20,14 +20,18 @@ import tempfile
 from typing import Any
 
 from reportgen.errors import OutputError
+from reportgen.messages import _
 
 TIMEOUT = 90.0  # seconds for the whole index; the sample report's 20 pages take about two
 # Files of Pagefind's bundle the site does not use: other search boxes, the highlighter, the
 # index of pages whose language it could not tell (there are none: the language is given).
 UNUSED = ("pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.",
           "wasm.unknown.")
-HINT = ("the search index is made by Pagefind, installed with reportgen (pip install -e ., "
-        "which brings pagefind[bin]); install it again, or render without --format site")
+
+
+def _hint() -> str:
+    return _("the search index is made by Pagefind, installed with reportgen (pip install -e ., "
+             "which brings pagefind[bin]); install it again, or render without --format site")
 
 
 def search_bundle(pages: dict[str, str], language: str) -> dict[str, bytes]:
@@ -39,18 +43,19 @@ def search_bundle(pages: dict[str, str], language: str) -> dict[str, bytes]:
         try:
             files = asyncio.run(asyncio.wait_for(_index(pages, language, folder), TIMEOUT))
         except TimeoutError as exc:
-            raise OutputError(f"the search index was not done after {TIMEOUT:.0f} seconds",
-                              hint="a very large report may not fit through Pagefind's pipe"
-                              f" (2 MiB); {HINT}") from exc
+            raise OutputError(_("the search index was not done after {seconds} seconds").format(
+                seconds=f"{TIMEOUT:.0f}"), hint=_(
+                "a very large report may not fit through Pagefind's pipe (2 MiB); {hint}").format(
+                hint=_hint())) from exc
         except (ImportError, OSError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise OutputError(f"cannot make the search index: Pagefind cannot run: {reason}",
-                              hint=HINT) from exc
+            raise OutputError(_("cannot make the search index: Pagefind cannot run:"
+                                " {reason}").format(reason=reason), hint=_hint()) from exc
         except Exception as exc:
             if type(exc) is not Exception:  # Pagefind's own refusal is a bare Exception
                 raise
-            raise OutputError(f"Pagefind could not index the site: {exc.args[0]}",
-                              hint=HINT) from exc
+            raise OutputError(_("Pagefind could not index the site: {reason}").format(
+                reason=exc.args[0]), hint=_hint()) from exc
     return {f["path"]: f["content"] for f in sorted(files, key=lambda f: f["path"])
             if not f["path"].startswith(UNUSED)}
 

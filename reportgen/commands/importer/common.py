@@ -15,7 +15,6 @@ from reportgen.project import display_path
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SPACES = " \t"
-NOT_SHOWN = "not imported"
 TEXT_PARTS: dict[str, Part] = {p.name: p for p in text_parts()}  # by YAML key
 FIGURES_TEXT = AREA_OUTLINE[AREA_OUTLINE.index(FIGURES) - 1]  # the text the table belongs to
 
@@ -28,6 +27,16 @@ def text_level(key: str) -> int:
 def other_base(heading: str | None) -> int:
     """The level a `#` line stands for in an Andre forhold item: below its heading, if any."""
     return item_text_level(TOP_LEVEL, bool(heading))
+
+
+class Unplaced(str):
+    """A note about a part of the document that was not imported: the summary of an import
+    lists these, each with its place (any other note is a plain str)."""
+
+
+def like(what: str, note: str) -> str:
+    """`note`, which tells of `what` (with its place, say): Unplaced when `what` is."""
+    return Unplaced(note) if isinstance(what, Unplaced) else note
 
 
 def where(path: Path) -> SourceLocation:

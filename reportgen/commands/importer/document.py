@@ -32,11 +32,16 @@ from reportgen.commands.importer.report import TOC_LINE, read_report
 from reportgen.commands.importer.text import Styles
 from reportgen.errors import InputError, UsageError
 from reportgen.languages import DEFAULT_LANGUAGE, LANGUAGES
+from reportgen.messages import _
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import REPORT_NAME, default_templates
 
 IDENTIFIER = re.compile(r"reportgen:(\d{4}-T[123])/(\S+)")
-OPTIONS = "add --area and --period, such as --area 06 --period 2017-T1"
+
+
+def _options() -> str:
+    """The hint for a document whose area or period cannot be told."""
+    return _("add --area and --period, such as --area 06 --period 2017-T1")
 
 
 @dataclass
@@ -83,20 +88,22 @@ def read_document(path: Path, templates: Path | None = None, area: str | None = 
     labels = load_labels(templates, lang)
     styles = Styles(document)
     titles = _titles(document, styles, vocab)
-    codes = list(dict.fromkeys(code for code, _ in titles))
+    codes = list(dict.fromkeys(code for code, _title in titles))
     if len(codes) <= 1:
         code, because = _area(area, titles, path)
     chosen, why = _period(document, vocab, period, titles, path, area, codes)
     if len(codes) > 1:
         report = read_report(document, path, vocab, labels, chosen, lang)
         reading = Reading(chosen, vocab, report=report, document=document,
-                          how=f"read {path.name} as the whole report for {chosen}: {why}")
+                          how=_("read {file} as the whole report for {period}: {why}").format(
+                              file=path.name, period=chosen, why=why))
         return _pick(reading, area, path)
     imported = ImportedArea(path, str(chosen), code, lang, labels=labels, own=False)
     ForeignReader(document, labels, chosen, imported, vocab, styles).read("")
     imported.notes += document_notes(document)
     return Reading(chosen, vocab, area=imported, document=document,
-                   how=f"read {path.name} as area {code} of {chosen}: {because}, and {why}")
+                   how=_("read {file} as area {code} of {period}: {because}, and {why}").format(
+                       file=path.name, code=code, period=chosen, because=because, why=why))
 
 
 def _own(document: Any, path: Path, templates: Path, vocab: Vocabulary, period: str,
@@ -107,13 +114,15 @@ def _own(document: Any, path: Path, templates: Path, vocab: Vocabulary, period: 
     props = document.core_properties
     lang = (props.language or DEFAULT_LANGUAGE)[:2].lower()
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    what = "the whole report" if code == REPORT_NAME else f"area {code}"
     if (given is not None and str(given) != period) or (
             area is not None and code != REPORT_NAME and area != code):
-        raise UsageError(f"this document is {what} of {period} (reportgen wrote it, and its"
-                         " properties say so), not what --area and --period say",
-                         hint="leave out --area and --period: reportgen's own documents name"
-                         " their area and period")
+        what = _("this document is the whole report of {period} (reportgen wrote it, and its"
+                 " properties say so), not what --area and --period say") if code == REPORT_NAME \
+            else _("this document is area {code} of {period} (reportgen wrote it, and its"
+                   " properties say so), not what --area and --period say")
+        raise UsageError(what.format(code=code, period=period),
+                         hint=_("leave out --area and --period: reportgen's own documents name"
+                                " their area and period"))
     labels = load_labels(templates, lang)
     chosen = Period.parse(period)
     if code == REPORT_NAME:
@@ -121,8 +130,8 @@ def _own(document: Any, path: Path, templates: Path, vocab: Vocabulary, period: 
         return _pick(Reading(chosen, vocab, report=report, own=True, document=document), area,
                      path)
     if not AREA_CODE.fullmatch(code):
-        raise InputError(f"the document's properties name {code!r}, which is not an area",
-                         location=where(path), hint=OPTIONS)
+        raise InputError(_("the document's properties name {code!r}, which is not an"
+                           " area").format(code=code), location=where(path), hint=_options())
     imported = read_area(document, path, labels, period, code, lang, _fingerprint(document),
                          props.title or "")
     return Reading(chosen, vocab, area=imported, own=True, document=document)
@@ -135,12 +144,14 @@ def _pick(reading: Reading, area: str | None, path: Path) -> Reading:
     assert reading.report is not None
     found = next((a for a in reading.report.areas if a.code == area), None)
     if found is None:
-        codes = ", ".join(a.code for a in reading.report.areas) or "none"
-        raise InputError(f"the report has no section for area {area} (it has {codes})",
-                         location=where(path), hint="check the area code, or leave out --area")
+        codes = ", ".join(a.code for a in reading.report.areas) or _("none")
+        raise InputError(_("the report has no section for area {code} (it has {codes})").format(
+            code=area, codes=codes), location=where(path),
+            hint=_("check the area code, or leave out --area"))
+    how = _("{how}; only area {code} is imported").format(how=reading.how, code=area) \
+        if reading.how else ""
     return Reading(reading.period, reading.vocab, area=found, own=reading.own,
-                   document=reading.document,
-                   how=f"{reading.how}; only area {area} is imported" if reading.how else "")
+                   document=reading.document, how=how)
 
 
 def _fingerprint(document: Any) -> str:
@@ -180,11 +191,11 @@ def _titles(document: Any, styles: Styles, vocab: Vocabulary) -> list[tuple[str,
 def _area(area: str | None, titles: list[tuple[str, str]], path: Path) -> tuple[str, str]:
     """The area a document is, and why."""
     if area is not None:
-        return area, "--area says the area"
+        return area, _("--area says the area")
     if titles:
-        return titles[0][0], f"its title {titles[0][1]!r} names the area"
-    raise InputError("cannot tell which area this document is: it has no title such as"
-                     " 'Programområde 06 Kultur'", location=where(path), hint=OPTIONS)
+        return titles[0][0], _("its title {title!r} names the area").format(title=titles[0][1])
+    raise InputError(_("cannot tell which area this document is: it has no title such as"
+                       " 'Programområde 06 Kultur'"), location=where(path), hint=_options())
 
 
 def _period(document: Any, vocab: Vocabulary, given: Period | None,
@@ -193,27 +204,35 @@ def _period(document: Any, vocab: Vocabulary, given: Period | None,
     """The period a document is for, and why: --period, else the period its text names
     most often."""
     if given is not None:
-        return given, "--period says the period"
+        return given, _("--period says the period")
     texts = "\n".join(paragraph_texts(document))
     found = periods_in(texts, vocab)
-    counts = Counter(p for p, _ in found)
-    ranked = counts.most_common()
-    hint = "add --period, such as --period 2017-T1" if area or len(codes) > 1 else OPTIONS
+    ranked = Counter(p for p, _words in found).most_common()
+    hint = _("add --period, such as --period 2017-T1") if area or len(codes) > 1 else _options()
     if not ranked:
-        raise InputError("cannot tell which period this document is for: its text names no"
-                         " tertial (such as '1. tertial 2017' or 'per april 2017')",
+        raise InputError(_("cannot tell which period this document is for: its text names no"
+                           " tertial (such as '1. tertial 2017' or 'per april 2017')"),
                          location=where(path), hint=hint)
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        named = " and ".join(f"{p} ({next(w for q, w in found if q == p)!r})"
-                             for p, _ in ranked[:2])
-        raise InputError(f"cannot tell which period this document is for: its text names"
-                         f" {named} as often", location=where(path), hint=hint)
+        first, second = (f"{p} ({next(w for q, w in found if q == p)!r})" for p, _n in ranked[:2])
+        raise InputError(_("cannot tell which period this document is for: its text names"
+                           " {first} and {second} as often").format(first=first, second=second),
+                         location=where(path), hint=hint)
     best, times = ranked[0]
-    words = next(w for p, w in found if p == best)
-    why = f"its text names the period ({words!r}"
-    why += f", {times} times" if times > 1 else ""
-    others = [str(p) for p, _ in ranked[1:]]
-    return best, why + (f"; also {', '.join(others)}, less often)" if others else ")")
+    return best, _named_period(next(w for p, w in found if p == best), times,
+                               [str(p) for p, _n in ranked[1:]])
+
+
+def _named_period(words: str, times: int, others: list[str]) -> str:
+    """Why the period is the one the text names most often, in words."""
+    if others:
+        why = _("its text names the period ({words!r}, {times} times; also {others}, less"
+                " often)") if times > 1 else _(
+            "its text names the period ({words!r}; also {others}, less often)")
+    else:
+        why = _("its text names the period ({words!r}, {times} times)") if times > 1 else _(
+            "its text names the period ({words!r})")
+    return why.format(words=words, times=times, others=", ".join(others))
 
 
 def _language(document: Any, props: Any, vocab: Vocabulary) -> str:

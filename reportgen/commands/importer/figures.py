@@ -17,8 +17,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from reportgen.commands.importer.common import NOT_SHOWN, ImportedArea, ImportedTable
+from reportgen.commands.importer.common import ImportedArea, ImportedTable, Unplaced
 from reportgen.commands.importer.yamltext import scalar
+from reportgen.messages import _
 from reportgen.model import AMOUNT_DECIMALS, AMOUNT_UNITS, AMOUNT_WHOLE_DIGITS, DEFAULT_UNIT
 from reportgen.outline import (
     FIGURE_COLUMNS,
@@ -30,9 +31,6 @@ from reportgen.outline import (
 )
 from reportgen.present.numbers import convert, parse_amount, parse_number, round_amount
 
-TOO_LONG = (f"has more digits than an amount may have (at most {AMOUNT_WHOLE_DIGITS} before the"
-            f" decimal comma and {AMOUNT_DECIMALS} after)")
-
 
 def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str]) -> bool:
     """Typed amounts and names from the table; computed cells and the sum row are ignored."""
@@ -41,15 +39,12 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
     table = imported.figures
     if table is None:
         if old is not None:
-            notes.append(f"the figures table is not in the document; `{FIGURES.name}` was"
-                         " removed")
+            notes.append(_("the figures table is not in the document; `{key}` was removed")
+                         .format(key=FIGURES.name))
             del status[FIGURES.name]
         return old is not None
     unit = old.unit if old is not None else (table.unit or DEFAULT_UNIT)
-    if table.unit and table.unit != unit:
-        notes.append(f"{table.where}: the table is in {table.unit}, `{FIGURES.name}` in {unit};"
-                     f" the amounts were converted to {unit}")
-        table = _converted(table, unit)
+    table = _in_unit(table, unit, notes)
     olds = list(old.rows) if old is not None else []
     maps = list(status[FIGURES.name][ROWS_KEY]) if old is not None else []
     names = {cells[0] for cells in table.rows}
@@ -78,6 +73,16 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
     return True
 
 
+def _in_unit(table: ImportedTable, unit: str, notes: list[str]) -> ImportedTable:
+    """The table in the YAML's unit: converted, with a note, when the document's is another."""
+    if not table.unit or table.unit == unit:
+        return table
+    notes.append(_("{place}: the table is in {table_unit}, `{key}` in {unit}; the amounts were"
+                   " converted to {unit}").format(place=table.where, table_unit=table.unit,
+                                                  key=FIGURES.name, unit=unit))
+    return _converted(table, unit)
+
+
 def _match_row(name: str, number: int, olds: list[Any], used: list[int | None],
                names: set[str]) -> int | None:
     """The YAML row a table row stands for: by its name, else by its place if renamed."""
@@ -92,7 +97,6 @@ def _match_row(name: str, number: int, olds: list[Any], used: list[int | None],
 def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedTable,
                 notes: list[str]) -> dict[str, Any] | None:
     """The amounts that changed ({} if none); None when a new row has no valid amounts."""
-    where = f"{table.where}: row {cells[0]!r}"
     values: dict[str, Any] = {}
     shown: dict[str, Decimal] = {}  # typed amounts by attribute, as the YAML will give them
     for column, cell, heading in zip(FIGURE_COLUMNS, cells[1:], table.header[1:]):
@@ -101,9 +105,7 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
         parsed = parse_amount(cell)
         original = getattr(before, column.attribute) if before is not None else None
         if parsed is None:
-            what = "the YAML value was kept" if original is not None else "the row was " + NOT_SHOWN
-            wrong = "is not an amount" if parse_number(cell) is None else TOO_LONG
-            notes.append(f"{where}, column {heading!r}: {cell!r} {wrong}; {what}")
+            notes.append(_not_an_amount(table.where, cells[0], heading, cell, original is None))
             if original is None:
                 return None
         elif original is None or parsed != round_amount(original, unit):
@@ -114,8 +116,29 @@ def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedT
             zip(FIGURE_COLUMNS, cells[1:], table.header[1:]), 1):
         if not column.typed and number not in table.missing \
                 and _shown(parse_number(cell), unit) != round_amount(column.value(row), unit):
-            notes.append(f"{where}, column {heading!r}: computed; ignored")
+            notes.append(_("{place}: row {row!r}, column {column!r}: computed; ignored").format(
+                place=table.where, row=cells[0], column=heading))
     return values
+
+
+def _not_an_amount(place: str, row: str, column: str, cell: str, new: bool) -> str:
+    """The note on a cell of a typed column that is not an amount the input may hold: the
+    YAML's value is kept, or a `new` row is not imported."""
+    if parse_number(cell) is None:
+        note = _("{place}: row {row!r}, column {column!r}: {cell!r} is not an amount; the row"
+                 " was not imported") if new else _(
+            "{place}: row {row!r}, column {column!r}: {cell!r} is not an amount; the YAML value"
+            " was kept")
+    else:
+        note = _("{place}: row {row!r}, column {column!r}: {cell!r} has more digits than an"
+                 " amount may have (at most {whole} before the decimal comma and {decimals}"
+                 " after); the row was not imported") if new else _(
+            "{place}: row {row!r}, column {column!r}: {cell!r} has more digits than an amount"
+            " may have (at most {whole} before the decimal comma and {decimals} after); the"
+            " YAML value was kept")
+    text = note.format(place=place, row=row, column=column, cell=cell,
+                       whole=AMOUNT_WHOLE_DIGITS, decimals=AMOUNT_DECIMALS)
+    return Unplaced(text) if new else text
 
 
 def _check_sum(table: ImportedTable, olds: list[Any], unit: str, notes: list[str]) -> None:
@@ -126,15 +149,15 @@ def _check_sum(table: ImportedTable, olds: list[Any], unit: str, notes: list[str
     shown = [parse_number(c) for c in table.sum_row[1:]]
     if not olds:
         if not _adds_up(table, shown, unit):
-            notes.append(f"{table.where}: the sum row does not add up; it is computed, and"
-                         " was ignored")
+            notes.append(_("{place}: the sum row does not add up; it is computed, and was"
+                           " ignored").format(place=table.where))
         return
     columns = [column_values(r) for r in olds]
     sums = [sum(c, Decimal(0)) for c in zip(*columns)] if len(olds) > 1 else None
     if sums is None or [_shown(s, unit) for k, s in enumerate(shown, 1)
                         if k not in table.missing] != [
             round_amount(s, unit) for k, s in enumerate(sums, 1) if k not in table.missing]:
-        notes.append(f"{table.where}: the sum row is computed; ignored")
+        notes.append(_("{place}: the sum row is computed; ignored").format(place=table.where))
 
 
 def _adds_up(table: ImportedTable, shown: list[Decimal | None], unit: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportgen.commands.importer.common import FIGURES_TEXT, NOT_SHOWN, SPACES, ImportedArea, W
+from reportgen.commands.importer.common import FIGURES_TEXT, SPACES, ImportedArea, Unplaced, W
 from reportgen.commands.importer.detect import (
     Vocabulary,
     figures_layout,
@@ -28,6 +28,7 @@ from reportgen.commands.importer.grid import single_cell
 from reportgen.commands.importer.read import Reader
 from reportgen.commands.importer.text import Styles, whole
 from reportgen.markup import escape
+from reportgen.messages import _
 from reportgen.outline import (
     AREA_OUTLINE,
     DOCX_LEVELS,
@@ -78,9 +79,12 @@ class ForeignReader(Reader):
         self.title_seen = False
 
     def _here(self) -> str:
-        where = f"after {self.after!r}" if self.after else "at the start"
-        scope = f" in {self.scope!r}" if self.scope and self.scope != self.after else ""
-        return where + scope
+        if self.scope and self.scope != self.after:
+            here = _("after {heading!r} in {scope!r}") if self.after else _(
+                "at the start in {scope!r}")
+        else:
+            here = _("after {heading!r}") if self.after else _("at the start")
+        return here.format(heading=self.after, scope=self.scope)
 
     # what a paragraph is ------------------------------------------------------------------------
 
@@ -128,7 +132,8 @@ class ForeignReader(Reader):
             self._text(p, pieces)
             return
         else:
-            self._skip(f"the heading {text!r}, which is not part of an area's structure")
+            self._skip(_("the heading {heading!r}, which is not part of an area's"
+                         " structure").format(heading=text))
         self.after = text
 
     def _title(self, text: str | None, level: Any = None) -> None:  # type: ignore[override]
@@ -137,15 +142,15 @@ class ForeignReader(Reader):
         self.section, self.target = lead, lead.name
         if text is None:
             if not self.chapter:
-                self.note("the document has no title such as 'Programområde 06 …'; the text"
-                          " from here on was read as the area's")
+                self.note(_("the document has no title such as 'Programområde 06 …'; the text"
+                            " from here on was read as the area's"))
             return
         self.out.title = text
         found = self.vocab.area_title(text)
         self.out.name = found[1] if found else text
         if found and found[0] != self.out.code:
-            self.note(f"the title names area {found[0]}, but the document is imported as area"
-                      f" {self.out.code}")
+            self.note(_("the title names area {named}, but the document is imported as area"
+                        " {code}").format(named=found[0], code=self.out.code))
         if isinstance(level, int):
             self.offset = TOP_LEVEL - level
         self.after = text
@@ -158,7 +163,8 @@ class ForeignReader(Reader):
             self.offset = part.heading_level(TOP_LEVEL) - level
         label = self.labels[part.label or ""]
         if text != label:
-            self.note(f"the heading {text!r} is written {label!r} by reportgen")
+            self.note(_("the heading {heading!r} is written {label!r} by reportgen").format(
+                heading=text, label=label))
         self._enter(part, text)
         self._end_skip()
 
@@ -174,9 +180,9 @@ class ForeignReader(Reader):
         outline = self._outline_level(level)
         depth = 1 if outline is None else outline - self._base() + 1
         if depth < 1:
-            field = self.after if self.after else "the text"
-            self.note(f"the heading {text!r} stands as high as the part it is in; it became a"
-                      f" sub-heading of {field!r}")
+            field = self.after if self.after else _("the text")
+            self.note(_("the heading {heading!r} stands as high as the part it is in; it became"
+                        " a sub-heading of {field!r}").format(heading=text, field=field))
             depth = 1
         self._add("#" * shown_level(depth) + " " + escape(text))
 
@@ -194,8 +200,8 @@ class ForeignReader(Reader):
             self.item_level = level
             outline = self._outline_level(level)
             if outline is not None and outline <= OTHER_MATTERS.heading_level(TOP_LEVEL):
-                self.note(f"the heading {text!r} stands as high as 'Andre forhold'; it became"
-                          " an item under it")
+                self.note(_("the heading {heading!r} stands as high as 'Andre forhold'; it"
+                            " became an item under it").format(heading=text))
         self.target = self._new_item(text)
 
     # tables -------------------------------------------------------------------------------------
@@ -205,7 +211,7 @@ class ForeignReader(Reader):
             return None
         layout = figures_layout(list(cells[0]), self.vocab)
         if layout is not None and self.target != FIGURES_TEXT.name:
-            self.note("the figures table stands here; reportgen shows it after 'Fakta'")
+            self.note(_("the figures table stands here; reportgen shows it after 'Fakta'"))
         return layout
 
     def _any_headings(self) -> bool:
@@ -218,8 +224,8 @@ class ForeignReader(Reader):
         texts = [*header, *(c for c in [self.caption_text] if c)]
         unit = self.caption_unit or unit_in(texts)
         if unit is None:
-            self.note("no unit (mill. kr or 1000 kr) is named at the figures table; it was"
-                      " read as mill. kr: change `enhet` if that is wrong")
+            self.note(_("no unit (mill. kr or 1000 kr) is named at the figures table; it was"
+                        " read as mill. kr: change `enhet` if that is wrong"))
         return unit
 
     caption_text: str | None = None
@@ -227,7 +233,7 @@ class ForeignReader(Reader):
     def _table(self, table: Any) -> None:
         cell = single_cell(table)
         if cell is not None and self.pending is None:
-            self.note("the text in a box (a table of one cell) became ordinary paragraphs")
+            self.note(_("the text in a box (a table of one cell) became ordinary paragraphs"))
             for p in cell.iter(f"{W}p"):
                 self._paragraph(p)
             return
@@ -237,7 +243,8 @@ class ForeignReader(Reader):
     def _caption(self, text: str, place: str | None = None) -> None:
         text = untypeset(text)  # the no-break spaces reportgen put in
         if text not in self.captions:
-            self.note(f"the figures table's caption {text!r} is written by reportgen from the"
-                      f" period and unit; {NOT_SHOWN}", place)
+            self.note(Unplaced(_("the figures table's caption {caption!r} is written by"
+                                 " reportgen from the period and unit; not imported").format(
+                caption=text)), place)
         else:
             self.caption_unit = self.captions[text]

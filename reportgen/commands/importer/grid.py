@@ -15,13 +15,15 @@ from typing import Any
 
 from reportgen.commands.importer.common import (
     FIGURES_TEXT,
-    NOT_SHOWN,
     ImportedGrid,
     ImportedTable,
+    Unplaced,
     W,
+    like,
     placement,
 )
 from reportgen.commands.importer.text import PICTURES, Inline, flag
+from reportgen.messages import _
 from reportgen.outline import FIGURE_COLUMNS
 from reportgen.present.typography import untypeset
 
@@ -166,8 +168,8 @@ class Tables:
         if text in self.captions:
             self.caption_unit = self.captions[text]
         else:
-            self.note("the table's caption and note are written by reportgen; the edit was "
-                      + NOT_SHOWN, place)
+            self.note(Unplaced(_("the table's caption and note are written by reportgen; the"
+                                 " edit was not imported")), place)
 
     def _add_placement(self, what: str, caption: tuple[str, str]) -> None:
         """`[[diagram ?N]]` where a chart stood (its caption kept for the merge)."""
@@ -175,7 +177,8 @@ class Tables:
         if self.skipping:
             self.skipping[2] += 1
         elif self.target is None:
-            self.note(f"a picture (its caption {caption[0]!r}); {NOT_SHOWN}")
+            self.note(Unplaced(_("a picture (its caption {caption!r}); not imported").format(
+                caption=caption[0])))
         else:
             self.list_open = None
             self.out.charts.append(caption)
@@ -194,13 +197,13 @@ class Tables:
         layout = self._figures_layout(cells)
         if layout is None:
             for what in cell_notes:
-                self.note(f"in the table, {what}")
+                self.note(like(what, _("in the table, {note}").format(note=what)))
             self._grid(cells, caption, table)
             return
         if caption is not None:
             self._caption(*caption)
         for what in cell_notes:
-            self.note(f"in the figures table, {what}")
+            self.note(like(what, _("in the figures table, {note}").format(note=what)))
         self._figures(rows, cells, layout)
 
     def _figures_layout(self, cells: list[tuple[str, ...]]) -> list[int | None] | None:
@@ -218,14 +221,16 @@ class Tables:
         header = tuple(cells[0][i] if i is not None else self.header[k]
                        for k, i in enumerate(layout))
         if header != self.header and not self._any_headings():
-            self.note("the column headings are written by reportgen; the edit was " + NOT_SHOWN)
+            self.note(Unplaced(_("the column headings are written by reportgen; the edit was"
+                                 " not imported")))
         body, total = cells[1:], None
         if len(body) > 1 and (self._is_sum(body[-1][layout[0] or 0]) or all_bold(rows[-1])):
             body, total = body[:-1], body[-1]
         for number, row in enumerate(body, 2):
             if len(row) != width:
-                self.note(f"row {number} of the figures table has {len(row)} cells, not"
-                          f" {width}; it was {NOT_SHOWN}")
+                self.note(Unplaced(_("row {number} of the figures table has {cells} cells, not"
+                                     " {width}; it was not imported").format(
+                    number=number, cells=len(row), width=width)))
         picked = [tuple(row[i] if i is not None else "" for i in layout)
                   for row in body if len(row) == width]
         total = tuple(total[i] if i is not None else "" for i in layout) \
@@ -249,11 +254,11 @@ class Tables:
               table: Any) -> None:
         """Any other table: kept for `tabeller:`, placed where it stands."""
         if self.target is None:
-            self.note(f"a table outside the fields; {NOT_SHOWN}")
+            self.note(Unplaced(_("a table outside the fields; not imported")))
             return
         if len(cells) < 1 or len({len(row) for row in cells}) != 1:
-            self.note(f"a table whose rows have different numbers of cells (merged cells); it"
-                      f" was {NOT_SHOWN}")
+            self.note(Unplaced(_("a table whose rows have different numbers of cells (merged"
+                                 " cells); it was not imported")))
             return
         grid = ImportedGrid(cells[0], cells[1:], caption[0] if caption else None, None,
                             self._here())

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.commands.importer.common import NOT_SHOWN, OtherItem, other_base
+from reportgen.commands.importer.common import OtherItem, Unplaced, other_base
 from reportgen.commands.importer.yamltext import merged_text, scalar, set_text
 from reportgen.markup import parse_blocks
+from reportgen.messages import _
 from reportgen.outline import (
     ITEM_HEADING_KEY,
     ITEM_TEXT_KEY,
@@ -25,8 +26,8 @@ def merge_other(data: Any, old: tuple[Any, ...], new: list[OtherItem] | None,
     written; in between, items matched by heading keep theirs, new ones are added in order."""
     for item in new or []:
         if not item.chunks:
-            notes.append(f"the heading {item.heading!r} under 'Andre forhold' has no text;"
-                         f" it was {NOT_SHOWN}")
+            notes.append(Unplaced(_("the heading {heading!r} under 'Andre forhold' has no"
+                                    " text; it was not imported").format(heading=item.heading)))
     tokens = [t for item in (new or []) if item.chunks for t in tokens_of(item)]
     olds = [old_keys(o) for o in old]
     if [k for keys in olds for k in keys] == [key for key, _ in tokens]:

@@ -23,40 +23,56 @@ from typing import Any
 
 from reportgen.commands.importer.common import where
 from reportgen.errors import InputError
+from reportgen.messages import _
 
 CONTENT_TYPES = "[Content_Types].xml"
 TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"  # its namespace
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 RELS_PART = re.compile(r"(?:.*/)?_rels/[^/]+\.rels")  # the relationships of a part (or of all)
-DAMAGED = ("the file was changed or cut short after it was saved; open it in Word, which can"
-           " often repair it, save it as a new .docx and import that")
-OTHER = "something else"
+
+
+def damaged() -> str:
+    """The hint for a file that was changed or cut short after Word saved it."""
+    return _("the file was changed or cut short after it was saved; open it in Word, which can"
+             " often repair it, save it as a new .docx and import that")
 
 
 @functools.cache
 def _kinds() -> dict[str, tuple[str, str]]:
     """By content type: the root element of the parts python-docx reads as more than bytes,
-    and what such a part holds, in words."""
+    and the name of what such a part holds (_held gives it in words)."""
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.oxml.ns import qn
 
     return {
-        CT.WML_DOCUMENT_MAIN: (qn("w:document"), "the document's text"),
-        CT.WML_STYLES: (qn("w:styles"), "the styles"),
-        CT.WML_NUMBERING: (qn("w:numbering"), "the numbering of lists"),
-        CT.WML_SETTINGS: (qn("w:settings"), "the settings"),
-        CT.WML_COMMENTS: (qn("w:comments"), "the comments"),
-        CT.WML_HEADER: (qn("w:hdr"), "a page header"),
-        CT.WML_FOOTER: (qn("w:ftr"), "a page footer"),
+        CT.WML_DOCUMENT_MAIN: (qn("w:document"), "text"),
+        CT.WML_STYLES: (qn("w:styles"), "styles"),
+        CT.WML_NUMBERING: (qn("w:numbering"), "numbering"),
+        CT.WML_SETTINGS: (qn("w:settings"), "settings"),
+        CT.WML_COMMENTS: (qn("w:comments"), "comments"),
+        CT.WML_HEADER: (qn("w:hdr"), "header"),
+        CT.WML_FOOTER: (qn("w:ftr"), "footer"),
         # by its namespace: docxcompose (imported with docxtpl) rebinds the prefix `cp`
-        CT.OPC_CORE_PROPERTIES: (f"{CORE}coreProperties", "the document's properties"),
+        CT.OPC_CORE_PROPERTIES: (f"{CORE}coreProperties", "properties"),
     }
 
 
 # The two kinds of part every package has, by the name python-docx reads them by.
-PACKAGING = {CONTENT_TYPES: (f"{TYPES}Types", "the list of the types of its parts"),
-             ".rels": (f"{RELATIONSHIPS}Relationships", "the links between its parts")}
+PACKAGING = {CONTENT_TYPES: (f"{TYPES}Types", "types"),
+             ".rels": (f"{RELATIONSHIPS}Relationships", "links")}
+
+
+def _held(name: str) -> str:
+    """What a part of the kind `name` (of _kinds and PACKAGING) holds, in words."""
+    return {
+        "text": _("the document's text"), "styles": _("the styles"),
+        "numbering": _("the numbering of lists"), "settings": _("the settings"),
+        "comments": _("the comments"), "header": _("a page header"),
+        "footer": _("a page footer"), "properties": _("the document's properties"),
+        "types": _("the list of the types of its parts"),
+        "links": _("the links between its parts"),
+    }.get(name, _("something else"))
 
 
 @functools.cache
@@ -82,7 +98,7 @@ def check_roots(roots: dict[str, str], content_type: Callable[[str], str], path:
 
 
 def _wanted(name: str, content_type: Callable[[str], str]) -> tuple[str, str] | None:
-    """The root element a part must have, and its kind in words (None: any)."""
+    """The root element a part must have, and the name of its kind (None: any)."""
     if name == CONTENT_TYPES:
         return PACKAGING[CONTENT_TYPES]
     if RELS_PART.fullmatch(name):
@@ -91,9 +107,11 @@ def _wanted(name: str, content_type: Callable[[str], str]) -> tuple[str, str] | 
 
 
 def _wrong_kind(name: str, root: str, wanted: str, path: Path) -> InputError:
-    held = {tag: words for tag, words in [*_kinds().values(), *PACKAGING.values()]}
-    return InputError(f"the file is damaged: {name} in it holds {held.get(root, OTHER)}"
-                      f" where Word writes {wanted}", location=where(path), hint=DAMAGED)
+    held = {tag: kind for tag, kind in [*_kinds().values(), *PACKAGING.values()]}
+    return InputError(_("the file is damaged: {part} in it holds {held} where Word writes"
+                        " {wanted}").format(part=name, held=_held(held.get(root, "")),
+                                            wanted=_held(wanted)),
+                      location=where(path), hint=damaged())
 
 
 def check_related(document: Any, roots: dict[str, str], path: Path) -> None:
@@ -122,10 +140,10 @@ def _as_kind(part: Any, content_type: str, roots: dict[str, str], path: Path) ->
     that kind's root element; else the error."""
     from docx.opc.part import PartFactory
 
-    tag, words = _kinds()[content_type]
+    tag, kind = _kinds()[content_type]
     name = str(part.partname).lstrip("/")
     if roots.get(name) != tag:  # not XML (a picture) is not in roots
-        raise _wrong_kind(name, roots.get(name, ""), words, path)
+        raise _wrong_kind(name, roots.get(name, ""), kind, path)
     made = PartFactory.part_type_for[content_type].load(part.partname, content_type, part.blob,
                                                         part.package)
     for rel in part.rels.values():
@@ -138,5 +156,6 @@ def check_body(document: Any, path: Path) -> None:
     """The main document has its body, the element that holds all of its text."""
     if document.element.body is None:
         name = str(document.part.partname).lstrip("/")
-        raise InputError(f"the file is not a whole Word document: {name}, which holds its"
-                         " text, has no body (w:body)", location=where(path), hint=DAMAGED)
+        raise InputError(_("the file is not a whole Word document: {part}, which holds its"
+                           " text, has no body (w:body)").format(part=name),
+                         location=where(path), hint=damaged())

@@ -22,6 +22,7 @@ from reportgen import project
 from reportgen.commands.importer.merge import ImportResult, encoded, read_yaml_text, round_trip
 from reportgen.commands.importer.sheet import LedgerRow, read_ledger
 from reportgen.errors import InputError, ReportgenError, SourceLocation, raise_all
+from reportgen.messages import _, ngettext
 from reportgen.model import DEFAULT_UNIT, PLACEHOLDER, Kommune
 from reportgen.outline import (
     AREA_OUTLINE,
@@ -72,9 +73,10 @@ def import_ledger(path: Path, inputs: Path, period: Period, kommune: Kommune) ->
         if not yaml_path.is_file():
             first = by_area[code][0]
             problems.append(InputError(
-                f"the export has rows for area {code}, but {display_path(yaml_path)} does not"
-                " exist", location=first.location,
-                hint=f"start the area's file first: reportgen new {code} {period}"))
+                _("the export has rows for area {code}, but {file} does not exist").format(
+                    code=code, file=display_path(yaml_path)), location=first.location,
+                hint=_("start the area's file first: reportgen new {code} {period}").format(
+                    code=code, period=period)))
             continue
         try:
             result, line, amounts = _merge_area(yaml_path, by_area[code], columns.unit)
@@ -123,13 +125,23 @@ def _merge_area(yaml_path: Path, rows: list[LedgerRow],
     yaml.dump(data, stream)
     new = stream.getvalue()
     _verify(new, yaml_path, rows, file_unit, unit)
-    notes = tuple(f"{display_path(yaml_path)}: the row {name!r} is not in the export; it was"
-                  " kept as it was" for name in kept)
-    if added:
-        notes += (f"{display_path(yaml_path)}: {added} new row(s) added; fill in their"
-                  f" `prognose` (marked {PLACEHOLDER})",)
-    line = f"{changed} row(s) changed, {added} added, {len(rows) - changed - added} unchanged"
-    return ImportResult(yaml_path, old, new, notes, newline, bom), line, written
+    line = _("{changed} row(s) changed, {added} added, {unchanged} unchanged").format(
+        changed=changed, added=added, unchanged=len(rows) - changed - added)
+    return ImportResult(yaml_path, old, new, _area_notes(yaml_path, kept, added), newline,
+                        bom), line, written
+
+
+def _area_notes(yaml_path: Path, kept: list[str], added: int) -> tuple[str, ...]:
+    """The notes on an area file: the rows the export lacks (kept), the rows it added."""
+    file = display_path(yaml_path)
+    notes = tuple(_("{file}: the row {row!r} is not in the export; it was kept as it"
+                    " was").format(file=file, row=name) for name in kept)
+    if added:  # "row(s)" in English either way; other languages have two forms
+        notes += (ngettext("{file}: {count} new row(s) added; fill in their `{key}` (marked"
+                           " {placeholder})", "{file}: {count} new row(s) added; fill in their"
+                           " `{key}` (marked {placeholder})", added).format(
+            file=file, count=added, key=", ".join(NOT_IN_LEDGER), placeholder=PLACEHOLDER),)
+    return notes
 
 
 def _figures_mapping(data: Any, yaml_path: Path) -> Any:
@@ -138,9 +150,10 @@ def _figures_mapping(data: Any, yaml_path: Path) -> Any:
 
     status = FIGURES.container(data)
     if status is None:
-        raise InputError(f"{display_path(yaml_path)} has no `{FIGURES.key[0]}` to put the"
-                         " figures in", location=SourceLocation(display_path(yaml_path)),
-                         hint="run `reportgen check` and fix the file first")
+        raise InputError(_("{file} has no `{key}` to put the figures in").format(
+            file=display_path(yaml_path), key=FIGURES.key[0]),
+            location=SourceLocation(display_path(yaml_path)),
+            hint=_("run `reportgen check` and fix the file first"))
     figures = status.get(FIGURES.name)
     if not hasattr(figures, "get") or not isinstance(figures.get(ROWS_KEY), list):
         figures = CommentedMap({UNIT_KEY: DEFAULT_UNIT, ROWS_KEY: CommentedSeq()})
@@ -199,13 +212,15 @@ def _reconcile(rows: list[LedgerRow], stated: dict[str, Decimal], written: dict[
         if written[column.attribute] != total:
             raise RuntimeError(f"import: {column.key} totals differ")  # by construction
         if column.attribute in stated and stated[column.attribute] != total:
+            stated_total = stated[column.attribute]
             problems.append(InputError(
-                f"the export's total for {column.key} is"
-                f" {format_number(stated[column.attribute], _places(stated[column.attribute]))}"
-                f" {unit}, but its rows add up to {shown}",
+                _("the export's total for {key} is {stated} {unit}, but its rows add up to"
+                  " {total}").format(key=column.key, unit=unit, total=shown,
+                                     stated=format_number(stated_total, _places(stated_total))),
                 location=SourceLocation(display_path(path)),
-                hint="check the export: a row may be missing or counted twice"))
-        lines.append(f"{column.key}: {shown} in the file = {shown} written")
+                hint=_("check the export: a row may be missing or counted twice")))
+        lines.append(_("{key}: {total} in the file = {total} written").format(key=column.key,
+                                                                               total=shown))
     raise_all(problems)
     return lines
 

@@ -27,11 +27,12 @@ from reportgen.commands.importer.common import (
 )
 from reportgen.commands.importer.figures import amount_representer, merge_figures
 from reportgen.commands.importer.items import merge_other, old_keys, tokens_of
-from reportgen.commands.importer.keep import keep_missing
+from reportgen.commands.importer.keep import Warned, keep_missing
 from reportgen.commands.importer.tables import place, resolve
 from reportgen.commands.importer.yamltext import merged_text, represent_decimal, scalar, set_text
 from reportgen.errors import InputError, ReportgenError, ReportgenErrors
 from reportgen.markup import parse_blocks
+from reportgen.messages import _
 from reportgen.model import PLACEHOLDER
 from reportgen.outline import (
     AREA_OUTLINE,
@@ -110,7 +111,7 @@ class Merged:
 
     text: str
     notes: list[str]
-    warnings: list[str]
+    warnings: list[Warned]  # each with its hint
     area: Any = None  # the validated Area of the new text
 
 
@@ -150,8 +151,9 @@ def merge_yaml(yaml_path: Path, old: str, imported: ImportedArea, kommune: Any =
     _verify(checked.content, imported)
     # The document's text replaces the YAML's: edits made to the YAML since the render go.
     if imported.fingerprint and imported.fingerprint != area_fingerprint(area):
-        notes.append(f"{display_path(yaml_path)} has changed since this document was"
-                     " rendered; writing would also undo those changes (see the diff)")
+        notes.append(_("{file} has changed since this document was rendered; writing would"
+                       " also undo those changes (see the diff)").format(
+            file=display_path(yaml_path)))
     return Merged(new, notes, warnings, checked)
 
 
@@ -186,15 +188,19 @@ def create_yaml(yaml_path: Path, imported: ImportedArea, kommune: Any, vocab: An
     return Merged(new, notes, warnings, checked)
 
 
-def _new_text(container: Any, part: Part, imported: ImportedArea, warnings: list[str]) -> None:
+def _new_text(container: Any, part: Part, imported: ImportedArea,
+              warnings: list[Warned]) -> None:
     text = imported.texts.get(part.name)
     if text:
         container[part.name] = scalar(text)
     elif not part.optional:
-        name = repr(imported.labels[part.label]) if part.label else "the title"
         container[part.name] = PLACEHOLDER
-        warnings.append(f"the document has no text under {name}; `{part.name}` was written as"
-                        f" «{PLACEHOLDER}» for you to fill in")
+        missing = _("the document has no text under {heading!r}; `{key}` was written as"
+                    " «{placeholder}» for you to fill in") if part.label else _(
+            "the document has no text under the title; `{key}` was written as «{placeholder}»"
+            " for you to fill in")
+        warnings.append((missing.format(heading=imported.labels.get(part.label or ""),
+                                        key=part.name, placeholder=PLACEHOLDER), None))
 
 
 def _place_tables(data: Any, existing: dict[str, Any], imported: ImportedArea, vocab: Any,
@@ -253,7 +259,7 @@ def round_trip(text: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    _, indent, offset = load_yaml_guess_indent(text)
+    _data, indent, offset = load_yaml_guess_indent(text)
     candidates = []
     for mapping, sequence, dash in ((2, indent, offset or 0), (2, 4, 2), (2, 2, 0), (4, 6, 4),
                                     (4, 4, 2)):
@@ -285,7 +291,8 @@ def _check(text: str, yaml_path: Path, imported: ImportedArea, kommune: Any,
         except ReportgenError as exc:
             problem = exc
     raise InputError(
-        f"the document's content does not make a valid input: {problem.message}",
+        _("the document's content does not make a valid input: {problem}").format(
+            problem=problem.message),
         location=where(imported.path), hint=problem.hint,
     )
 
@@ -318,9 +325,11 @@ def _merge_texts(data: Any, content: Any, imported: ImportedArea, notes: list[st
         if part.optional:
             changed |= _merge_optional(data, part, old, new, imported, notes)
         elif not new:
-            heading = "the title" if part.label is None else repr(key.capitalize())
-            notes.append(f"no text under {heading} in the document; the YAML text was kept"
-                         " (the field is required)")
+            missing = _("no text under the title in the document; the YAML text was kept (the"
+                        " field is required)") if part.label is None else _(
+                "no text under {heading!r} in the document; the YAML text was kept (the field"
+                " is required)")
+            notes.append(missing.format(heading=key.capitalize()))
         elif (text := merged_text(old, new, text_level(key))) is not None:
             set_text(mapping, key, text)
             changed = True
@@ -333,7 +342,8 @@ def _merge_optional(data: Any, part: Part, old: str | None, new: str | None,
     mapping = part.container(data)
     if new == "" and old:
         heading = imported.labels.get(part.label or "", part.name)
-        notes.append(f"{heading!r} has no text; the section was removed")
+        notes.append(_("{heading!r} has no text; the section was removed").format(
+            heading=heading))
     if not new:
         if old is None:
             return False

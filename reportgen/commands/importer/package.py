@@ -31,8 +31,10 @@ from reportgen.commands.importer.kinds import (
     check_body,
     check_related,
     check_roots,
+    damaged,
 )
 from reportgen.errors import InputError
+from reportgen.messages import _
 
 MAX_FILE_BYTES = 100_000_000  # the .docx file itself
 MAX_TOTAL_BYTES = 100_000_000  # all its entries unpacked
@@ -44,19 +46,29 @@ CHUNK = 1 << 16
 
 OFFICE_DOCUMENT = "/officeDocument"  # the end of the main document's relationship type
 RELS = f"{RELATIONSHIPS}Relationship"
-SIGNATURES = (  # what a file that is not a zip often is
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Word document (.doc), or a .docx"
-     " protected with a password"),
-    (b"%PDF", "a PDF"),
-    (b"{\\rtf", "an RTF document"),
-)
-RESAVE = "open it in Word or LibreOffice and save it as Word Document (.docx), then import that"
-DAMAGED = ("the file was changed or cut short after it was saved; open it in Word, which can"
-           " often repair it, save it as a new .docx and import that")
-NOT_WORDS = ("import the document as Word or LibreOffice saved it; Word never writes a"
+
+
+def _signatures() -> tuple[tuple[bytes, str], ...]:
+    """What a file that is not a zip often is: its first bytes, and what it is, in words."""
+    return ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _("it is an older Word document (.doc), or"
+                                                   " a .docx protected with a password")),
+            (b"%PDF", _("it is a PDF")), (b"{\\rtf", _("it is an RTF document")))
+
+
+def _resave() -> str:
+    return _("open it in Word or LibreOffice and save it as Word Document (.docx), then import"
+             " that")
+
+
+def _not_words() -> str:
+    return _("import the document as Word or LibreOffice saved it; Word never writes a"
              " document like this")
-LARGE = ("an area document unpacks to well under a megabyte; if this one holds large pictures"
-         " or pasted objects, delete them in Word (they are not imported), save, and import again")
+
+
+def _large() -> str:
+    return _("an area document unpacks to well under a megabyte; if this one holds large"
+             " pictures or pasted objects, delete them in Word (they are not imported), save,"
+             " and import again")
 
 
 def open_document(path: Path) -> Any:
@@ -70,8 +82,8 @@ def open_document(path: Path) -> Any:
     try:
         document = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError("cannot read the file as a Word document (.docx)",
-                         location=where(path), hint=RESAVE) from exc
+        raise InputError(_("cannot read the file as a Word document (.docx)"),
+                         location=where(path), hint=_resave()) from exc
     check_related(document, roots, path)
     check_body(document, path)
     return document
@@ -79,17 +91,19 @@ def open_document(path: Path) -> Any:
 
 def _read_file(path: Path) -> bytes:
     if not project.exists(path):
-        raise InputError("no such file", location=where(path),
-                         hint="give the path of the .docx to import")
+        raise InputError(_("no such file"), location=where(path),
+                         hint=_("give the path of the .docx to import"))
     size = project.check_file(path).st_size  # a named pipe would hang the zip reader
     try:
         if size > MAX_FILE_BYTES:
-            raise InputError(f"the file is {size} bytes, more than the limit of"
-                             f" {MAX_FILE_BYTES}", location=where(path), hint=LARGE)
+            raise InputError(_("the file is {size} bytes, more than the limit of"
+                               " {limit}").format(size=size, limit=MAX_FILE_BYTES),
+                             location=where(path), hint=_large())
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", location=where(path),
-                         hint="check that the file exists and that you may read it") from exc
+        raise InputError(_("cannot read the file: {reason}").format(reason=exc.strerror),
+                         location=where(path),
+                         hint=_("check that the file exists and that you may read it")) from exc
 
 
 def _unpacked(raw: bytes, path: Path) -> dict[str, bytes]:
@@ -106,42 +120,48 @@ def _unpacked(raw: bytes, path: Path) -> dict[str, bytes]:
                 total += len(parts[info.filename])
             return parts
     except zipfile.BadZipFile as exc:
-        raise InputError(f"the file is damaged: its zip directory is broken ({exc})",
-                         location=where(path), hint=DAMAGED) from exc
+        raise InputError(_("the file is damaged: its zip directory is broken ({reason})").format(
+            reason=exc), location=where(path), hint=damaged()) from exc
 
 
 def _not_a_zip(raw: bytes, path: Path) -> None:
     if raw.startswith(b"PK\x03\x04"):
-        raise InputError("the file is damaged: it is cut short, or its zip directory is broken",
-                         location=where(path), hint=DAMAGED)
-    kind = next((name for signature, name in SIGNATURES if raw.startswith(signature)), None)
-    what = f"it is {kind}" if kind else "the file is not a zip package, as every .docx is"
-    raise InputError(f"not a Word document (.docx): {what}", location=where(path), hint=RESAVE)
+        raise InputError(_("the file is damaged: it is cut short, or its zip directory is"
+                           " broken"), location=where(path), hint=damaged())
+    what = next((words for signature, words in _signatures() if raw.startswith(signature)),
+                _("the file is not a zip package, as every .docx is"))
+    raise InputError(_("not a Word document (.docx): {what}").format(what=what),
+                     location=where(path), hint=_resave())
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], path: Path) -> None:
     """The entry count and the sizes the zip's directory declares, before unpacking any."""
     if len(infos) > MAX_ENTRIES:
-        raise InputError(f"the file holds {len(infos)} entries, more than the limit of"
-                         f" {MAX_ENTRIES}", location=where(path), hint=NOT_WORDS)
+        raise InputError(_("the file holds {count} entries, more than the limit of"
+                           " {limit}").format(count=len(infos), limit=MAX_ENTRIES),
+                         location=where(path), hint=_not_words())
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
-        raise InputError(f"the file would unpack to {total} bytes, more than the limit of"
-                         f" {MAX_TOTAL_BYTES}", location=where(path), hint=LARGE)
+        raise InputError(_("the file would unpack to {size} bytes, more than the limit of"
+                           " {limit}").format(size=total, limit=MAX_TOTAL_BYTES),
+                         location=where(path), hint=_large())
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise InputError(f"{info.filename} in the file would unpack to {info.file_size}"
-                             f" bytes, more than the limit of {MAX_PART_BYTES} for one part",
-                             location=where(path), hint=LARGE)
+            raise InputError(_("{part} in the file would unpack to {size} bytes, more than the"
+                               " limit of {limit} for one part").format(
+                part=info.filename, size=info.file_size, limit=MAX_PART_BYTES),
+                location=where(path), hint=_large())
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * info.compress_size:
             ratio = info.file_size // max(info.compress_size, 1)
-            raise InputError(f"{info.filename} in the file is packed {ratio} to 1, more than"
-                             f" the limit of {MAX_RATIO} to 1: it is made to unpack to far"
-                             " more than it holds", location=where(path), hint=NOT_WORDS)
+            raise InputError(_("{part} in the file is packed {ratio} to 1, more than the limit"
+                               " of {limit} to 1: it is made to unpack to far more than it"
+                               " holds").format(part=info.filename, ratio=ratio,
+                                                limit=MAX_RATIO),
+                             location=where(path), hint=_not_words())
         if info.flag_bits & 0x1:
-            raise InputError("the file is protected with a password", location=where(path),
-                             hint="remove the password in Word (File, Info, Protect"
-                             " Document), save, and import again")
+            raise InputError(_("the file is protected with a password"), location=where(path),
+                             hint=_("remove the password in Word (File, Info, Protect"
+                                    " Document), save, and import again"))
 
 
 def _unpack(package: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, path: Path) -> bytes:
@@ -153,25 +173,26 @@ def _unpack(package: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, path: Pa
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > cap:
-                    raise InputError(f"the file is damaged: {info.filename} in it unpacks to"
-                                     f" more than the {cap} bytes it may",
-                                     location=where(path), hint=DAMAGED)
+                    raise InputError(_("the file is damaged: {part} in it unpacks to more"
+                                       " than the {limit} bytes it may").format(
+                        part=info.filename, limit=cap), location=where(path), hint=damaged())
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise InputError(f"the file is damaged: {info.filename} in it cannot be unpacked"
-                         f" ({_why(exc)})", location=where(path), hint=DAMAGED) from exc
+        raise InputError(_("the file is damaged: {part} in it cannot be unpacked"
+                           " ({reason})").format(part=info.filename, reason=_why(exc)),
+                         location=where(path), hint=damaged()) from exc
     return b"".join(chunks)
 
 
 def _why(exc: Exception) -> str:
     """Why an entry cannot be unpacked, in words."""
     if isinstance(exc, zlib.error):
-        return "its compressed data is broken"
+        return _("its compressed data is broken")
     if isinstance(exc, EOFError):
-        return "it is cut short"
+        return _("it is cut short")
     if isinstance(exc, NotImplementedError):
-        return "it is packed in a way Word does not use"
-    return "its checksum does not match" if "CRC" in str(exc) else str(exc)
+        return _("it is packed in a way Word does not use")
+    return _("its checksum does not match") if "CRC" in str(exc) else str(exc)
 
 
 # --- the XML parts ---------------------------------------------------------------------------
@@ -179,8 +200,8 @@ def _why(exc: Exception) -> str:
 def _check_xml(parts: dict[str, bytes], path: Path) -> dict[str, str]:
     """Every XML part well-formed, without a DTD and of the kind python-docx takes it for;
     the main document there. The root element of each XML part, by name."""
-    no_document = InputError("not a Word document (.docx): the zip package holds no"
-                             " word/document.xml", location=where(path), hint=RESAVE)
+    no_document = InputError(_("not a Word document (.docx): the zip package holds no"
+                               " word/document.xml"), location=where(path), hint=_resave())
     if CONTENT_TYPES not in parts or "_rels/.rels" not in parts:
         raise no_document
     types = _parse(CONTENT_TYPES, parts[CONTENT_TYPES], path)
@@ -197,8 +218,9 @@ def _check_xml(parts: dict[str, bytes], path: Path) -> dict[str, str]:
         raise no_document
     main = posixpath.normpath("/" + main).lstrip("/")  # as python-docx resolves it
     if main not in parts:
-        raise InputError(f"the file is not a whole Word document: {main}, which holds its"
-                         " text, is missing", location=where(path), hint=DAMAGED)
+        raise InputError(_("the file is not a whole Word document: {part}, which holds its"
+                           " text, is missing").format(part=main), location=where(path),
+                         hint=damaged())
     return roots
 
 
@@ -238,9 +260,10 @@ def _parse(name: str, data: bytes, path: Path) -> Any:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
-        raise InputError(f"the file is damaged: {name} in it is not well-formed XML (line"
-                         f" {line}, column {column}: {_first_error(exc)})",
-                         location=where(path), hint=DAMAGED) from exc
+        raise InputError(_("the file is damaged: {part} in it is not well-formed XML (line"
+                           " {line}, column {column}: {reason})").format(
+            part=name, line=line, column=column, reason=_first_error(exc)),
+            location=where(path), hint=damaged()) from exc
     if root.getroottree().docinfo.doctype:  # in an encoding _declares_dtd does not read
         _dtd(name, path)
     return root
@@ -253,10 +276,11 @@ def _first_error(exc: Any) -> str:
 
 
 def _dtd(name: str, path: Path) -> None:
-    raise InputError(f"{name} in the file declares a DTD (<!DOCTYPE …>), which a Word document"
-                     " never has; the file was not read", location=where(path),
-                     hint="import the document as Word or LibreOffice saved it (Word does not"
-                     " open a document with a DTD either)")
+    raise InputError(_("{part} in the file declares a DTD (<!DOCTYPE …>), which a Word"
+                       " document never has; the file was not read").format(part=name),
+                     location=where(path),
+                     hint=_("import the document as Word or LibreOffice saved it (Word does"
+                            " not open a document with a DTD either)"))
 
 
 def _declares_dtd(data: bytes) -> bool:

@@ -18,13 +18,14 @@ from typing import Any
 
 from reportgen.commands.importer.common import (
     FIGURES_TEXT,
-    NOT_SHOWN,
     SPACES,
     ImportedArea,
     ImportedGrid,
     ImportedTable,
     OtherItem,
+    Unplaced,
     W,
+    like,
     other_base,
     text_level,
 )
@@ -33,6 +34,7 @@ from reportgen.commands.importer.grid import Tables, blocks, picture_only
 from reportgen.commands.importer.text import Inline, Styles, paragraph_markup, whole
 from reportgen.labels import fill, table_words
 from reportgen.markup import escape
+from reportgen.messages import _, ngettext
 from reportgen.model import AMOUNT_UNITS
 from reportgen.outline import (
     AREA_OUTLINE,
@@ -107,13 +109,17 @@ class Reader(Tables):
         self._finish()
 
     def _here(self) -> str:
-        after = f" (after {self.after!r})" if self.after else ""
-        return f"{self.kind} {self.number}{after}"
+        if self.kind == "table":
+            here = _("table {number} (after {heading!r})") if self.after else _("table {number}")
+        else:
+            here = _("paragraph {number} (after {heading!r})") if self.after else _(
+                "paragraph {number}")
+        return here.format(number=self.number, heading=self.after)
 
     def note(self, what: str, place: str | None = None) -> None:
         """A note about the current paragraph (or the one at `place`), with its place."""
         self._style_notes()
-        self.out.notes.append(f"{place or self._here()}: {what}")
+        self.out.notes.append(like(what, f"{place or self._here()}: {what}"))
 
     def _style_notes(self) -> None:
         """The notes about the styles (a loop of bases), in the order they were met."""
@@ -174,8 +180,8 @@ class Reader(Tables):
             value = whole(outline.get(f"{W}val", "9"))
             if value is not None:
                 return (min(value, DOCX_LEVELS) + 1) % (DOCX_LEVELS + 1), name
-            self.note(f"its outline level {outline.get(f'{W}val')!r} is not a number; it was"
-                      " ignored")
+            self.note(_("its outline level {value!r} is not a number; it was ignored").format(
+                value=outline.get(f"{W}val")))
         for style in chain:
             if self.styles.name(style) == "Title":
                 return TOP_LEVEL, name
@@ -189,16 +195,16 @@ class Reader(Tables):
         if self.section is None and level == TOP_LEVEL:
             self._title(text)
         elif self.section is None:
-            self.note(f"the title (a heading {TOP_LEVEL}) is missing; the text before here was "
-                      + NOT_SHOWN)
+            self.note(Unplaced(_("the title (a heading {level}) is missing; the text before"
+                                 " here was not imported").format(level=TOP_LEVEL)))
             self._title(None)
             self._heading(level, text, p, pieces)
         elif not self._structural(level, text):
             if self.target is not None and level >= self._base():
                 self._add("#" * shown_level(level - self._base() + 1) + " " + escape(text))
             else:
-                self._skip(f"a heading {level} {text!r} that is not part of an area's"
-                           " structure")
+                self._skip(_("a heading {level} {heading!r} that is not part of an area's"
+                             " structure").format(level=level, heading=text))
         self.after = text
 
     def _close_skip(self) -> None:
@@ -209,15 +215,15 @@ class Reader(Tables):
 
     def _skip(self, what: str) -> None:
         """Leave out an unknown heading and what stands under it, with one note."""
-        self.skipping = [f"{self._here()}: {what}; it", len(self.out.notes), 0, self.target]
+        self.skipping = [(self._here(), what), len(self.out.notes), 0, self.target]
         self.target = None
 
     def _title(self, text: str | None) -> None:
         lead = AREA_OUTLINE[0]  # the text under the title
         self.section, self.target = lead, lead.name
         if text is not None and self.title and fit_property(text) != self.title:
-            self.note("the title is made from the area's name in kommune.yaml; the edit was "
-                      + NOT_SHOWN)
+            self.note(Unplaced(_("the title is made from the area's name in kommune.yaml; the"
+                                 " edit was not imported")))
 
     def _structural(self, level: int, text: str) -> bool:
         """Headings of the outline move to their part; True when `text` is one."""
@@ -244,14 +250,21 @@ class Reader(Tables):
             self.target = found.name
         if isinstance(self.target, str):
             if self.target in self.chunks:
-                self.note(f"a second heading {text!r}; its text was added to the first")
+                self.note(_("a second heading {heading!r}; its text was added to the"
+                            " first").format(heading=text))
             self.chunks.setdefault(self.target, [])
 
     def _end_skip(self) -> None:
         if self.skipping:
-            what, index, count, _ = self.skipping
-            under = f" and the {count} paragraph(s) under it were" if count else " was"
-            self.out.notes.insert(index, f"{what}{under} {NOT_SHOWN}")
+            (place, what), index, count = self.skipping[:3]
+            if count:  # "paragraph(s)" in English either way; other languages have two forms
+                left = ngettext("{heading}; it and the {count} paragraph(s) under it were not"
+                                " imported", "{heading}; it and the {count} paragraph(s) under"
+                                " it were not imported", count)
+            else:
+                left = _("{heading}; it was not imported")
+            self.out.notes.insert(index, Unplaced(f"{place}: " + left.format(heading=what,
+                                                                            count=count)))
             self.skipping = None
 
     def _new_item(self, heading: str | None) -> int:
@@ -278,14 +291,15 @@ class Reader(Tables):
         if self.section is None and quote == self.labels.get("draft_banner"):
             return  # a draft says so above its title; not part of the area's text
         if self.target is None:
-            where = "before the title" if self.section is None else "outside the fields"
             quote = quote if len(quote) <= 40 else quote[:39] + "…"
-            self.note(f"text {where} ({quote!r}); {NOT_SHOWN}")
+            left = _("text before the title ({quote!r}); not imported") if self.section is None \
+                else _("text outside the fields ({quote!r}); not imported")
+            self.note(Unplaced(left.format(quote=quote)))
             return
         if self.target == FIGURES_TEXT.name and self.out.figures is not None and not self.moved:
             self.moved = True
-            self.note("text after the figures table belongs to Fakta, which stands before the"
-                      " table; it will move there")
+            self.note(_("text after the figures table belongs to Fakta, which stands before the"
+                        " table; it will move there"))
         line, notes = paragraph_markup(pieces)
         listing = self.styles.list_kind(p, notes)
         for what in dict.fromkeys(notes):
@@ -298,7 +312,7 @@ class Reader(Tables):
 
     def _item(self, line: str, ordered: bool, start: int, nested: bool) -> None:
         if nested:
-            self.note("a nested list item became an item of the outer list")
+            self.note(_("a nested list item became an item of the outer list"))
         if self.list_open and self.list_open[:2] == (self.target, ordered):
             number = self.list_open[2]
             self.chunks[self.target][-1] += "\n" + (f"{number}. " if ordered else "- ") + line
@@ -325,10 +339,13 @@ def document_notes(document: Any) -> list[str]:
     body = document.element.body
     notes = []
     if any(e.tag in TRACKED for e in body.iter()):
-        notes.append("the document had tracked changes; the accepted text was taken")
-    comments = sum(1 for _ in body.iter(f"{W}commentReference"))
-    if comments:
-        notes.append(f"the document has {comments} comment(s); comments are {NOT_SHOWN}")
+        notes.append(_("the document had tracked changes; the accepted text was taken"))
+    comments = sum(1 for _comment in body.iter(f"{W}commentReference"))
+    if comments:  # "comment(s)" in English either way; other languages have two forms
+        notes.append(Unplaced(ngettext(
+            "the document has {count} comment(s); comments are not imported",
+            "the document has {count} comment(s); comments are not imported",
+            comments).format(count=comments)))
     return notes
 
 

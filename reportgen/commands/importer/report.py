@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.commands.importer.common import (
-    NOT_SHOWN,
     ImportedArea,
     ImportedChapter,
     ImportedReport,
+    Unplaced,
     W,
     where,
 )
@@ -36,6 +36,7 @@ from reportgen.commands.importer.grid import blocks
 from reportgen.commands.importer.read import document_notes
 from reportgen.commands.importer.text import Inline, Styles
 from reportgen.errors import InputError
+from reportgen.messages import _, ngettext
 from reportgen.outline import AREA_OUTLINE
 from reportgen.period import Period
 
@@ -90,20 +91,20 @@ def read_report(document: Any, path: Path, vocab: Vocabulary, labels: dict[str, 
             _note_part(segment, marks, out, True, own)
             heading = segment.mark.text if segment.mark else ""
             if heading != labels["areas_part"]:
-                out.notes.append(f"the heading {heading!r} is written {labels['areas_part']!r}"
-                                 " by reportgen")
+                out.notes.append(_("the heading {heading!r} is written {label!r} by reportgen")
+                                 .format(heading=heading, label=labels["areas_part"]))
         elif segment.kind == "chapter":
             chapter = ImportedChapter(segment.mark.text if segment.mark else "",
                                       _chapter(document, kept, styles, vocab, period, out))
             (out.after if out.areas else out.before).append(chapter)
             if out.areas and _areas_after(segments, segment):
-                out.notes.append(f"the chapter {chapter.heading!r} stands between two areas;"
-                                 " reportgen shows it after the areas")
+                out.notes.append(_("the chapter {heading!r} stands between two areas; reportgen"
+                                   " shows it after the areas").format(heading=chapter.heading))
         elif segment.kind == "rest":
             _note_part(segment, marks, out, False, own)
     if contents and not own:
-        out.notes.append("the contents list is made by reportgen from the headings; it was"
-                         " left out")
+        out.notes.append(_("the contents list is made by reportgen from the headings; it was"
+                           " left out"))
     out.notes += document_notes(document)
     return out
 
@@ -119,7 +120,7 @@ def _marks(elements: list[Any], styles: Styles, inline: Inline, vocab: Vocabular
         inline.take_notes()
         raw = "".join(p.text for p in pieces)
         text = " ".join(raw.split())
-        level, _ = heading_level(element, styles)
+        level, _style = heading_level(element, styles)
         mark = _mark(level, text, raw, bold(pieces), vocab)
         mark.caption, mark.label = level == "caption", vocab.label_of(text)
         marks.append(mark)
@@ -205,18 +206,27 @@ def _note_part(segment: Segment, marks: list[Mark], out: ImportedReport,
         paragraphs -= sum(1 for m in inside if m.caption and m.text) + len(overview)
         tables -= min(tables, len(overview))
     heading = segment.mark.text if segment.mark else ""
-    what = ", ".join(f"{n} {word}(s)" for n, word in ((paragraphs, "paragraph"),
-                                                       (tables, "table")) if n)
+    what = _counted(paragraphs, tables)
     if reportgen_part and not what:
         return
     if reportgen_part:
-        out.notes.append(f"under {heading!r}, before the first area: {what}; reportgen makes"
-                         " this part from the areas (the overview of their figures); it was"
-                         " left out")
+        out.notes.append(_("under {heading!r}, before the first area: {what}; reportgen makes"
+                           " this part from the areas (the overview of their figures); it was"
+                           " left out").format(heading=heading, what=what))
     else:
-        under = f" and the {what} under it" if what else ""
-        out.notes.append(f"the heading {heading!r}{under}, after an area's Andre forhold and"
-                         f" before the next area; {NOT_SHOWN}")
+        left = _("the heading {heading!r} and the {what} under it, after an area's Andre"
+                 " forhold and before the next area; not imported") if what else _(
+            "the heading {heading!r}, after an area's Andre forhold and before the next area;"
+            " not imported")
+        out.notes.append(Unplaced(left.format(heading=heading, what=what)))
+
+
+def _counted(paragraphs: int, tables: int) -> str:
+    """"2 paragraph(s), 1 table(s)" (those there are); "paragraph(s)" in English either
+    way, other languages have two forms."""
+    counts = [ngettext("{count} paragraph(s)", "{count} paragraph(s)", paragraphs),
+              ngettext("{count} table(s)", "{count} table(s)", tables)]
+    return ", ".join(text.format(count=n) for n, text in zip((paragraphs, tables), counts) if n)
 
 
 def _cover(part: list[Any], marks: list[Mark], styles: Styles, vocab: Vocabulary,
@@ -224,7 +234,7 @@ def _cover(part: list[Any], marks: list[Mark], styles: Styles, vocab: Vocabulary
     """The title page: title, subtitle, date and the municipality's name."""
     for element, mark in zip(part, marks):
         if mark.kind == "table":
-            out.notes.append(f"a table on the title page; {NOT_SHOWN}")
+            out.notes.append(Unplaced(_("a table on the title page; not imported")))
         elif not mark.text or mark.kind in ("toc", "contents"):
             continue
         elif out.title is None and (mark.level == TITLE_LEVEL or vocab.report_title(mark.text)):
@@ -237,7 +247,8 @@ def _cover(part: list[Any], marks: list[Mark], styles: Styles, vocab: Vocabulary
             out.kommune = mark.text
         else:
             quote = mark.text if len(mark.text) <= 40 else mark.text[:39] + "…"
-            out.notes.append(f"on the title page, {quote!r}; {NOT_SHOWN}")
+            out.notes.append(Unplaced(_("on the title page, {quote!r}; not imported").format(
+                quote=quote)))
 
 
 def _area(document: Any, part: list[Any], mark: Mark | None, styles: Styles,
@@ -245,9 +256,11 @@ def _area(document: Any, part: list[Any], mark: Mark | None, styles: Styles,
           seen: dict[str, str]) -> None:
     assert mark is not None
     if mark.code in seen:
-        raise InputError(f"the report has two sections for area {mark.code}: {seen[mark.code]!r}"
-                         f" and {mark.text!r}", location=where(out.path),
-                         hint="keep one of them, or give one its own area number")
+        raise InputError(_("the report has two sections for area {code}: {first!r} and"
+                           " {second!r}").format(code=mark.code, first=seen[mark.code],
+                                                 second=mark.text),
+                         location=where(out.path),
+                         hint=_("keep one of them, or give one its own area number"))
     seen[mark.code] = mark.text
     area = ImportedArea(out.path, str(period), mark.code, out.language, labels=out.labels,
                         own=False)

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import project
-from reportgen.commands.importer.common import NOT_SHOWN, ImportedArea, ImportedReport
+from reportgen.commands.importer.common import ImportedArea, ImportedReport, Unplaced
 from reportgen.commands.importer.document import Reading, read_document
-from reportgen.commands.importer.keep import HOW, hint_for
 from reportgen.commands.importer.merge import (
     ImportResult,
     Merged,
@@ -29,8 +28,9 @@ from reportgen.commands.importer.merge import (
 from reportgen.commands.importer.settings import register, report_file
 from reportgen.commands.importer.verify import verify_area, verify_report
 from reportgen.errors import ReportgenError, ReportgenWarning, SourceLocation, collect, raise_all
+from reportgen.messages import _, ngettext
 from reportgen.model import Area, Kommune, Report, ReportInput
-from reportgen.outline import OTHER_MATTERS, TABLES_KEY, text_parts
+from reportgen.outline import FIGURES, OTHER_MATTERS, TABLES_KEY, text_parts
 from reportgen.project import display_path
 
 
@@ -61,7 +61,8 @@ class DocumentImport:
         changed = self.changed
         if len(changed) == 1:
             return display_path(changed[0].yaml_path)
-        return f"the {len(changed)} changed file(s)"
+        return ngettext("the {count} changed file(s)", "the {count} changed file(s)",
+                        len(changed)).format(count=len(changed))
 
 
 def import_document(path: Path, inputs: Path, templates: Path, area: str | None = None,
@@ -80,7 +81,7 @@ def import_document(path: Path, inputs: Path, templates: Path, area: str | None 
                                              language, whole.kommune if whole else None)
     if whole is not None:
         for note in whole.notes:
-            (outcome.unplaced if NOT_SHOWN in note else outcome.notes).append(note)
+            (outcome.unplaced if isinstance(note, Unplaced) else outcome.notes).append(note)
     problems: list[ReportgenError] = []
     merged: list[tuple[ImportedArea, Merged]] = []
     for imported in reading.areas:
@@ -109,13 +110,13 @@ def _area_file(imported: ImportedArea, inputs: Path, kommune: Kommune, reading: 
     else:
         old, newline, bom = "", "\n", False
         done = create_yaml(yaml_path, imported, kommune, reading.vocab, imported.path.name)
-    prefix = f"area {imported.code}: " if reading.report is not None else ""
+    prefix = _("area {code}").format(code=imported.code) + ": " \
+        if reading.report is not None else ""
     for note in [*imported.notes, *done.notes]:
-        (outcome.unplaced if NOT_SHOWN in note and not outcome.own_area
+        (outcome.unplaced if isinstance(note, Unplaced) and not outcome.own_area
          else outcome.notes).append(note if note in imported.notes else prefix + note)
     where = SourceLocation(display_path(yaml_path))
-    outcome.warnings += [ReportgenWarning(w, where, hint_for(w) if "kept" in w else None)
-                         for w in done.warnings]
+    outcome.warnings += [ReportgenWarning(w, where, hint) for w, hint in done.warnings]
     outcome.results.append(ImportResult(yaml_path, old, done.text, tuple(
         [*imported.notes, *done.notes]), newline, bom, created=not yaml_path.is_file()))
     return done
@@ -129,7 +130,7 @@ def _report(inputs: Path, reading: Reading, whole: ImportedReport | None,
     result, done = report_file(inputs, reading.period, whole, reading.vocab, remove_missing)
     where = SourceLocation(display_path(result.yaml_path))
     outcome.notes += done.notes
-    outcome.warnings += [ReportgenWarning(w, where, HOW) for w in done.warnings]
+    outcome.warnings += [ReportgenWarning(w, where, hint) for w, hint in done.warnings]
     if result.changed or result.created:
         outcome.results.append(result)
     return done.area  # type: ignore[no-any-return]
@@ -174,30 +175,45 @@ def _summary(merged: list[tuple[ImportedArea, Merged]], listed: ImportResult | N
         return
     for imported, done in merged:
         result = next(r for r in outcome.results if r.yaml_path.name == f"{imported.code}.yaml")
-        state = "new" if result.created else "changed" if result.changed else "unchanged"
-        outcome.summary.append(f"area {imported.code} {done.area.name}:"
-                               f" {display_path(result.yaml_path)} ({state}):"
-                               f" {_parts(done.area)}")
+        outcome.summary.append(_("area {code} {name}: {file} ({state}): {parts}").format(
+            code=imported.code, name=done.area.name, file=display_path(result.yaml_path),
+            state=_state(result), parts=_parts(done.area)))
     if listed is not None:
-        state = "new" if listed.created else "changed"
         names = ", ".join(f"{code} {name}" for code, name in sorted(added.items()))
-        outcome.summary.append(f"{display_path(listed.yaml_path)} ({state}): added to the"
-                               f" register: {names}")
+        outcome.summary.append(_("{file} ({state}): added to the register: {areas}").format(
+            file=display_path(listed.yaml_path), state=_state(listed), areas=names))
     if settings is not None:
-        parts = [f"{len(settings.chapters_before)} chapter(s) before the areas",
-                 f"{len(settings.chapters_after)} after"]
-        if settings.resolution:
-            parts.append(f"the proposed resolution ({len(settings.resolution)} point(s))")
         shown = next((r for r in outcome.results if r.yaml_path.name == project.REPORT_FILE),
                      None)
-        state = "unchanged" if shown is None else "new" if shown.created else "changed"
-        outcome.summary.append(f"{project.REPORT_FILE} ({state}): {', '.join(parts)}")
-    outcome.summary.append(f"not placed: {len(outcome.unplaced)}, each with its place:"
-                           if outcome.unplaced else "not placed: nothing")
+        outcome.summary.append(f"{project.REPORT_FILE} ({_state(shown)}):"
+                               f" {_report_parts(settings)}")
+    outcome.summary.append(_("not placed: {count}, each with its place:").format(
+        count=len(outcome.unplaced)) if outcome.unplaced else _("not placed: nothing"))
     outcome.summary += [f"  {u}" for u in outcome.unplaced]
     if outcome.warnings:
-        outcome.summary.append(f"kept from the YAML (the document lacks them):"
-                               f" {len(outcome.warnings)}, see the warnings")
+        outcome.summary.append(_("kept from the YAML (the document lacks them): {count}, see"
+                                 " the warnings").format(count=len(outcome.warnings)))
+
+
+def _state(result: ImportResult | None) -> str:
+    """Whether the import makes a file, changes it or leaves it as it is (None: no result)."""
+    if result is not None and result.created:
+        return _("new")  # TRANSLATORS: a file the import writes for the first time
+    if result is not None and result.changed:
+        return _("changed")  # TRANSLATORS: a file the import changes
+    return _("unchanged")  # TRANSLATORS: a file the import leaves as it is
+
+
+def _report_parts(settings: ReportInput) -> str:
+    """What rapport.yaml holds, in words: "2 chapter(s) before the areas, 1 after, …"."""
+    parts = [_("{before} chapter(s) before the areas, {after} after").format(
+        before=len(settings.chapters_before), after=len(settings.chapters_after))]
+    if settings.resolution:
+        count = len(settings.resolution)  # "point(s)" in English either way
+        parts.append(ngettext("the proposed resolution ({count} point(s))",
+                              "the proposed resolution ({count} point(s))", count).format(
+            count=count))
+    return ", ".join(parts)
 
 
 def _parts(area: Area) -> str:
@@ -205,11 +221,15 @@ def _parts(area: Area) -> str:
     content = area.content
     parts = [p.name for p in text_parts() if p.value(content)]
     figures = content.economic_status.figures
-    if figures:
-        parts.insert(parts.index("fakta") + 1 if "fakta" in parts else 0,
-                     f"tall ({len(figures.rows)} row(s))")
+    if figures:  # "row(s)", "item(s)" in English either way; other languages have two forms
+        rows = len(figures.rows)
+        parts.insert(parts.index("fakta") + 1 if "fakta" in parts else 0, ngettext(
+            "{key} ({count} row(s))", "{key} ({count} row(s))", rows).format(
+            key=FIGURES.name, count=rows))
     if content.other_matters:
-        parts.append(f"{OTHER_MATTERS.name} ({len(content.other_matters)} item(s))")
+        items = len(content.other_matters)
+        parts.append(ngettext("{key} ({count} item(s))", "{key} ({count} item(s))",
+                              items).format(key=OTHER_MATTERS.name, count=items))
     if content.tables:
         parts.append(f"{TABLES_KEY} ({len(content.tables)})")
     return ", ".join(parts)

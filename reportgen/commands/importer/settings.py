@@ -25,7 +25,7 @@ from reportgen.commands.importer.common import (
     where,
 )
 from reportgen.commands.importer.detect import Vocabulary, kommune_names
-from reportgen.commands.importer.keep import place_between
+from reportgen.commands.importer.keep import Warned, how, place_between
 from reportgen.commands.importer.merge import (
     ImportResult,
     Merged,
@@ -37,6 +37,7 @@ from reportgen.commands.importer.merge import (
 from reportgen.commands.importer.tables import place, resolve
 from reportgen.commands.importer.yamltext import merged_text, scalar, set_text
 from reportgen.errors import InputError, ReportgenError, ReportgenErrors
+from reportgen.messages import _
 from reportgen.model import Chapter, Kommune, ReportInput
 from reportgen.outline import REPORT_CHAPTER_GROUPS, TABLES_KEY, TOP_LEVEL, alias
 from reportgen.period import Period
@@ -93,17 +94,20 @@ def _missing(path: Path, areas: list[ImportedArea],
     for area in areas:
         known = kommune.areas.get(area.code) if kommune else None
         if known is None and not area.name:
-            raise InputError(f"area {area.code} is not in the register of kommune.yaml, and"
-                             " the document gives it no name", location=where(area.path),
-                             hint=f'add "{area.code}": <name> under `{REGISTER}:` in'
-                             f" {display_path(path)}, or give the document the title"
-                             f" 'Programområde {area.code} <name>'")
+            raise InputError(_("area {code} is not in the register of kommune.yaml, and the"
+                               " document gives it no name").format(code=area.code),
+                             location=where(area.path),
+                             hint=_('add "{code}": <name> under `{key}:` in {file}, or give'
+                                    " the document the title 'Programområde {code}"
+                                    " <name>'").format(code=area.code, key=REGISTER,
+                                                       file=display_path(path)))
         if known is None:
             added[area.code] = area.name or ""
         elif area.name and area.name != known and not area.own:
-            notes.append(f"the document names area {area.code} {area.name!r}; the register in"
-                         f" {project.KOMMUNE_FILE} names it {known!r}, which the documents show;"
-                         " the register was kept")
+            notes.append(_("the document names area {code} {name!r}; the register in {file}"
+                           " names it {known!r}, which the documents show; the register was"
+                           " kept").format(code=area.code, name=area.name,
+                                           file=project.KOMMUNE_FILE, known=known))
     return added, notes
 
 
@@ -118,10 +122,12 @@ def _kommune_name(document: Any, path: Path) -> str:
                           for p in element.iter(f"{W}p")]
     names = kommune_names(texts)
     if not names:
-        raise InputError(f"{project.KOMMUNE_FILE} not found, and the document does not name"
-                         " the municipality", location=where(path),
-                         hint=f"write {display_path(path)} with `kommune:` (such as `kommune:"
-                         " Drammen kommune`) and `språk: nb` or `nn`, then import again")
+        raise InputError(_("{file} not found, and the document does not name the"
+                           " municipality").format(file=project.KOMMUNE_FILE),
+                         location=where(path),
+                         hint=_("write {file} with `kommune:` (such as `kommune: Drammen"
+                                " kommune`) and `språk: nb` or `nn`, then import"
+                                " again").format(file=display_path(path)))
     return names[0]
 
 
@@ -139,8 +145,8 @@ def _valid(text: str, path: Path, what: str) -> Any:
             problem = exc.errors[0]
         except ReportgenError as exc:
             problem = exc
-    raise InputError(f"the document does not make a valid {path.name}: {problem.message}",
-                     location=where(path), hint=problem.hint)
+    raise InputError(_("the document does not make a valid {file}: {problem}").format(
+        file=path.name, problem=problem.message), location=where(path), hint=problem.hint)
 
 
 # --- rapport.yaml -----------------------------------------------------------------------------
@@ -162,8 +168,9 @@ def report_file(inputs: Path, period: Period, report: ImportedReport, vocab: Voc
         before = ReportInput()
     merged = Merged(old, [], [])
     tables = data.get(TABLES_KEY) if data.get(TABLES_KEY) is not None else CommentedMap()
-    ids, _ = resolve(report.grids, report.charts, tables, dict(before.tables), report.labels,
-                     report.language, vocab, merged.notes, report.fresh_tables)
+    ids, _changed = resolve(report.grids, report.charts, tables, dict(before.tables),
+                            report.labels, report.language, vocab, merged.notes,
+                            report.fresh_tables)
     report.table_ids = dict(ids["tabell"])
     for chapter in (*report.before, *report.after):
         chapter.text = place(chapter.text, ids)
@@ -188,38 +195,45 @@ def _put(data: Any, key: str, value: Any) -> None:
     data.insert(later[0] if later else len(data), key, value)
 
 
-def _keep_or_remove(data: Any, key: str, what: str, remove: bool, warnings: list[str]) -> None:
+def _keep_or_remove(data: Any, key: str, kept: str, remove: bool, warnings: list[Warned],
+                    heading: str = "") -> None:
+    """Remove `key` (with --remove-missing), or keep it with the warning `kept`, a text with
+    the {key} (and the {heading} of the part, if any)."""
     if key not in data:
         return
     if remove:
         del data[key]
     else:
-        warnings.append(f"the document has no {what}; `{key}` was kept")
+        warnings.append((kept.format(key=key, heading=heading), how()))
 
 
 def _title_page(data: Any, before: ReportInput, report: ImportedReport, period: Period,
-                remove: bool, warnings: list[str]) -> None:
+                remove: bool, warnings: list[Warned]) -> None:
     default = report.labels["report_title"].format(tertial=period.tertial, year=period.year)
     if report.title and report.title != (before.title or default):
         _put(data, REPORT_KEYS["title"], report.title)
     if report.subtitle and report.subtitle != before.subtitle:
         _put(data, REPORT_KEYS["subtitle"], report.subtitle)
     elif not report.subtitle:
-        _keep_or_remove(data, REPORT_KEYS["subtitle"], "subtitle", remove, warnings)
+        _keep_or_remove(data, REPORT_KEYS["subtitle"],
+                        _("the document has no subtitle; `{key}` was kept"), remove, warnings)
     shown = before.date or period.end
     if report.date and report.date != shown.isoformat():
         _put(data, REPORT_KEYS["date"], dt.date.fromisoformat(report.date))
     elif not report.date:
-        _keep_or_remove(data, REPORT_KEYS["date"], "date on its title page", remove, warnings)
+        _keep_or_remove(data, REPORT_KEYS["date"],
+                        _("the document has no date on its title page; `{key}` was kept"),
+                        remove, warnings)
 
 
 def _resolution(data: Any, before: ReportInput, report: ImportedReport, remove: bool,
-                warnings: list[str]) -> None:
+                warnings: list[Warned]) -> None:
     from ruamel.yaml.comments import CommentedSeq
 
     key = REPORT_KEYS["resolution"]
     if report.resolution is None:
-        _keep_or_remove(data, key, f"{report.labels['resolution']!r}", remove, warnings)
+        _keep_or_remove(data, key, _("the document has no {heading!r}; `{key}` was kept"),
+                        remove, warnings, report.labels["resolution"])
     elif tuple(report.resolution) != before.resolution:
         _put(data, key, CommentedSeq([scalar(p) for p in report.resolution]))
 
@@ -245,8 +259,8 @@ def _chapters(data: Any, before: ReportInput, report: ImportedReport, remove: bo
                 at = place_between(present, olds_here[:i], olds_here[i + 1:])
                 entries.insert(at, _entry(data, olds[old.heading]))
                 present.insert(at, old.heading)
-                merged.warnings.append(f"the chapter {old.heading!r} is not in the document;"
-                                       " it was kept")
+                merged.warnings.append((_("the chapter {heading!r} is not in the document; it"
+                                          " was kept").format(heading=old.heading), how()))
         _set_chapters(data, key, entries)
 
 
@@ -256,7 +270,8 @@ def _chapter(data: Any, chapter: ImportedChapter, olds: dict[str, Any],
     from ruamel.yaml.comments import CommentedMap
 
     if not chapter.text:
-        notes.append(f"the chapter {chapter.heading!r} has no text; it was not imported")
+        notes.append(_("the chapter {heading!r} has no text; it was not imported").format(
+            heading=chapter.heading))
         return None
     if chapter.heading not in olds:
         return CommentedMap({HEADING: chapter.heading, TEXT: scalar(chapter.text)})
@@ -268,7 +283,7 @@ def _chapter(data: Any, chapter: ImportedChapter, olds: dict[str, Any],
 
 
 def _entry(data: Any, old: tuple[str, int, Any]) -> Any:
-    group, index, _ = old
+    group, index, _chapter = old
     return data[REPORT_KEYS[group]][index]
 
 

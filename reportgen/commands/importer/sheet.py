@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError, ReportgenError, SourceLocation, raise_all
+from reportgen.messages import _
 from reportgen.model import Kommune, LedgerColumns
 from reportgen.outline import LEDGER_COLUMNS
 from reportgen.present.numbers import parse_amount
@@ -69,9 +70,10 @@ def read_ledger(path: Path, columns: LedgerColumns, kommune: Kommune) -> Ledger:
     if not found:
         wanted = ", ".join(_headings(columns).values())
         problems.append(InputError(
-            f"no sheet has the columns {wanted}", location=SourceLocation(display_path(path)),
-            hint="name the columns so in the export's first rows, or say under"
-            " `regnskapsimport:` in kommune.yaml which headings the export uses"))
+            _("no sheet has the columns {columns}").format(columns=wanted),
+            location=SourceLocation(display_path(path)),
+            hint=_("name the columns so in the export's first rows, or say under"
+                   " `regnskapsimport:` in kommune.yaml which headings the export uses")))
     _duplicates(ledger.rows, problems)
     raise_all(problems)
     return ledger
@@ -125,20 +127,19 @@ def _row(path: Path, sheet: str | None, number: int, cells: list[Any],
         return
     code = _area_code(cell("area"))
     if code is None or code not in kommune.areas:
-        what = f"{area!r} is not an area code" if code is None else (
-            f"area {code} is not in the register of programme areas")
-        problems.append(InputError(what, location=where("area"), hint=(
+        what = _("{cell!r} is not an area code").format(cell=area) if code is None else _(
+            "area {code} is not in the register of programme areas").format(code=code)
+        problems.append(InputError(what, location=where("area"), hint=_(
             "write the area's two-digit code (08, or 08 followed by its name) in this column;"
-            f" the register in kommune.yaml has {', '.join(kommune.areas)}")))
+            " the register in kommune.yaml has {codes}").format(codes=", ".join(kommune.areas))))
         return
     if not name:
-        problems.append(InputError("the row has no name", location=where("row"),
-                                   hint="write the name of the figures row (navn) here"))
+        problems.append(InputError(_("the row has no name"), location=where("row"),
+                                   hint=_("write the name of the figures row (navn) here")))
         return
-    for column in LEDGER_COLUMNS:
-        if column.attribute not in amounts:
-            ledger.notes.append(f"{where(column.attribute)}: empty; taken as 0")
-            amounts[column.attribute] = Decimal(0)
+    for column in (c for c in LEDGER_COLUMNS if c.attribute not in amounts):
+        ledger.notes.append(_("{place}: empty; taken as 0").format(place=where(column.attribute)))
+        amounts[column.attribute] = Decimal(0)
     ledger.rows.append(LedgerRow(code, name, amounts, where("row")))
 
 
@@ -161,14 +162,15 @@ def _amount(value: Any, where: SourceLocation) -> tuple[Decimal | None, InputErr
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None, InputError(f"{_text(value)!r} is not an amount", location=where,
-                                hint="the column must hold numbers only")
+        return None, InputError(_("{cell!r} is not an amount").format(cell=_text(value)),
+                                location=where, hint=_("the column must hold numbers only"))
     if isinstance(value, (int, float)):
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), None
     parsed = parse_amount(value)
     if parsed is None:
-        return None, InputError(f"{value.strip()!r} is not an amount", location=where,
-                                hint="write a number, such as 1234,50 or -12000")
+        return None, InputError(_("{cell!r} is not an amount").format(cell=value.strip()),
+                                location=where,
+                                hint=_("write a number, such as 1234,50 or -12000"))
     return parsed, None
 
 
@@ -178,9 +180,10 @@ def _duplicates(rows: list[LedgerRow], problems: list[ReportgenError]) -> None:
         key = (row.area, row.name)
         if key in seen:
             problems.append(InputError(
-                f"area {row.area}, row {row.name!r} is given twice (first at {seen[key].location})",
+                _("area {code}, row {row!r} is given twice (first at {first})").format(
+                    code=row.area, row=row.name, first=seen[key].location),
                 location=row.location,
-                hint="each figures row may stand once: add the two together or rename one"))
+                hint=_("each figures row may stand once: add the two together or rename one")))
         else:
             seen[key] = row
 
@@ -200,10 +203,11 @@ def _sheets(path: Path, ledger: Ledger) -> list[tuple[str | None, list[list[Any]
         return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
                 for name in book.sheet_names]
     except Exception as exc:  # calamine raises its own types for every broken file
-        raise InputError(f"cannot read the file as a spreadsheet: {exc}".splitlines()[0],
-                         location=SourceLocation(display_path(path)),
-                         hint="save it again as .xlsx (or .csv) from the accounting system"
-                         " or Excel") from exc
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        raise InputError(_("cannot read the file as a spreadsheet: {reason}").format(
+            reason=reason), location=SourceLocation(display_path(path)),
+            hint=_("save it again as .xlsx (or .csv) from the accounting system or"
+                   " Excel")) from exc
 
 
 def _read(path: Path) -> bytes:
@@ -211,8 +215,8 @@ def _read(path: Path) -> bytes:
     from reportgen import project
 
     if not project.exists(path):
-        raise InputError("no such file", location=SourceLocation(display_path(path)),
-                         hint="give the path of the export to import")
+        raise InputError(_("no such file"), location=SourceLocation(display_path(path)),
+                         hint=_("give the path of the export to import"))
     return project.read_file(path, limit=MAX_FILE_BYTES)
 
 
@@ -224,9 +228,10 @@ def _check_zip(data: bytes, path: Path) -> None:
     except zipfile.BadZipFile:
         return  # not a zip (an old .xls, say): calamine says what it is
     if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError(f"the file unpacks to {unpacked} bytes, more than the limit of"
-                         f" {MAX_UNPACKED_BYTES}", location=SourceLocation(display_path(path)),
-                         hint="export only the operating accounts of the period")
+        raise InputError(_("the file unpacks to {size} bytes, more than the limit of"
+                           " {limit}").format(size=unpacked, limit=MAX_UNPACKED_BYTES),
+                         location=SourceLocation(display_path(path)),
+                         hint=_("export only the operating accounts of the period"))
 
 
 def _csv_rows(data: bytes, path: Path, ledger: Ledger) -> list[list[Any]]:
@@ -234,7 +239,8 @@ def _csv_rows(data: bytes, path: Path, ledger: Ledger) -> list[list[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252")
-        ledger.notes.append(f"{display_path(path)}: not UTF-8; read as Windows-1252")
+        ledger.notes.append(_("{file}: not UTF-8; read as Windows-1252").format(
+            file=display_path(path)))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         delimiter = dialect.delimiter

@@ -17,11 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.commands.importer.common import (
-    NOT_SHOWN,
     PLACEHOLDER_REF,
     ImportedGrid,
+    Unplaced,
 )
 from reportgen.commands.importer.detect import Vocabulary, date_in, is_sum
+from reportgen.messages import _
 from reportgen.model import NUMBER_TYPES, TableColumn, TableInput
 from reportgen.outline import alias
 from reportgen.present.numbers import parse_amount
@@ -59,7 +60,8 @@ def resolve(grids: list[ImportedGrid], charts: list[tuple[str, str]], tables: An
     for index, (shown, place) in enumerate(charts):
         ref = next((r for r, t in existing.items() if t.chart and caption(t) == shown), None)
         if ref is None:
-            notes.append(f"{place}: a picture (its caption {shown!r}); {NOT_SHOWN}")
+            notes.append(Unplaced(_("{place}: a picture (its caption {caption!r}); not"
+                                    " imported").format(place=place, caption=shown)))
         ids["diagram"][index] = ref
     return ids, changed
 
@@ -101,13 +103,16 @@ def _update(entry: Any, grid: ImportedGrid, table: TableInput, notes: list[str])
     names = tuple(c.name for c in table.columns)
     rows = grid.rows[:-1] if table.sum and grid.rows else grid.rows
     if grid.header != names:
-        notes.append(f"{grid.where}: the table {grid.caption!r} has other column headings than"
-                     f" in the YAML; table headings are not imported; the YAML's table was kept")
+        notes.append(Unplaced(_("{place}: the table {caption!r} has other column headings than"
+                                " in the YAML; table headings are not imported; the YAML's"
+                                " table was kept").format(place=grid.where,
+                                                          caption=grid.caption)))
         return False
     values = [[_typed(cell, column) for cell, column in zip(row, table.columns)] for row in rows]
     if any(v is _WRONG for row in values for v in row):
-        notes.append(f"{grid.where}: a cell of the table {grid.caption!r} is not of its"
-                     " column's type; the YAML's table was kept")
+        notes.append(_("{place}: a cell of the table {caption!r} is not of its column's type;"
+                       " the YAML's table was kept").format(place=grid.where,
+                                                            caption=grid.caption))
         return False
     _set_rows(entry, values)
     return True
@@ -158,8 +163,8 @@ def new_table(grid: ImportedGrid, index: int, vocab: Vocabulary, notes: list[str
     title = grid.caption
     if not title:
         title = f"Tabell {index + 1}"
-        notes.append(f"{grid.where}: the table has no caption; it was given the title"
-                     f" {title!r} (`tittel` in the YAML)")
+        notes.append(_("{place}: the table has no caption; it was given the title {title!r}"
+                       " (`tittel` in the YAML)").format(place=grid.where, title=title))
     kinds = [_kind(i, [row[i] for row in grid.rows]) for i in range(len(grid.header))]
     rows = [list(row) for row in grid.rows]
     total = bool(rows) and len(rows) > 1 and is_sum(rows[-1][0], vocab) and _adds_up(rows, kinds)
@@ -171,7 +176,7 @@ def new_table(grid: ImportedGrid, index: int, vocab: Vocabulary, notes: list[str
         if kind in DEFAULT_DECIMALS and decimals != DEFAULT_DECIMALS[kind]:
             column[COLUMN_KEYS["decimals"]] = decimals
         columns.append(column)
-    values = [[_value(cell, kind) for cell, (kind, _) in zip(row, kinds)] for row in rows]
+    values = [[_value(cell, kind) for cell, (kind, _decimals) in zip(row, kinds)] for row in rows]
     entry = CommentedMap({KEYS["title"]: title, KEYS["columns"]: columns,
                           KEYS["rows"]: _rows(values)})
     if total:

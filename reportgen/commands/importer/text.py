@@ -16,8 +16,9 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
-from reportgen.commands.importer.common import NOT_SHOWN, SPACES, W
+from reportgen.commands.importer.common import SPACES, Unplaced, W
 from reportgen.markup import BULLET, HEADING, NUMBERED, escape, parse_spans
+from reportgen.messages import _
 from reportgen.view import Span
 
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -27,8 +28,14 @@ PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
 # What a YAML block or plain scalar cannot hold as typed (only as an escape in double quotes):
 # line breaks of other systems become a space, as a line break in a paragraph does; other
 # control characters are left out. Each is noted.
-LINE_BREAKS = {"\r": "carriage return", "\x85": "next line", "\u2028": "line separator",
-               "\u2029": "paragraph separator"}
+LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def _line_break_name(character: str) -> str:
+    """The name of one of LINE_BREAKS, in words."""
+    return {"\r": _("carriage return"), "\x85": _("next line"), "\u2028": _("line separator"),
+            "\u2029": _("paragraph separator")}[character]
+
 UNHOLDABLE = re.compile("[\r\x7f-\x9f\u2028\u2029]")
 
 
@@ -64,7 +71,7 @@ class Inline:
             elif tag in CONTAINERS:
                 out += self.pieces(child, href)
             elif tag.startswith("{http://schemas.openxmlformats.org/officeDocument/2006/math}"):
-                self.notes.append(f"an equation; {NOT_SHOWN}")
+                self.notes.append(Unplaced(_("an equation; not imported")))
         return out
 
     def _link(self, link: Any) -> str | None:
@@ -72,7 +79,7 @@ class Inline:
         if rel and rel in self.doc.part.rels:
             return str(self.doc.part.rels[rel].target_ref)
         if link.get(f"{W}anchor"):
-            self.notes.append("a link to a place in the document became plain text")
+            self.notes.append(_("a link to a place in the document became plain text"))
         return None
 
     def _run(self, run: Any, href: str | None) -> list[Span]:
@@ -95,14 +102,14 @@ class Inline:
             if tag == "br" and child.get(f"{W}type") in ("page", "column"):
                 return ""
             if tag in ("br", "cr"):
-                self.notes.append("a line break inside the paragraph became a space")
+                self.notes.append(_("a line break inside the paragraph became a space"))
             return {"tab": "\t", "noBreakHyphen": "\u2011", "softHyphen": "\u00ad"}.get(tag, " ")
         if child.tag in PICTURES:
-            self.notes.append(f"a picture; {NOT_SHOWN}")
+            self.notes.append(Unplaced(_("a picture; not imported")))
         elif child.tag.endswith("}AlternateContent"):  # shapes and text boxes
-            self.notes.append(f"a drawing or text box; {NOT_SHOWN}")
+            self.notes.append(Unplaced(_("a drawing or text box; not imported")))
         elif tag in ("footnoteReference", "endnoteReference"):
-            self.notes.append(f"a footnote; {NOT_SHOWN}")
+            self.notes.append(Unplaced(_("a footnote; not imported")))
         elif tag == "fldChar":
             self._field_char(child.get(f"{W}fldCharType"))
         elif tag == "instrText" and self.fields:
@@ -113,11 +120,12 @@ class Inline:
         """The text with what YAML cannot hold as typed replaced (see UNHOLDABLE), noted."""
         for found in dict.fromkeys(UNHOLDABLE.findall(text)):
             if found in LINE_BREAKS:
-                self.notes.append(f"character U+{ord(found):04X} ({LINE_BREAKS[found]}, a line"
-                                  " break) became a space; the YAML cannot hold it as typed")
+                self.notes.append(_("character U+{code} ({name}, a line break) became a space;"
+                                    " the YAML cannot hold it as typed").format(
+                    code=f"{ord(found):04X}", name=_line_break_name(found)))
             else:
-                self.notes.append(f"control character U+{ord(found):04X} was left out; the"
-                                  " YAML cannot hold it as typed")
+                self.notes.append(_("control character U+{code} was left out; the YAML cannot"
+                                    " hold it as typed").format(code=f"{ord(found):04X}"))
         return UNHOLDABLE.sub(lambda m: " " if m.group() in LINE_BREAKS else "", text)
 
     def _field_char(self, kind: str | None) -> None:
@@ -209,12 +217,12 @@ class Styles:
         self.said.add(key)
         names = [repr(self.name(m) or m.get(f"{W}styleId")) for m in members]
         if len(names) == 1:
-            self.notes.append(f"in the document's styles, {names[0]} is based on itself;"
-                              " that was ignored")
+            self.notes.append(_("in the document's styles, {style} is based on itself; that was"
+                                " ignored").format(style=names[0]))
         else:
-            joined = ", ".join(names[:-1]) + " and " + names[-1]
-            self.notes.append(f"in the document's styles, {joined} are based on each other in"
-                              " a loop; the loop was cut where it closes")
+            self.notes.append(_("in the document's styles, {styles} and {last} are based on"
+                                " each other in a loop; the loop was cut where it closes").format(
+                styles=", ".join(names[:-1]), last=names[-1]))
 
     def paragraph(self, p: Any) -> list[Any]:
         """The chain of a paragraph element's style (the default style if it names none)."""
@@ -237,8 +245,8 @@ class Styles:
         ilvl = num_pr.find(f"{W}ilvl") if num_pr is not None else None
         level = whole(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
         if level is None:
-            notes.append(f"its list level {ilvl.get(f'{W}val')!r} is not a number; it was read"
-                         " as the first level")
+            notes.append(_("its list level {value!r} is not a number; it was read as the first"
+                           " level").format(value=ilvl.get(f"{W}val")))
             level = 0
         numbered = any(n.startswith("List Number") for n in names)
         if num_id is None or num_id.get(f"{W}val") == "0":
@@ -273,8 +281,8 @@ class Styles:
         number = whole(value)
         if number is None and kind not in ("bullet", "none") and (num_id, level) not in self.said:
             self.said.add((num_id, level))  # once for the list, not for each of its items
-            notes.append(f"its list is set to start at {value!r}, which is not a number; it"
-                         " was numbered from 1")
+            notes.append(_("its list is set to start at {value!r}, which is not a number; it"
+                           " was numbered from 1").format(value=value))
         return kind, 1 if number is None else number
 
 
@@ -293,8 +301,8 @@ def paragraph_markup(pieces: list[Span]) -> tuple[str, list[str]]:
     pieces = _trimmed([_linkable(p, notes) for p in pieces])
     line = _joined(pieces)
     if _shape(parse_spans(line)) != _shape(pieces):  # emphasis right next to other emphasis
-        notes.append("its bold and italic could not be written in the markup and were left"
-                     " out; add them in the YAML")
+        notes.append(_("its bold and italic could not be written in the markup and were left"
+                       " out; add them in the YAML"))
         line = _joined([Span(p.text, href=p.href) for p in pieces])
     return _line_start(line), notes
 
@@ -313,8 +321,8 @@ def _linkable(piece: Span, notes: list[str]) -> Span:
         href = re.sub(r"[\s()<>\x00-\x1f\x7f-\x9f]", lambda m: quote(m.group(), safe=""),
                       href.strip())
     if href and not re.fullmatch(r"(?:https?://|mailto:)\S+", href):
-        notes.append(f"a link to {href!r} became plain text (links start with"
-                     " https://, http:// or mailto:)")
+        notes.append(_("a link to {address!r} became plain text (links start with https://,"
+                       " http:// or mailto:)").format(address=href))
         href = None
     return replace(piece, text=text, href=href)
 

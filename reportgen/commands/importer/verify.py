@@ -27,6 +27,7 @@ from reportgen.commands.importer.settings import CHAPTER_BASE
 from reportgen.commands.importer.tables import place, resolve
 from reportgen.errors import InputError
 from reportgen.markup import parse_blocks
+from reportgen.messages import _
 from reportgen.outline import FIGURE_COLUMNS
 from reportgen.present.numbers import parse_amount, round_amount
 from reportgen.view import Heading, ListBlock, Paragraph, Placement
@@ -59,17 +60,20 @@ def verify_report(report: Any, templates: Path, expected: ImportedReport,
     for area, wanted in zip(report.areas, expected.areas):
         got = found.get(area.code)
         if got is None:
-            problems.append(f"area {area.code} is not in the rendered report")
+            problems.append(_("area {code} is not in the rendered report").format(
+                code=area.code))
             continue
         _placed(got, area.content.tables, vocab)
-        problems += _area_differences(wanted, got, area, f"area {area.code}: ")
+        scope = _("area {code}").format(code=area.code) + ": "
+        problems += _area_differences(wanted, got, area, scope)
     ids = _ids(back.grids, back.charts, report.report.tables, back, vocab)
     for mine, theirs in ((expected.before, back.before), (expected.after, back.after)):
         problems += _chapter_differences(mine, theirs, ids)
     problems += _grids(expected, back, "")
     if expected.resolution is not None and back.resolution != expected.resolution:
-        problems.append(f"the proposed resolution: the document has {expected.resolution!r};"
-                        f" the new input renders {back.resolution!r}")
+        problems.append(_("the proposed resolution: the document has {have!r}; the new input"
+                          " renders {gives!r}").format(have=expected.resolution,
+                                                       gives=back.resolution))
     _raise(problems, expected.path)
 
 
@@ -93,7 +97,7 @@ def _placed(back: ImportedArea, tables: dict[str, Any], vocab: Any) -> None:
 
 def _ids(grids: list[ImportedGrid], charts: list[tuple[str, str]], tables: dict[str, Any],
          owner: Any, vocab: Any) -> Any:
-    ids, _ = resolve(grids, charts, {}, tables, owner.labels, owner.language, vocab, [])
+    ids, _changed = resolve(grids, charts, {}, tables, owner.labels, owner.language, vocab, [])
     owner.table_ids = dict(ids["tabell"])
     return ids
 
@@ -110,9 +114,9 @@ def _area_differences(expected: ImportedArea, back: ImportedArea, area: Any,
     theirs = [(i.heading, parse_blocks(i.text, other_base(i.heading)))
               for i in back.other_matters or [] if i.chunks]
     if mine != theirs:
-        problems.append(f"{scope}under 'Andre forhold': the document has the items"
-                        f" {[h for h, _ in mine]!r}; the new input renders"
-                        f" {[h for h, _ in theirs]!r}")
+        problems.append(scope + _("under 'Andre forhold': the document has the items {have!r};"
+                                  " the new input renders {gives!r}").format(
+            have=[h for h, _blocks in mine], gives=[h for h, _blocks in theirs]))
     problems += _figures(expected, back, area, scope)
     problems += _grids(expected, back, scope)
     return problems
@@ -120,7 +124,7 @@ def _area_differences(expected: ImportedArea, back: ImportedArea, area: Any,
 
 def _field(imported: ImportedArea, key: str) -> str:
     part = TEXT_PARTS[key]
-    return imported.labels.get(part.label or "", key) if part.label else "the title"
+    return imported.labels.get(part.label or "", key) if part.label else _("the title")
 
 
 def _blocks(scope: str, field: str, mine: list[Any], theirs: list[Any]) -> list[str]:
@@ -128,16 +132,17 @@ def _blocks(scope: str, field: str, mine: list[Any], theirs: list[Any]) -> list[
         return []
     index = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b),
                  min(len(mine), len(theirs)))
-    have = _text(mine[index]) if index < len(mine) else "nothing more"
-    gives = _text(theirs[index]) if index < len(theirs) else "nothing more"
-    return [f"{scope}under {field!r}, block {index + 1}: the document has {have!r}; the new"
-            f" input renders {gives!r}"]
+    have = _text(mine[index]) if index < len(mine) else _("nothing more")
+    gives = _text(theirs[index]) if index < len(theirs) else _("nothing more")
+    return [scope + _("under {field!r}, block {number}: the document has {have!r}; the new"
+                      " input renders {gives!r}").format(field=field, number=index + 1,
+                                                         have=have, gives=gives)]
 
 
 def _text(block: Any) -> str:
     """A block's words, for a message."""
     if isinstance(block, Heading):
-        return f"(heading) {block.text}"
+        return _("(heading) {text}").format(text=block.text)
     if isinstance(block, Paragraph):
         return "".join(s.text for s in block.spans)
     if isinstance(block, ListBlock):
@@ -157,13 +162,15 @@ def _figures(expected: ImportedArea, back: ImportedArea, area: Any, scope: str) 
         for k, column in enumerate(FIGURE_COLUMNS, 1):
             a, b = parse_amount(mine[k]), parse_amount(theirs[k])
             if column.typed and a is not None and (b is None or round_amount(a, unit) != b):
-                return [f"{scope}the figures table, row {mine[0]!r}: the document has"
-                        f" {mine[k]!r}, the new input renders {theirs[k]!r}"]
+                return [scope + _("the figures table, row {row!r}: the document has {have!r},"
+                                  " the new input renders {gives!r}").format(
+                    row=mine[0], have=mine[k], gives=theirs[k])]
     names = [r[0] for r in expected.figures.rows if all(
         parse_amount(r[k]) is not None for k, c in enumerate(FIGURE_COLUMNS, 1) if c.typed)]
     if names != [r[0] for r in got]:
-        return [f"{scope}the figures table: the document has the rows {names!r}; the new"
-                f" input renders {[r[0] for r in got]!r}"]
+        return [scope + _("the figures table: the document has the rows {have!r}; the new"
+                          " input renders {gives!r}").format(have=names,
+                                                             gives=[r[0] for r in got])]
     return []
 
 
@@ -179,8 +186,8 @@ def _grids(expected: Any, back: Any, scope: str) -> list[str]:
         shown = [got.header, *got.rows]
         if len(rows) != len(shown) or any(not _same(a, b) for r, s in zip(rows, shown)
                                           for a, b in zip(r, s)):
-            problems.append(f"{scope}the table {mine.caption!r}: the new input does not render"
-                            " the document's cells")
+            problems.append(scope + _("the table {caption!r}: the new input does not render"
+                                      " the document's cells").format(caption=mine.caption))
     return problems
 
 
@@ -197,7 +204,8 @@ def _chapter_differences(mine: list[Any], theirs: list[Any], ids: Any) -> list[s
             continue
         got = found.get(chapter.heading)
         if got is None:
-            problems.append(f"the chapter {chapter.heading!r} is not in the rendered report")
+            problems.append(_("the chapter {heading!r} is not in the rendered report").format(
+                heading=chapter.heading))
             continue
         problems += _blocks("", chapter.heading, parse_blocks(chapter.text, CHAPTER_BASE),
                             parse_blocks(place(got.text, ids), CHAPTER_BASE))
@@ -207,8 +215,11 @@ def _chapter_differences(mine: list[Any], theirs: list[Any], ids: Any) -> list[s
 def _raise(problems: list[str], path: Path) -> None:
     if not problems:
         return
-    more = f" (and {len(problems) - SHOWN} more)" if len(problems) > SHOWN else ""
-    raise InputError("the new input would not render as the document reads: "
-                     + "; ".join(problems[:SHOWN]) + more, location=where(path),
-                     hint="nothing was written. This is a fault in reportgen's import: please"
-                     " report it with the document; meanwhile, write that part in the YAML")
+    message = _("the new input would not render as the document reads: {problems} (and"
+                " {count} more)") if len(problems) > SHOWN else _(
+        "the new input would not render as the document reads: {problems}")
+    raise InputError(message.format(problems="; ".join(problems[:SHOWN]),
+                                    count=len(problems) - SHOWN), location=where(path),
+                     hint=_("nothing was written. This is a fault in reportgen's import: please"
+                            " report it with the document; meanwhile, write that part in the"
+                            " YAML"))

@@ -221,7 +221,7 @@ def test_did_you_mean_never_names_a_key_that_looks_the_same(
     assert result.err == (
         f"inputs/kommune.yaml:2:1: error: unknown key {written!r}; did you mean 'språk'?\n"
         f"  hint: the key has {character}, which no key has; type the"
-        " key again; the keys allowed here are kommune, språk, programområder, regnskapsimport\n")
+        " key again; the keys allowed here are kommune, språk, programområder, regnskapsimport, logo\n")
 
 
 def test_text_values_are_never_normalised(project: Project, cli: Callable[..., Result]) -> None:

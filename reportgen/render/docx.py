@@ -141,7 +141,7 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
                          templates / FONTS)
     if view.contents:
         writer.contents(view, pages or {})
-    contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
+    contents = {e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")}
     for block in view.blocks:
         writer.add(block)
     _fill_fields(template, view, templates / TEMPLATE)
@@ -231,9 +231,173 @@ def _replace_marker(document: Any, text: str, elements: list[Any], path: Path) -
             location=SourceLocation(str(path)),
             hint=f"write {{{{ {field} }}}} alone in a paragraph of the template's body"
             + (" (on the cover, inside {%p if cover %})" if field == "contents" else ""))
+    known = set(marker.nsmap.values())
     for element in elements:
-        marker.addprevious(element)
+        _adopt(element, marker.addprevious, known)
     marker.getparent().remove(marker)
+
+
+# --- the body built in time linear in its size -------------------------------------------
+# python-docx looks for the body's end, a free relationship id and a free list id through all
+# that is already there, for each paragraph, link and list; its rows read every cell of the
+# table; lxml moves a subtree into another document in time quadratic in its size. What is
+# below makes the same XML as they did, in time independent of what is already there.
+
+PIECE = 256  # elements: a subtree of at most this many moves into the template in one piece
+
+
+def _adopt(element: Any, put: Any, known: set[str]) -> None:
+    """Move `element` of one document into another with `put` (an `addprevious` or `append`
+    there). lxml looks up the namespace of each moved element in a list that grows by one
+    with each of them, so a big subtree (a table of thousands of rows, a paragraph of
+    thousands of links) took minutes to move. A big one moves piece by piece: an element
+    like it without children, then each child into that, each the same way. The XML is the
+    same: each piece finds the namespaces of its names (those in `known`, declared above the
+    place) where the whole subtree found them."""
+    from lxml import etree
+
+    names = (element.tag, *element.attrib)
+    raw = etree._Element  # lxml's own `text` and `tail`: python-docx's classes redefine text
+    if sum(1 for _ in element.iter()) <= PIECE or any(
+            name.startswith("{") and name[1:].split("}")[0] not in known for name in names):
+        put(element)
+        return
+    shell = element.makeelement(element.tag, element.attrib)
+    raw.text.__set__(shell, raw.text.__get__(element))
+    raw.tail.__set__(shell, raw.tail.__get__(element))
+    put(shell)
+    for child in list(element):
+        _adopt(child, shell.append, known)
+
+
+class _BodyEnd:
+    """New paragraphs and tables at the end of a document's body, before its w:sectPr, as
+    python-docx's `add_paragraph` and `add_table` put them (each looks for that w:sectPr
+    among all the body's children; `add_table` also through every paragraph for the last
+    section's width)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.container = doc._body  # the paragraphs' parent: it knows their part
+        body = doc.element.body
+        last = body.find(_qn("w:sectPr"))
+        self.put = last.addprevious if last is not None else body.append
+        self.width: Any = None  # between the margins: the body adds no section
+
+    def paragraph(self, text: str = "") -> Any:
+        """A new python-docx paragraph, with `text` in one run if any."""
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        element = OxmlElement("w:p")
+        self.put(element)
+        paragraph = Paragraph(element, self.container)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def table(self, cols: int) -> Any:
+        """A new python-docx table of `cols` columns and no rows."""
+        from docx.oxml.table import CT_Tbl
+        from docx.table import Table
+
+        if self.width is None:
+            self.width = self.doc._block_width
+        element = CT_Tbl.new_tbl(0, cols, self.width)
+        self.put(element)
+        table = Table(element, self.container)
+        table.style = None  # as add_table leaves it: the document's default table style
+        return table
+
+
+class _Links:
+    """The ids of a part's relationships to link targets, as `part.relate_to(target,
+    HYPERLINK, is_external=True)` gives them (it looks through every relationship for the
+    target, then for a free id)."""
+
+    def __init__(self, part: Any) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        self.kind = RELATIONSHIP_TYPE.HYPERLINK
+        self.rels = part.rels
+        self.ids: dict[str, str] = {}
+        for rel in self.rels.values():  # relate_to finds the first of these
+            if rel.reltype == self.kind and rel.is_external:
+                self.ids.setdefault(rel.target_ref, rel.rId)
+        self.free = 1  # rId1 … below it are taken: relationships are only added
+
+    def rel_id(self, target: str) -> str:
+        """The id of the relationship to `target`, added if there is none."""
+        if target not in self.ids:
+            while f"rId{self.free}" in self.rels:
+                self.free += 1
+            self.ids[target] = f"rId{self.free}"
+            self.rels.add_relationship(self.kind, target, self.ids[target], is_external=True)
+        return self.ids[target]
+
+
+class _Numbering:
+    """New w:num elements that restart a list style's numbering, as python-docx's `add_num`
+    makes them (it looks through every w:num for a free numId, in time quadratic in their
+    number, and the style's w:num is looked up anew at each list)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.element = doc.part.numbering_part.element
+        self.used = {int(n) for n in self.element.xpath("./w:num/@w:numId")}
+        self.free = 1  # the numIds below it are taken: w:num elements are only added
+        after = self.element.find(_qn("w:numIdMacAtCleanup"))
+        self.put = after.addprevious if after is not None else self.element.append
+        self.abstracts: dict[str, Any] = {}  # by list style
+
+    def restarted(self, style: str, start: int) -> int:
+        """The numId of a new w:num over the list style's numbering, restarting at `start`."""
+        from docx.oxml.numbering import CT_Num
+
+        if style not in self.abstracts:
+            self.abstracts[style] = list_numbering(self.doc, style)[1]
+        while self.free in self.used:
+            self.free += 1
+        self.used.add(self.free)
+        num = CT_Num.new(self.free, self.abstracts[style])
+        self.put(num)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return int(num.numId)
+
+
+def _table_row(tbl: Any, cells: tuple[str, ...], twips: list[str], style: str,
+               header: bool, bold: bool, right: list[bool]) -> None:
+    """A row of a table whose grid is there, as python-docx's `add_row`, `row.cells`,
+    `cell.width` and `add_run` made it (`row.cells` reads every row above). The text goes in
+    by python-docx's own `CT_R.text`, which writes tabs and breaks as Word does."""
+    from lxml import etree
+
+    def sub(parent: Any, tag: str, **attrs: str) -> Any:
+        return etree.SubElement(parent, _qn(tag), {_qn(k.replace("_", ":", 1)): v
+                                                   for k, v in attrs.items()})
+
+    tr = sub(tbl, "w:tr")
+    properties = sub(tr, "w:trPr")
+    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
+    # (only "on"/"off"), while the bare element means "on" to every reader.
+    if header:  # repeated at the top of each page
+        sub(properties, "w:tblHeader")
+    sub(properties, "w:cantSplit")
+    for i, width in enumerate(twips):
+        tc = sub(tr, "w:tc")
+        sub(sub(tc, "w:tcPr"), "w:tcW", w_type="dxa", w_w=width)
+        paragraph = sub(tc, "w:p")
+        if i >= len(cells):  # a cell without text: python-docx's empty one
+            continue
+        paragraph_properties = sub(paragraph, "w:pPr")
+        sub(paragraph_properties, "w:pStyle", w_val=style)
+        if right[i]:
+            sub(paragraph_properties, "w:jc", w_val="right")
+        run = sub(paragraph, "w:r")
+        run_properties = sub(run, "w:rPr")
+        if bold:
+            sub(run_properties, "w:b")
+        run.text = cells[i]
 
 
 class _BodyWriter:
@@ -244,11 +408,14 @@ class _BodyWriter:
         self.style_ids = style_ids
         self.fonts = fonts  # the chart is drawn in Carlito, as the HTML and PDF show it
         self.bookmarks = 0
+        self.end = _BodyEnd(doc)
+        self.links: dict[Any, _Links] = {}  # by part
+        self.numbering: _Numbering | None = None  # made at the first numbered list
 
     def paragraph(self, style: str, text: str = "") -> Any:
         """A new paragraph in a style, given by id: python-docx's lookup by name scans every
         style of the template for each paragraph, which was a third of the render."""
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.end.paragraph(text)
         paragraph._p.style = self.style_ids[style]
         return paragraph
 
@@ -291,7 +458,10 @@ class _BodyWriter:
 
     def _list(self, block: ListBlock) -> None:
         style = "List Number" if block.ordered else "List Bullet"
-        num_id = _restarted_numbering(self.doc, style, block.start) if block.ordered else None
+        num_id = None
+        if block.ordered:
+            self.numbering = self.numbering or _Numbering(self.doc)
+            num_id = self.numbering.restarted(style, block.start)
         for item in block.items:
             paragraph = self.paragraph(style)
             if num_id is not None:
@@ -301,7 +471,10 @@ class _BodyWriter:
     def _spans(self, paragraph: Any, spans: tuple[Span, ...]) -> None:
         for span in spans:
             if span.href:
-                _hyperlink(paragraph, span)
+                part = paragraph.part
+                if part not in self.links:
+                    self.links[part] = _Links(part)
+                _hyperlink(paragraph, span, self.links[part].rel_id(span.href))
             else:
                 run = paragraph.add_run(span.text)
                 run.bold = span.bold or None
@@ -309,11 +482,10 @@ class _BodyWriter:
 
     def _table(self, block: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
         self.paragraph("Caption", block.caption)
-        table = self.doc.add_table(rows=0, cols=len(block.header))
+        table = self.end.table(len(block.header))
         table._tbl.tblPr.style = self.style_ids["Figures Table"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -321,19 +493,11 @@ class _BodyWriter:
         rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
         for column, width in zip(table.columns, widths):
             column.width = width  # the grid: LibreOffice lays tables out by it
+        twips = [str(width.twips) for width in widths]
+        right = [block.is_numeric(i) for i in range(len(widths))]
         for cells, is_header, is_sum in rows:
-            row = table.add_row()
-            if is_header:
-                _repeat_header(row)
-            _cant_split(row)
-            for i, (cell, text) in enumerate(zip(row.cells, cells)):
-                cell.width = widths[i]
-                paragraph = cell.paragraphs[0]
-                paragraph._p.style = self.style_ids["Table Text"]
-                run = paragraph.add_run(text)
-                run.bold = (is_header or is_sum) or None
-                if block.is_numeric(i):
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _table_row(table._tbl, cells, twips, self.style_ids["Table Text"],
+                       header=is_header, bold=is_header or is_sum, right=right)
         if block.note:
             self.paragraph("Table Note", block.note)
 
@@ -409,10 +573,7 @@ def _bookmark(paragraph: Any, anchor: str, number: int) -> None:
     paragraph._p.append(_oxml("w:bookmarkEnd", w_id=ident))
 
 
-def _hyperlink(paragraph: Any, span: Span) -> None:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-
-    rel_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+def _hyperlink(paragraph: Any, span: Span, rel_id: str) -> None:
     link = _oxml("w:hyperlink", r_id=rel_id, w_history="1")
     link.append(_run(paragraph, span.text, span.bold, span.italic, "Hyperlink"))
     paragraph._p.append(link)
@@ -473,24 +634,6 @@ def _instr(paragraph: Any, instruction: str) -> None:
     text.text = instruction
     run.append(text)
     paragraph._p.append(run)
-
-
-def _repeat_header(row: Any) -> None:
-    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
-    # (only "on"/"off"), while the bare element means "on" to every reader.
-    row._tr.get_or_add_trPr().append(_oxml("w:tblHeader"))
-
-
-def _cant_split(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(_oxml("w:cantSplit"))
-
-
-def _restarted_numbering(doc: Any, style: str, start: int) -> int:
-    """A new w:num over the list style's numbering, restarting at `start`."""
-    numbering, abstract = list_numbering(doc, style)
-    num = numbering.add_num(abstract)
-    num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return int(num.numId)
 
 
 def _set_num_id(paragraph: Any, num_id: int) -> None:

@@ -321,13 +321,21 @@ class Anchors:
         base = _slug(text) or "del"
         anchor, n = base, self.tried.get(base, 1)
         if n > 1:
-            anchor = f"{base}-{n}"
+            anchor = _numbered(base, n)
         while anchor in self.used or PAGE_IDS.fullmatch(anchor):
             n += 1
-            anchor = f"{base}-{n}"
+            anchor = _numbered(base, n)
         self.used.add(anchor)
         self.tried[base] = n
         return Heading(level, text, anchor, new_page, names_part)
+
+
+def _numbered(base: str, n: int) -> str:
+    """The n-th anchor of a slug: `base-n`, or `base-del-n` where that is an id of the page's
+    own. Every `tabell-n` is (a table's caption), so a second heading "Tabell" was numbered
+    for ever."""
+    anchor = f"{base}-{n}"
+    return f"{base}-del-{n}" if PAGE_IDS.fullmatch(anchor) else anchor
 
 
 def _slug(text: str) -> str:

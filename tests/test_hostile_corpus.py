@@ -395,25 +395,27 @@ CASES: list[Case] = [
          (Step(CHECK, 0, ("== 08 Kompetanse, markedsføring og næring: ready",)),),
          pending="numbers"),
 
-    # speed: inputs that take minutes or forever today.
+    # speed: inputs that took minutes or forever (tests/test_linear_time.py has more).
     Case("unclosed asterisks", "speed", {AREA: area(ingress="*a " * 20_000)},
-         (Step(RENDER, 0, ("wrote out/2017-T1/08.html",)),), process=True, pending="speed"),
+         (Step(RENDER, 0, ("wrote out/2017-T1/08.html",)),), process=True),
     Case("unclosed brackets", "speed", {AREA: area(ingress="[a " * 40_000)},
-         (Step(RENDER, 0, ("wrote out/2017-T1/08.html",)),), process=True, pending="speed"),
+         (Step(RENDER, 0, ("wrote out/2017-T1/08.html",)),), process=True),
     Case("aliases of a long text", "speed", {AREA: anchors(4000, 360_000)},
          (Step(CHECK, (0, 1), ()),), process=True, pending="speed"),
     Case("import diff of a long text", "speed", {},
          (Step(IMPORT, 0, (f"wrote {AREA}",), writes=(AREA,)),), process=True,
          make=rendered_then(edit_docx(b"Linje 1500.", b"Linje endret."),
-                            many_paragraphs(3000)), pending="speed"),
-    # Rows: 1000, 2000, 4000 take 6, 16 and 47 s to render as DOCX and 6, 24 and over 120 s
-    # to import again (a quiet machine of 2 cores).
+                            many_paragraphs(3000))),
+    # Rows: 1000, 2000, 4000 took 6, 16 and 47 s to render as DOCX and 6, 24 and over 120 s
+    # to import again (a quiet machine of 2 cores). The import of 3000 rows now takes about
+    # 13 s of processor time (78 s before), most of it ruamel.yaml reading and writing the
+    # 350 kB file (linear in its size): within the 20 s on a quiet machine, not under load.
     Case("a long figures table, rendered", "speed", {AREA: many_rows(6000)},
-         (Step(RENDER, 0, ("wrote out/2017-T1/08.docx",)),), process=True, pending="speed"),
+         (Step(RENDER, 0, ("wrote out/2017-T1/08.docx",)),), process=True),
     Case("a long figures table, imported", "speed", {AREA: many_rows(3000)},
          (Step(IMPORT, (0, 1), (), writes=(AREA,)),), process=True,
          make=docx(rows_in_docx(3000)),
-         pending="speed"),
+         pending="speed", strict=False),
 
     # files: what is not a plain file, or cannot be written.
     Case("FIFO as area file", "files", {},

@@ -330,17 +330,31 @@ class Anchors:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        # The last number tried for each slug: the numbers below it are taken, and stay so.
+        # Counting from 2 for each heading took time quadratic in the number of equal ones.
+        self.tried: dict[str, int] = {}
 
     def heading(self, level: int, text: str, new_page: bool = False,
                 names_part: bool = False) -> Heading:
         """A heading with an anchor of its own: its text's slug, numbered if already used."""
         base = _slug(text) or "del"
-        anchor, n = base, 1
+        anchor, n = base, self.tried.get(base, 1)
+        if n > 1:
+            anchor = _numbered(base, n)
         while anchor in self.used or PAGE_IDS.fullmatch(anchor):
             n += 1
-            anchor = f"{base}-{n}"
+            anchor = _numbered(base, n)
         self.used.add(anchor)
+        self.tried[base] = n
         return Heading(level, text, anchor, new_page, names_part)
+
+
+def _numbered(base: str, n: int) -> str:
+    """The n-th anchor of a slug: `base-n`, or `base-del-n` where that is an id of the page's
+    own. Every `tabell-n` is (a table's caption), so a second heading "Tabell" was numbered
+    for ever."""
+    anchor = f"{base}-{n}"
+    return f"{base}-del-{n}" if PAGE_IDS.fullmatch(anchor) else anchor
 
 
 def _slug(text: str) -> str:

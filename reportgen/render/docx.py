@@ -18,18 +18,19 @@ from reportgen.render.docx_properties import draft_banner, set_properties, view_
 from reportgen.render.docx_sections import PART_MARKER, split_sections
 from reportgen.render.docx_template import field_error, open_template
 from reportgen.render.wordml import (
+    BodyEnd,
+    Links,
+    Numbering,
     bookmark,
     bookmark_name,
-    cant_split,
     field_char,
     hyperlink,
     instr,
     internal_link,
     language,
     page_reference,
-    repeat_header,
-    restarted_numbering,
     set_num_id,
+    table_row,
 )
 from reportgen.view import (
     Block,
@@ -157,7 +158,7 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
                          templates / FONTS)
     if view.contents:
         writer.contents(view, pages or {})
-    contents = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
+    contents = {e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")}
     for block in view.blocks:
         writer.add(block)
     _fill_fields(template, view, templates / TEMPLATE)
@@ -254,9 +255,43 @@ def _replace_marker(document: Any, text: str, elements: list[Any], path: Path) -
             location=SourceLocation(str(path)),
             hint=f"write {{{{ {field} }}}} alone in a paragraph of the template's body"
             + (" (on the cover, inside {%p if cover %})" if field == "contents" else ""))
+    known = set(marker.nsmap.values())
     for element in elements:
-        marker.addprevious(element)
+        _adopt(element, marker.addprevious, known)
     marker.getparent().remove(marker)
+
+
+# --- the body built in time linear in its size -------------------------------------------
+# python-docx looks for the body's end, a free relationship id and a free list id through all
+# that is already there, for each paragraph, link and list; its rows read every cell of the
+# table; lxml moves a subtree into another document in time quadratic in its size. What is
+# below makes the same XML as they did, in time independent of what is already there.
+
+PIECE = 256  # elements: a subtree of at most this many moves into the template in one piece
+
+
+def _adopt(element: Any, put: Any, known: set[str]) -> None:
+    """Move `element` of one document into another with `put` (an `addprevious` or `append`
+    there). lxml looks up the namespace of each moved element in a list that grows by one
+    with each of them, so a big subtree (a table of thousands of rows, a paragraph of
+    thousands of links) took minutes to move. A big one moves piece by piece: an element
+    like it without children, then each child into that, each the same way. The XML is the
+    same: each piece finds the namespaces of its names (those in `known`, declared above the
+    place) where the whole subtree found them."""
+    from lxml import etree
+
+    names = (element.tag, *element.attrib)
+    raw = etree._Element  # lxml's own `text` and `tail`: python-docx's classes redefine text
+    if sum(1 for _ in element.iter()) <= PIECE or any(
+            name.startswith("{") and name[1:].split("}")[0] not in known for name in names):
+        put(element)
+        return
+    shell = element.makeelement(element.tag, element.attrib)
+    raw.text.__set__(shell, raw.text.__get__(element))
+    raw.tail.__set__(shell, raw.tail.__get__(element))
+    put(shell)
+    for child in list(element):
+        _adopt(child, shell.append, known)
 
 
 class _BodyWriter:
@@ -267,11 +302,14 @@ class _BodyWriter:
         self.style_ids = style_ids
         self.fonts = fonts  # the chart is drawn in Carlito, as the HTML and PDF show it
         self.bookmarks = 0
+        self.end = BodyEnd(doc)
+        self.links: dict[Any, Links] = {}  # by part
+        self.numbering: Numbering | None = None  # made at the first numbered list
 
     def paragraph(self, style: str, text: str = "") -> Any:
         """A new paragraph in a style, given by id: python-docx's lookup by name scans every
         style of the template for each paragraph, which was a third of the render."""
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.end.paragraph(text)
         paragraph._p.style = self.style_ids[style]
         return paragraph
 
@@ -314,7 +352,10 @@ class _BodyWriter:
 
     def _list(self, block: ListBlock) -> None:
         style = "List Number" if block.ordered else "List Bullet"
-        num_id = restarted_numbering(self.doc, style, block.start) if block.ordered else None
+        num_id = None
+        if block.ordered:
+            self.numbering = self.numbering or Numbering(self.doc)
+            num_id = self.numbering.restarted(style, block.start)
         for item in block.items:
             paragraph = self.paragraph(style)
             if num_id is not None:
@@ -324,7 +365,10 @@ class _BodyWriter:
     def _spans(self, paragraph: Any, spans: tuple[Span, ...]) -> None:
         for span in spans:
             if span.href:
-                hyperlink(paragraph, span)
+                part = paragraph.part
+                if part not in self.links:
+                    self.links[part] = Links(part)
+                hyperlink(paragraph, span, self.links[part].rel_id(span.href))
             else:
                 run = paragraph.add_run(span.text)
                 run.bold = span.bold or None
@@ -332,11 +376,10 @@ class _BodyWriter:
 
     def _table(self, block: Table) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
         self.paragraph("Caption", block.caption)
-        table = self.doc.add_table(rows=0, cols=len(block.header))
+        table = self.end.table(len(block.header))
         table._tbl.tblPr.style = self.style_ids["Figures Table"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -344,19 +387,11 @@ class _BodyWriter:
         rows = [(block.header, True, False)] + [(r.cells, False, r.is_sum) for r in block.rows]
         for column, width in zip(table.columns, widths):
             column.width = width  # the grid: LibreOffice lays tables out by it
+        twips = [str(width.twips) for width in widths]
+        right = [block.is_numeric(i) for i in range(len(widths))]
         for cells, is_header, is_sum in rows:
-            row = table.add_row()
-            if is_header:
-                repeat_header(row)
-            cant_split(row)
-            for i, (cell, text) in enumerate(zip(row.cells, cells)):
-                cell.width = widths[i]
-                paragraph = cell.paragraphs[0]
-                paragraph._p.style = self.style_ids["Table Text"]
-                run = paragraph.add_run(text)
-                run.bold = (is_header or is_sum) or None
-                if block.is_numeric(i):
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            table_row(table._tbl, cells, twips, self.style_ids["Table Text"],
+                       header=is_header, bold=is_header or is_sum, right=right)
         if block.note:
             self.paragraph("Table Note", block.note)
 

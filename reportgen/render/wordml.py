@@ -1,5 +1,5 @@
 """The WordprocessingML details of the DOCX renderer that python-docx has no API for:
-bookmarks, links, fields, page references, table-row properties, restarted numbering, the
+bookmarks, links, fields, page references, table rows, restarted numbering, the
 proofing language.
 
 Part of the DOCX renderer (docx.py); python-docx is imported where it is used.
@@ -48,11 +48,9 @@ def bookmark(paragraph: Any, anchor: str, number: int) -> None:
     paragraph._p.append(oxml("w:bookmarkEnd", w_id=ident))
 
 
-def hyperlink(paragraph: Any, span: Span) -> None:
-    """A link to an outside address, as a Hyperlink-styled run."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-
-    rel_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+def hyperlink(paragraph: Any, span: Span, rel_id: str) -> None:
+    """A link to an outside address (the part's relationship `rel_id`, from Links), as a
+    Hyperlink-styled run."""
     link = oxml("w:hyperlink", r_id=rel_id, w_history="1")
     link.append(detached_run(paragraph, span.text, span.bold, span.italic, "Hyperlink"))
     paragraph._p.append(link)
@@ -121,26 +119,6 @@ def instr(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(run)
 
 
-def repeat_header(row: Any) -> None:
-    """The table row repeats at the top of every page the table runs over."""
-    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
-    # (only "on"/"off"), while the bare element means "on" to every reader.
-    row._tr.get_or_add_trPr().append(oxml("w:tblHeader"))
-
-
-def cant_split(row: Any) -> None:
-    """The table row stays on one page."""
-    row._tr.get_or_add_trPr().append(oxml("w:cantSplit"))
-
-
-def restarted_numbering(doc: Any, style: str, start: int) -> int:
-    """A new w:num over the list style's numbering, restarting at `start`."""
-    numbering, abstract = list_numbering(doc, style)
-    num = numbering.add_num(abstract)
-    num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return int(num.numId)
-
-
 def set_num_id(paragraph: Any, num_id: int) -> None:
     """The paragraph belongs to the numbering `num_id`, at its first level."""
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
@@ -166,3 +144,142 @@ def language(doc: Any, tag: str) -> None:
             run_pr = run.get_or_add_rPr()
             if run_pr.find(qn("w:lang")) is None:
                 run_pr.append(oxml("w:lang", w_val=tag))
+
+
+def qn_(tag: str) -> str:
+    """The Clark name of a prefixed tag ("w:p" -> "{…wordprocessingml…}p")."""
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+# --- building in linear time: python-docx's own calls look through everything added before --
+
+class BodyEnd:
+    """New paragraphs and tables at the end of a document's body, before its w:sectPr, as
+    python-docx's `add_paragraph` and `add_table` put them (each looks for that w:sectPr
+    among all the body's children; `add_table` also through every paragraph for the last
+    section's width)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.container = doc._body  # the paragraphs' parent: it knows their part
+        body = doc.element.body
+        last = body.find(qn_("w:sectPr"))
+        self.put = last.addprevious if last is not None else body.append
+        self.width: Any = None  # between the margins: the body adds no section
+
+    def paragraph(self, text: str = "") -> Any:
+        """A new python-docx paragraph, with `text` in one run if any."""
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        element = OxmlElement("w:p")
+        self.put(element)
+        paragraph = Paragraph(element, self.container)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def table(self, cols: int) -> Any:
+        """A new python-docx table of `cols` columns and no rows."""
+        from docx.oxml.table import CT_Tbl
+        from docx.table import Table
+
+        if self.width is None:
+            self.width = self.doc._block_width
+        element = CT_Tbl.new_tbl(0, cols, self.width)
+        self.put(element)
+        table = Table(element, self.container)
+        table.style = None  # as add_table leaves it: the document's default table style
+        return table
+
+
+class Links:
+    """The ids of a part's relationships to link targets, as `part.relate_to(target,
+    HYPERLINK, is_external=True)` gives them (it looks through every relationship for the
+    target, then for a free id)."""
+
+    def __init__(self, part: Any) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        self.kind = RELATIONSHIP_TYPE.HYPERLINK
+        self.rels = part.rels
+        self.ids: dict[str, str] = {}
+        for rel in self.rels.values():  # relate_to finds the first of these
+            if rel.reltype == self.kind and rel.is_external:
+                self.ids.setdefault(rel.target_ref, rel.rId)
+        self.free = 1  # rId1 … below it are taken: relationships are only added
+
+    def rel_id(self, target: str) -> str:
+        """The id of the relationship to `target`, added if there is none."""
+        if target not in self.ids:
+            while f"rId{self.free}" in self.rels:
+                self.free += 1
+            self.ids[target] = f"rId{self.free}"
+            self.rels.add_relationship(self.kind, target, self.ids[target], is_external=True)
+        return self.ids[target]
+
+
+class Numbering:
+    """New w:num elements that restart a list style's numbering, as python-docx's `add_num`
+    makes them (it looks through every w:num for a free numId, in time quadratic in their
+    number, and the style's w:num is looked up anew at each list)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.element = doc.part.numbering_part.element
+        self.used = {int(n) for n in self.element.xpath("./w:num/@w:numId")}
+        self.free = 1  # the numIds below it are taken: w:num elements are only added
+        after = self.element.find(qn_("w:numIdMacAtCleanup"))
+        self.put = after.addprevious if after is not None else self.element.append
+        self.abstracts: dict[str, Any] = {}  # by list style
+
+    def restarted(self, style: str, start: int) -> int:
+        """The numId of a new w:num over the list style's numbering, restarting at `start`."""
+        from docx.oxml.numbering import CT_Num
+
+        if style not in self.abstracts:
+            self.abstracts[style] = list_numbering(self.doc, style)[1]
+        while self.free in self.used:
+            self.free += 1
+        self.used.add(self.free)
+        num = CT_Num.new(self.free, self.abstracts[style])
+        self.put(num)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return int(num.numId)
+
+
+def table_row(tbl: Any, cells: tuple[str, ...], twips: list[str], style: str,
+               header: bool, bold: bool, right: list[bool]) -> None:
+    """A row of a table whose grid is there, as python-docx's `add_row`, `row.cells`,
+    `cell.width` and `add_run` made it (`row.cells` reads every row above). The text goes in
+    by python-docx's own `CT_R.text`, which writes tabs and breaks as Word does."""
+    from lxml import etree
+
+    def sub(parent: Any, tag: str, **attrs: str) -> Any:
+        return etree.SubElement(parent, qn_(tag), {qn_(k.replace("_", ":", 1)): v
+                                                   for k, v in attrs.items()})
+
+    tr = sub(tbl, "w:tr")
+    properties = sub(tr, "w:trPr")
+    # On/off properties without w:val: "true" is not in the Office 2007+ schemas' ST_OnOff
+    # (only "on"/"off"), while the bare element means "on" to every reader.
+    if header:  # repeated at the top of each page
+        sub(properties, "w:tblHeader")
+    sub(properties, "w:cantSplit")
+    for i, width in enumerate(twips):
+        tc = sub(tr, "w:tc")
+        sub(sub(tc, "w:tcPr"), "w:tcW", w_type="dxa", w_w=width)
+        paragraph = sub(tc, "w:p")
+        if i >= len(cells):  # a cell without text: python-docx's empty one
+            continue
+        paragraph_properties = sub(paragraph, "w:pPr")
+        sub(paragraph_properties, "w:pStyle", w_val=style)
+        if right[i]:
+            sub(paragraph_properties, "w:jc", w_val="right")
+        run = sub(paragraph, "w:r")
+        run_properties = sub(run, "w:rPr")
+        if bold:
+            sub(run_properties, "w:b")
+        run.text = cells[i]

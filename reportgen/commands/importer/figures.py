@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections import deque
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -47,10 +48,10 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
     table = _in_unit(table, unit, notes)
     olds = list(old.rows) if old is not None else []
     maps = list(status[FIGURES.name][ROWS_KEY]) if old is not None else []
-    names = {cells[0] for cells in table.rows}
+    unmatched = _OldRows(olds, {cells[0] for cells in table.rows})
     rows, used, changed = CommentedSeq(), [], False
     for number, cells in enumerate(table.rows):
-        index = _match_row(cells[0], number, olds, used, names)
+        index = unmatched.match(cells[0], number)
         before = olds[index] if index is not None else None
         values = _row_values(cells, before, unit, table, notes)
         if values is None:
@@ -62,6 +63,7 @@ def merge_figures(status: Any, old: Any, imported: ImportedArea, notes: list[str
             entry[_key_in(entry, key)] = value
         changed |= bool(values) or before is None or before.name != cells[0]
         used.append(index)
+        unmatched.taken.add(index)
         rows.append(entry)
     _check_sum(table, olds, unit, notes)
     if not rows or not (changed or used != list(range(len(olds)))):
@@ -83,15 +85,29 @@ def _in_unit(table: ImportedTable, unit: str, notes: list[str]) -> ImportedTable
     return _converted(table, unit)
 
 
-def _match_row(name: str, number: int, olds: list[Any], used: list[int | None],
-               names: set[str]) -> int | None:
-    """The YAML row a table row stands for: by its name, else by its place if renamed."""
-    for index, row in enumerate(olds):
-        if index not in used and row.name == name:
-            return index
-    if number < len(olds) and number not in used and olds[number].name not in names:
-        return number
-    return None
+class _OldRows:
+    """The YAML rows, found by name among those no table row has taken yet: a search through
+    all of them for each row of the table took time cubic in the number of rows."""
+
+    def __init__(self, olds: list[Any], names: set[str]) -> None:
+        self.olds, self.names = olds, names  # the rows in the YAML, the names in the table
+        self.taken: set[int | None] = set()
+        self.by_name: dict[str, deque[int]] = {}  # each name's rows, in order
+        for index, row in enumerate(olds):
+            self.by_name.setdefault(row.name, deque()).append(index)
+
+    def match(self, name: str, number: int) -> int | None:
+        """The YAML row a table row stands for: the first untaken one of its name, else the
+        one at its place if renamed."""
+        first = self.by_name.get(name, deque())
+        while first and first[0] in self.taken:  # taken rows stay taken
+            first.popleft()
+        if first:
+            return first[0]
+        if (number < len(self.olds) and number not in self.taken
+                and self.olds[number].name not in self.names):
+            return number
+        return None
 
 
 def _row_values(cells: tuple[str, ...], before: Any, unit: str, table: ImportedTable,

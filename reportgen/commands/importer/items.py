@@ -5,6 +5,7 @@ ones are added in order. Pure functions over ruamel.yaml's round-trip values.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from reportgen.commands.importer.common import OtherItem, Unplaced, other_base
@@ -94,14 +95,17 @@ def _middle(maps: list[Any], old: tuple[Any, ...], new: list[OtherItem]) -> list
     """The changed stretch: old entries reused by heading (text updated), others new."""
     from ruamel.yaml.comments import CommentedMap
 
-    unused, out = list(range(len(old))), []
+    unused: dict[str | None, deque[int]] = {}  # by heading, in order: each old entry once
+    for index, kept in enumerate(old):
+        unused.setdefault(kept.heading, deque()).append(index)
+    out = []
     for item in (i for i in new if i.chunks):
-        index = next((i for i in unused if old[i].heading == item.heading), None)
-        if index is None:
+        same = unused.get(item.heading)
+        if not same:
             entry = CommentedMap({ITEM_HEADING_KEY: item.heading} if item.heading else {})
             entry[ITEM_TEXT_KEY] = scalar(item.text)
         else:
-            unused.remove(index)
+            index = same.popleft()
             entry = maps[index]
             text = merged_text(old[index].text, item.text, other_base(item.heading))
             if text is not None:

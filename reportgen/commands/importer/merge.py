@@ -253,13 +253,23 @@ def dumped(yaml: Any, data: Any) -> str:
     return stream.getvalue()
 
 
+class _GuessOnly:
+    """The loader given to ruamel's load_yaml_guess_indent, which guesses the indentation from
+    the lines and then loads the text with it: only the guess is wanted here, and a load of a
+    large file takes seconds."""
+
+    def load(self, text: str) -> None:
+        """Nothing: the text is loaded by the candidates."""
+        return None
+
+
 def round_trip(text: str) -> Any:
     """A ruamel.yaml round-trip YAML whose indentation reproduces the file as written (the
     first guess when none does)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    _data, indent, offset = load_yaml_guess_indent(text)
+    _data, indent, offset = load_yaml_guess_indent(text, yaml=_GuessOnly())
     candidates = []
     for mapping, sequence, dash in ((2, indent, offset or 0), (2, 4, 2), (2, 2, 0), (4, 6, 4),
                                     (4, 4, 2)):

@@ -73,6 +73,9 @@ class Reader(Tables):
         self.chunks: dict[str | int, list[str]] = {}
         self.skipping: list[Any] | None = None  # an unknown heading: note, its place, count
         self.list_open: tuple[str | int, bool, int] | None = None  # target, ordered, next no.
+        # The lines of the open list's chunk and the chunks it is the last of: joined into it
+        # once, when a chunk is added or the reading ends (see _lines).
+        self.lines: tuple[list[str], list[str]] | None = None
         self.number, self.after, self.carry = 0, "", [Span("")]
         self.elements: list[Any] = []
         self.index = 0
@@ -315,20 +318,37 @@ class Reader(Tables):
             self.note(_("a nested list item became an item of the outer list"))
         if self.list_open and self.list_open[:2] == (self.target, ordered):
             number = self.list_open[2]
-            self.chunks[self.target][-1] += "\n" + (f"{number}. " if ordered else "- ") + line
+            self._lines().append((f"{number}. " if ordered else "- ") + line)
         else:
             number = start
             self._add((f"{number}. " if ordered else "- ") + line)
         assert self.target is not None
         self.list_open = (self.target, ordered, number + 1)
 
+    def _lines(self) -> list[str]:
+        """The lines of the last chunk of the target (the open list), to add an item to.
+        They are joined into the chunk once (_join_lines): adding each item to the chunk
+        took time quadratic in the items of a list."""
+        if self.lines is None:
+            chunks = self.chunks[self.target]  # type: ignore[index]
+            self.lines = (chunks, [chunks[-1]])
+        return self.lines[1]
+
+    def _join_lines(self) -> None:
+        if self.lines is not None:
+            chunks, lines = self.lines
+            chunks[-1] = "\n".join(lines)
+            self.lines = None
+
     def _add(self, chunk: str) -> None:
         assert self.target is not None
+        self._join_lines()
         self.chunks.setdefault(self.target, []).append(chunk)
 
     # the end -----------------------------------------------------------------------------------
 
     def _finish(self) -> None:
+        self._join_lines()
         for key, chunks in self.chunks.items():
             if isinstance(key, str):
                 self.out.texts[key] = "\n\n".join(chunks)

@@ -189,6 +189,13 @@ class Styles:
         self.doc = document
         self.notes: list[str] = []  # about the styles themselves, each once
         self.said: set[Any] = set()
+        # Each found once: a chain by its first style, a list level by (numId, ilvl), and the
+        # document's w:num and w:abstractNum by id (None: not read yet). Looking through all
+        # of them for each paragraph took time quadratic in the number of lists.
+        self.chains: dict[Any, list[Any]] = {}
+        self.levels: dict[tuple[str, int], tuple[str, int]] = {}
+        self.nums: dict[str | None, Any] | None = None
+        self.abstracts: dict[str | None, Any] = {}
 
     def name(self, style: Any) -> str:
         """A style's name as Word shows it ("Heading 1" for the stored "heading 1")."""
@@ -200,15 +207,22 @@ class Styles:
 
     def chain(self, style: Any) -> list[Any]:
         """`style` and the styles it is based on, nearest first, up to a loop."""
-        chain: list[Any] = []
-        while style is not None:
-            if style in chain:
-                self._loop(chain[chain.index(style):])
-                break
-            chain.append(style)
-            based = style.find(f"{W}basedOn")
-            style = self.by_id.get(based.get(f"{W}val")) if based is not None else None
-        return chain
+        if style is None:
+            return []
+        if style not in self.chains:
+            chain: list[Any] = []
+            seen: dict[Any, int] = {}  # where each style of the chain is in it
+            while style is not None:
+                if style in seen:
+                    self._loop(chain[seen[style]:])
+                    break
+                seen[style] = len(chain)
+                chain.append(style)
+                based = style.find(f"{W}basedOn")
+                style = self.by_id.get(based.get(f"{W}val")) if based is not None else None
+            self.chains[chain[0]] = chain
+            return chain
+        return self.chains[style]
 
     def _loop(self, members: list[Any]) -> None:
         key = frozenset(id(m) for m in members)
@@ -259,16 +273,30 @@ class Styles:
 
     def _numbering(self, num_id: str, level: int, notes: list[str]) -> tuple[str, int]:
         """(numFmt, start) of a list level, honouring a restart of the w:num ("" if unknown)."""
-        try:
-            numbering = self.doc.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            return "", 1
-        num = next((n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") == num_id), None)
+        if (num_id, level) not in self.levels:
+            self.levels[num_id, level] = self._level(num_id, level, notes)
+        return self.levels[num_id, level]
+
+    def _index_numbering(self) -> dict[str | None, Any]:
+        """The document's w:num by numId (and its w:abstractNum by id), the first of an id
+        as a search in document order finds it."""
+        if self.nums is None:
+            self.nums = {}
+            try:
+                numbering = self.doc.part.numbering_part.element
+            except (KeyError, NotImplementedError):
+                return self.nums
+            for n in numbering.iter(f"{W}num"):
+                self.nums.setdefault(n.get(f"{W}numId"), n)
+            for a in numbering.iter(f"{W}abstractNum"):
+                self.abstracts.setdefault(a.get(f"{W}abstractNumId"), a)
+        return self.nums
+
+    def _level(self, num_id: str, level: int, notes: list[str]) -> tuple[str, int]:
+        num = self._index_numbering().get(num_id)
         if num is None or num.find(f"{W}abstractNumId") is None:
             return "", 1
-        abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
-        abstract = next((a for a in numbering.iter(f"{W}abstractNum")
-                         if a.get(f"{W}abstractNumId") == abstract_id), None)
+        abstract = self.abstracts.get(num.find(f"{W}abstractNumId").get(f"{W}val"))
         lvl = next((x for x in abstract.iter(f"{W}lvl") if x.get(f"{W}ilvl") == str(level)),
                    None) if abstract is not None else None
         fmt = lvl.find(f"{W}numFmt") if lvl is not None else None
@@ -328,16 +356,16 @@ def _linkable(piece: Span, notes: list[str]) -> Span:
 
 
 def _trimmed(pieces: list[Span]) -> list[Span]:
-    """Merge pieces that look the same; trim the paragraph's ends (the parser does too)."""
-    merged: list[Span] = []
-    for piece in pieces:
-        last = merged[-1] if merged else None
-        if last and (last.bold, last.italic, last.href) == (piece.bold, piece.italic, piece.href):
-            merged[-1] = replace(last, text=last.text + piece.text)
-        elif piece.text:
-            merged.append(piece)
-    while merged and not merged[0].text.lstrip(SPACES):
-        merged.pop(0)
+    """Merge pieces that look the same; trim the paragraph's ends (the parser does too). The
+    texts of pieces that merge are joined once (adding each to the one before took time
+    quadratic in the runs of a paragraph, which Word splits often)."""
+    merged: list[Span] = [
+        replace(group[0], text="".join(p.text for p in group)) if len(group) > 1 else group[0]
+        for group in (list(g) for _, g in groupby(
+            (p for p in pieces if p.text), key=lambda p: (p.bold, p.italic, p.href)))
+    ]
+    first = next((i for i, p in enumerate(merged) if p.text.lstrip(SPACES)), len(merged))
+    merged = merged[first:]
     while merged and not merged[-1].text.rstrip(SPACES):
         merged.pop()
     if merged:

@@ -27,6 +27,7 @@ from reportgen.yamlmistakes import explain, looks_like_a_key, unindented_block
 
 MAX_FILE_BYTES = 1_000_000  # a long area section is ~20 kB
 MAX_VALUES = 50_000  # values after expanding aliases; stops "billion laughs" early
+MAX_TEXT = 5_000_000  # characters of text after expanding aliases: five times the file limit
 MAX_DEPTH = 20  # the schema needs 5 levels
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ class _Walker:
         self.display = display
         self.text = text
         self.count = 0
+        self.chars = 0  # characters of the text values, aliases expanded
         self.value_marks: dict[KeyPath, tuple[int, int]] = {}
         self.key_marks: dict[KeyPath, tuple[int, int]] = {}
         self.scalar_texts: dict[KeyPath, str] = {}
@@ -215,6 +217,14 @@ class _Walker:
                 else "check the indentation: the input schema is only a few levels deep",
             )
         self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > MAX_TEXT:  # a long text repeated by aliases
+                raise InputError(
+                    f"more than {MAX_TEXT} characters of text after expanding aliases",
+                    location=self._here(node),
+                    hint="anchors and aliases (&, *) are not needed in report inputs;"
+                    " write the text out")
         if node.tag not in (SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else COLLECTION_TAGS):
             raise InputError(  # `!!python/object/apply:…`, `!!set`, `!!binary`, `!local`
                 f"invalid YAML: the tag {node.tag!r} is not allowed",

@@ -117,6 +117,9 @@ def new_report_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
 
 def _load(source: Path, raw: bytes, old: Period) -> tuple[Any, Any]:
     """A round-trip parser and the file's data (a mapping), or InputError."""
+    # Read once as check reads it: its limits (aliases, nesting, characters) come first, as
+    # ruamel.yaml expands any number of aliases.
+    parse_yaml(raw.decode("utf-8"), display_path(source), source)
     yaml = _yaml()
     try:
         data = yaml.load(raw.decode("utf-8"))

@@ -1,4 +1,5 @@
-"""Error types shared by every stage. Imports nothing from reportgen.
+"""Error types shared by every stage. Imports only reportgen.messages (the words "error",
+"warning", "hint" in the user's language).
 
 Exceptions never print: `format_problem` gives the lines that cli.py prints and that the
 serve page shows, `file:line:column: error: what` plus a hint; `collect` gathers every problem
@@ -11,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeVar
+
+from reportgen.messages import _
 
 T = TypeVar("T")
 
@@ -152,17 +155,18 @@ def raise_all(problems: list[ReportgenError]) -> None:
         raise ReportgenErrors(problems)
 
 
-HINT = "  hint: "
 HINT_MORE = "      "  # a hint's further lines (the text to type, say), under its first
 
 
 def format_problem(problem: ReportgenError | ReportgenWarning) -> list[str]:
-    """`path:line:column: error: message` (or `warning:`) and `  hint: …`, as printed; a
-    hint of several lines (the fix as text to type) has its further lines indented under it."""
-    kind = "warning" if isinstance(problem, ReportgenWarning) else "error"
+    """`path:line:column: error: message` (or `warning:`) and `  hint: …`, as printed, in the
+    user's language; a hint of several lines (the fix as text to type) has its further lines
+    indented under it."""
+    kind = _("warning") if isinstance(problem, ReportgenWarning) else _("error")
     where = f"{problem.location}: " if problem.location else ""
     lines = [f"{where}{kind}: {problem.message}"]
     if problem.hint:
         first, *more = problem.hint.split("\n")
-        lines += [HINT + first, *(HINT_MORE + line for line in more)]
+        word = _("hint")
+        lines += [f"  {word}: {first}", *(HINT_MORE + line for line in more)]
     return lines

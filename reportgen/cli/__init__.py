@@ -25,6 +25,7 @@ from reportgen.cli.arguments import (
     parse_formats,
     parse_period,
 )
+from reportgen.cli.language import choose_language
 from reportgen.errors import (
     ExitCode,
     ReportgenError,
@@ -32,6 +33,7 @@ from reportgen.errors import (
     UsageError,
     format_problem,
 )
+from reportgen.messages import LANGUAGES
 from reportgen.period import Period, parse_epoch
 from reportgen.project import DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
 from reportgen.render import DEFAULT_FORMATS, DEFAULT_PDF_VARIANT
@@ -51,7 +53,10 @@ from reportgen.streams import progress as render_progress
 @click.version_option(__version__, "--version", prog_name="reportgen")
 @click.option("--debug", is_flag=True,
               help="Show tracebacks of internal errors (anywhere on the line).")
-def cli(debug: bool) -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="The language of the messages: nb, nn or en (anywhere on the line)."
+              " Default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise.")
+def cli(debug: bool, lang: str | None) -> None:
     """Render a municipality's tertial report from YAML to DOCX, PDF and HTML."""
 
 
@@ -331,6 +336,7 @@ def _load_schema() -> None:
 def _run(args: list[str], debug: bool) -> int:
     """The command's exit status; every problem printed (as far as stderr allows)."""
     try:
+        args = choose_language(args)
         if args and not {"--help", "-h", "--version"} & set(args):
             _load_schema()
         code = cli.main(args, prog_name="reportgen", standalone_mode=False)

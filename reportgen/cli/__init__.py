@@ -33,7 +33,7 @@ from reportgen.errors import (
     UsageError,
     format_problem,
 )
-from reportgen.messages import LANGUAGES
+from reportgen.messages import LANGUAGES, _
 from reportgen.period import Period, parse_epoch
 from reportgen.project import DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
 from reportgen.render import DEFAULT_FORMATS, DEFAULT_PDF_VARIANT
@@ -108,17 +108,8 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
         outcome = render_reports(check_areas(areas), period, options, progress)
     finally:
         progress.stop()
-    if quiet:
-        return
-    for path in outcome.written:
-        echo(f"wrote {display_path(path)}")
-    if outcome.unchanged:
-        folder = display_path(outcome.unchanged[0].parent)
-        names = ", ".join(p.name for p in outcome.unchanged[:6])
-        more = f" and {len(outcome.unchanged) - 6} more" if len(outcome.unchanged) > 6 else ""
-        echo(f"up to date in {folder} (sources unchanged): {names}{more}")
-        if not outcome.written:
-            echo("nothing rendered; add --force to render anyway")
+    if not quiet:
+        _print_rendered(outcome.written, outcome.unchanged)
 
 
 @cli.command(short_help="Validate the inputs area by area and print every problem; writes nothing.")
@@ -148,7 +139,7 @@ def check(period: Period | None, areas: tuple[str, ...], inputs: Path, templates
     from reportgen.commands.check import check_inputs, periods_with_input
 
     if areas and period is None:
-        raise click.UsageError("name the period before the areas, such as: check 2017-T2 08")
+        raise click.UsageError(_("name the period before the areas, such as: check 2017-T2 08"))
     from reportgen.cli.authoring import print_check
 
     failed = False
@@ -275,13 +266,29 @@ def import_(file: Path, inputs: Path, templates: Path | None, period: Period | N
 
     if file.suffix.lower() in LEDGER_SUFFIXES:
         if period is None:
-            raise click.UsageError("a ledger export needs --period, such as --period 2017-T1")
+            raise click.UsageError(_("a ledger export needs --period, such as --period 2017-T1"))
         if area is not None or remove_missing:
-            raise click.UsageError("--area and --remove-missing are for a document (.docx)")
+            raise click.UsageError(_("--area and --remove-missing are for a document (.docx)"))
         import_ledger(file, inputs, period, yes)
     else:
         import_document(file, inputs, templates or default_templates(), period, area,
                         remove_missing, out, yes)
+
+
+def _print_rendered(written: list[Path], unchanged: list[Path]) -> None:
+    """The files a render wrote, and those it found up to date."""
+    for path in written:
+        echo(_("wrote {file}").format(file=display_path(path)))
+    if unchanged:
+        folder = display_path(unchanged[0].parent)
+        names = ", ".join(p.name for p in unchanged[:6])
+        more = len(unchanged) - 6
+        echo(_("up to date in {folder} (sources unchanged): {names} and {more} more").format(
+            folder=folder, names=names, more=more) if more > 0 else
+            _("up to date in {folder} (sources unchanged): {names}").format(
+                folder=folder, names=names))
+        if not written:
+            echo(_("nothing rendered; add --force to render anyway"))
 
 
 def print_error(error: ReportgenError) -> None:
@@ -296,8 +303,9 @@ def _source_date_epoch() -> int | None:
     try:
         return None if value is None else parse_epoch(value)
     except ValueError as exc:
-        raise UsageError(f"SOURCE_DATE_EPOCH: {exc}", hint="set it to the seconds since"
-                         " 1970-01-01 UTC, as `date +%s` prints them, or unset it") from exc
+        raise UsageError(_("SOURCE_DATE_EPOCH: {problem}").format(problem=exc), hint=_(
+            "set it to the seconds since 1970-01-01 UTC, as `date +%s` prints them, or unset it"
+        )) from exc
 
 
 def _terminated(signum: int, frame: Any) -> None:
@@ -351,7 +359,7 @@ def _run(args: list[str], debug: bool) -> int:
         quietly(printing, True, exc.show)
         return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
-        quietly(echo, "interrupted; earlier outputs are untouched", err=True)
+        quietly(echo, _("interrupted; earlier outputs are untouched"), err=True)
         return 130
     except OSError as exc:
         failed = failed_stream(exc)  # click printing --help or --version, say
@@ -366,6 +374,7 @@ def _internal_error(debug: bool) -> int:
     """A bug: say so, and show the traceback with --debug."""
     if debug:
         quietly(printing, True, traceback.print_exc)
-    quietly(echo, "reportgen: internal error (a bug in reportgen, not in your files). Please"
-            " report it with the output of the same command run with --debug.", err=True)
+    quietly(echo, _("reportgen: internal error (a bug in reportgen, not in your files). Please"
+                    " report it with the output of the same command run with --debug."),
+            err=True)
     return ExitCode.INTERNAL

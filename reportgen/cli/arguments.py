@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from reportgen.messages import _
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import ALL, DEFAULT_INPUTS
 from reportgen.render import RENDERERS
@@ -36,7 +37,9 @@ def parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> tup
     wrong = [f for f in chosen if f not in RENDERERS]
     if wrong or not chosen:
         raise click.BadParameter(
-            f"{', '.join(wrong) or 'nothing'} is not a format; choose from {','.join(RENDERERS)}"
+            _("{formats} is not a format; choose from {choices}").format(
+                formats=", ".join(wrong), choices=",".join(RENDERERS)) if wrong else
+            _("nothing is not a format; choose from {choices}").format(choices=",".join(RENDERERS))
         )
     return chosen
 
@@ -46,9 +49,11 @@ def check_areas(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         if value != ALL and not AREA_CODE.fullmatch(value):
             one_digit = len(value) == 1 and value.isascii() and value.isdigit()
-            hint = f" (write {int(value):02d})" if one_digit else ""
             raise click.BadParameter(
-                f"{value!r} is not an area code: use two digits such as 08, or `all`{hint}",
+                _("{value!r} is not an area code: use two digits such as 08, or `all` (write"
+                  " {code})").format(value=value, code=f"{int(value):02d}") if one_digit else
+                _("{value!r} is not an area code: use two digits such as 08, or `all`").format(
+                    value=value),
                 param_hint="AREA",
             )
     return values
@@ -68,5 +73,6 @@ def folder_options(func: Any) -> Any:
 def parse_area(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--area: one area code of two digits."""
     if value is not None and not AREA_CODE.fullmatch(value):
-        raise click.BadParameter(f"{value!r} is not an area code: use two digits such as 06")
+        raise click.BadParameter(_("{value!r} is not an area code: use two digits such as"
+                                   " 06").format(value=value))
     return value

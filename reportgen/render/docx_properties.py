@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportgen.messages import _
 from reportgen.view import DocumentView
 
 # docxcompose (imported by docxtpl's subdocuments) rebinds python-docx's "cp" prefix to the
@@ -25,14 +26,17 @@ def fit_property(text: str) -> str:
 def view_warnings(view: DocumentView) -> list[str]:
     """What rendering the view will warn about: a text too long for the document's
     properties, which then hold its start (the document's own text has it whole)."""
-    texts = {"the title": (view.title, view.title),  # what: (the text, the longest holding it)
-             "the municipality's name": (view.kommune, view.kommune)}
+    title, name, report = (_("the title"), _("the municipality's name"),
+                           _("the report title"))
+    texts = {title: (view.title, view.title),  # what: (the text, the longest holding it)
+             name: (view.kommune, view.kommune)}
     if view.report_title == view.title:  # the whole report: the keywords hold its title
-        texts["the title"] = (view.title, max(view.title, _keywords(view), key=len))
+        texts[title] = (view.title, max(view.title, _keywords(view), key=len))
     else:
-        texts["the report title"] = (view.report_title, _keywords(view))
-    return [f"{what} ({len(text)} characters) is shortened in the document properties, which"
-            f" hold at most {PROPERTY_LIMIT}; the document itself shows it in full"
+        texts[report] = (view.report_title, _keywords(view))
+    return [_("{what} ({count} characters) is shortened in the document properties, which hold"
+              " at most {most}; the document itself shows it in full").format(
+                what=what, count=len(text), most=PROPERTY_LIMIT)
             for what, (text, held) in texts.items() if len(held) > PROPERTY_LIMIT]
 
 

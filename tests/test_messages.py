@@ -227,6 +227,21 @@ def test_serve_s_own_pages_follow_the_messages_language() -> None:
             assert word in page, (code, word)
 
 
+def test_the_help_follows_the_language(tmp_path: Path) -> None:
+    """A command's help and its options' in the messages' language; the examples' commands
+    as they are typed."""
+    english = _reportgen(tmp_path, "render", "--help", LANG="C.UTF-8")
+    nynorsk = _reportgen(tmp_path, "--lang", "nn", "render", "--help", LANG="C.UTF-8")
+    bokmal = _reportgen(tmp_path, "--help", LANG="nb_NO.UTF-8")
+    assert (english.returncode, nynorsk.returncode, bokmal.returncode) == (0, 0, 0)
+    assert "  Examples:\n    reportgen render 08 2017-T1\n" in english.stdout
+    assert "Print only errors." in english.stdout
+    assert "  Døme:\n    reportgen render 08 2017-T1\n" in nynorsk.stdout
+    assert "reportgen render all 2017-T1 --format site   (nettstaden)\n" in nynorsk.stdout
+    assert "Skriv berre ut feil." in nynorsk.stdout and "Lag dokumenta for AREA..." in nynorsk.stdout
+    assert "Lag en kommunes tertialrapport fra YAML som DOCX, PDF og HTML." in bokmal.stdout
+
+
 def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     done = _reportgen(tmp_path, "--lang", "de", "check", "2017-T1", LANG="C.UTF-8")
     assert (done.returncode, done.stdout) == (2, "")

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from reportgen.messages import _
+from reportgen.cli.helptext import option
+from reportgen.messages import N_, _
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import ALL, DEFAULT_INPUTS
 from reportgen.render import RENDERERS
@@ -61,12 +62,11 @@ def check_areas(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def folder_options(func: Any) -> Any:
     """--inputs and --templates, as every command but `new` takes them."""
-    func = click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
-                        show_default=True,
-                        help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")(func)
-    func = click.option("--templates", type=click.Path(path_type=Path), default=None,
-                        help="Folder with docx/, html/ and labels.yaml "
-                             "[default: ./templates].")(func)
+    func = option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
+                  show_default=True,
+                  help=N_("Folder with kommune.yaml and <PERIOD>/<AREA>.yaml."))(func)
+    func = option("--templates", type=click.Path(path_type=Path), default=None,
+                  help=N_("Folder with docx/, html/ and labels.yaml [default: ./templates]."))(func)
     return func
 
 

@@ -22,7 +22,6 @@ from reportgen.errors import (
     ReportgenWarning,
     SourceLocation,
     collect,
-    plural,
 )
 from reportgen.inputs import (
     Ignored,
@@ -33,6 +32,7 @@ from reportgen.inputs import (
     unregistered_area_error,
 )
 from reportgen.lint import lint_area, lint_report, unfinished
+from reportgen.messages import _, ngettext
 from reportgen.period import Period
 from reportgen.project import display_path
 
@@ -49,11 +49,15 @@ RENDERED = "rendered"  # its documents in build/ are up to date
 WARNINGS = "warnings"  # valid, with warnings
 READY = "ready"  # valid, nothing to query
 STATES = (MISSING, ERRORS, EDITED, UNFINISHED, RENDERED, WARNINGS, READY)
-STATE_WORDS = {  # as the command line shows them
-    MISSING: "missing", ERRORS: "errors", EDITED: "edited DOCX waiting for import",
-    UNFINISHED: "placeholders left", RENDERED: "rendered, up to date", WARNINGS: "warnings",
-    READY: "ready",
-}
+
+
+def state_words() -> dict[str, str]:
+    """Each state as the command line and serve's index page show it."""
+    return {
+        MISSING: _("missing"), ERRORS: _("errors"), EDITED: _("edited DOCX waiting for import"),
+        UNFINISHED: _("placeholders left"), RENDERED: _("rendered, up to date"),
+        WARNINGS: _("warnings"), READY: _("ready"),
+    }
 
 
 @dataclass
@@ -163,9 +167,11 @@ def check_area(inputs: Path, period: Period, code: str, kommune: Kommune,
             collect(check.errors, lambda: read_area(inputs, period, code))
         else:
             check.warnings.append(ReportgenWarning(
-                f"area {code} {check.name} has no input for {period}",
+                _("area {code} {name} has no input for {period}").format(
+                    code=code, name=check.name, period=period),
                 SourceLocation(display_path(path)),
-                f"write it, perhaps starting from the last period: reportgen new {code} {period}"))
+                _("write it, perhaps starting from the last period: reportgen new {code} {period}"
+                  ).format(code=code, period=period)))
         return check
     if check.name is None:
         check.errors.append(unregistered_area_error(inputs, period, code))
@@ -198,21 +204,31 @@ def check_report(inputs: Path, period: Period) -> ReportCheck:
 def counts(check: InputCheck) -> str:
     """"16 errors, 3 warnings", "1 warning (1 unfinished)", "ready", "no input file"."""
     if not check.exists and not check.errors:
-        return "no input file"
+        return _("no input file")
     parts = []
     if check.errors:
-        parts.append(plural(len(check.errors), "1 error", f"{len(check.errors)} errors"))
+        parts.append(errors_words(len(check.errors)))
     if check.warnings:
-        count = len(check.warnings)
-        parts.append(plural(count, "1 warning", f"{count} warnings"))
+        parts.append(warnings_words(len(check.warnings)))
         if check.unfinished:
-            parts[-1] += f" ({len(check.unfinished)} unfinished)"
-    return ", ".join(parts) or "ready"
+            parts[-1] = _("{warnings} ({count} unfinished)").format(
+                warnings=parts[-1], count=len(check.unfinished))
+    return ", ".join(parts) or _("ready")
+
+
+def errors_words(count: int) -> str:
+    """"1 error", "16 errors"."""
+    return ngettext("{count} error", "{count} errors", count).format(count=count)
+
+
+def warnings_words(count: int) -> str:
+    """"1 warning", "3 warnings"."""
+    return ngettext("{count} warning", "{count} warnings", count).format(count=count)
 
 
 def area_heading(check: AreaCheck) -> str:
     """The line above an area's problems: `== 08 Kompetanse, … næring: 3 warnings`."""
-    name = check.name if check.name is not None else "(not in the register)"
+    name = check.name if check.name is not None else _("(not in the register)")
     return f"== {check.code} {name}: {counts(check)}"
 
 
@@ -221,28 +237,30 @@ def summary(check: PeriodCheck) -> str:
     rapport.yaml ok`."""
     states = [a.state for a in check.areas]
     ready = states.count(READY)
-    parts = [plural(ready, f"{ready} area ready", f"{ready} areas ready"),
-             f"{states.count(WARNINGS)} with warnings"]
+    parts = [ngettext("{count} area ready", "{count} areas ready", ready).format(count=ready),
+             _("{count} with warnings").format(count=states.count(WARNINGS))]
     if UNFINISHED in states:
-        parts.append(f"{states.count(UNFINISHED)} unfinished")
-    parts.append(f"{states.count(ERRORS)} with errors")
+        count = states.count(UNFINISHED)
+        parts.append(ngettext("{count} unfinished", "{count} unfinished", count).format(
+            count=count))
+    parts.append(_("{count} with errors").format(count=states.count(ERRORS)))
     if MISSING in states:
-        parts.append(f"{states.count(MISSING)} missing")
+        parts.append(_("{count} missing").format(count=states.count(MISSING)))
     inputs: list[InputCheck] = [*check.areas, *([check.report] if check.report else [])]
     errors = sum(len(c.errors) for c in inputs)
     warnings = sum(len(c.warnings) for c in inputs) + len(check.ignored)
-    line = (f"{check.period}: {', '.join(parts)} ("
-            f"{plural(errors, '1 error', f'{errors} errors')}, "
-            f"{plural(warnings, '1 warning', f'{warnings} warnings')})")
+    line = (f"{check.period}: {', '.join(parts)} ({errors_words(errors)},"
+            f" {warnings_words(warnings)})")
     return f"{line}; {report_words(check.report)}" if check.report else line
 
 
 def report_words(report: ReportCheck) -> str:
     """"rapport.yaml ok", "rapport.yaml: 2 errors", "no rapport.yaml (…defaults)"."""
     if not report.exists:
-        return f"no {project.REPORT_FILE} (the whole report uses its defaults)"
+        return _("no {file} (the whole report uses its defaults)").format(
+            file=project.REPORT_FILE)
     if not report.errors and not report.warnings:
-        return f"{project.REPORT_FILE} ok"
+        return _("{file} ok").format(file=project.REPORT_FILE)
     return f"{project.REPORT_FILE}: {counts(report)}"
 
 
@@ -261,12 +279,12 @@ class Outputs:
     def words(self) -> str:
         """"up to date", "draft", "out of date", "edited 08.docx", "none"."""
         if self.edited:
-            return f"edited {', '.join(self.edited)}"
+            return _("edited {files}").format(files=", ".join(self.edited))
         if self.up_to_date:
-            return "up to date"
+            return _("up to date")
         if self.draft:
-            return "draft"
-        return "out of date" if self.rendered else "none"
+            return _("draft")
+        return _("out of date") if self.rendered else _("none")
 
 
 def outputs(inputs: Path, period: Period, templates: Path, out: Path,

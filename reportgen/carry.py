@@ -20,6 +20,7 @@ from typing import Any
 
 from reportgen import project
 from reportgen.errors import UNREVIEWED, ReportgenError, ReportgenWarning
+from reportgen.messages import _
 from reportgen.model import ReportInput
 from reportgen.outline import (
     AREA_OUTLINE,
@@ -170,11 +171,13 @@ def unreviewed(source: SourceFile, inputs: Path, period: Period) -> list[Reportg
         if isinstance(current, dict) and isinstance(current.get(ITEM_HEADING_KEY), str):
             name += f" {current[ITEM_HEADING_KEY]!r}"  # andre_forhold[0] 'Kontaktutvalget'
         warnings.append(ReportgenWarning(
-            f"{name}: unchanged since {mark.since}, not yet reviewed",
+            _("{key}: unchanged since {since}, not yet reviewed").format(
+                key=name, since=mark.since),
             source.location(mark.path, at_key=not isinstance(mark.path[-1], int)),
-            f"read it and change what no longer holds for {period}; when it is right, delete"
-            f" the line «# {DRAFT_WORD}: uendret fra {mark.since} …» above it (line"
-            f" {mark.line})", unfinished=UNREVIEWED))
+            _("read it and change what no longer holds for {period}; when it is right, delete"
+              " the line «# {draft}: uendret fra {since} …» above it (line {line})").format(
+                period=period, draft=DRAFT_WORD, since=mark.since, line=mark.line),
+            unfinished=UNREVIEWED))
     return warnings
 
 

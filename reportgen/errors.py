@@ -40,11 +40,12 @@ class SourceLocation:
 
     def __str__(self) -> str:
         if self.sheet is not None or self.cell:
-            parts = [self.path] + ([f"sheet {self.sheet}"] if self.sheet is not None else [])
+            parts = [self.path] + ([_("sheet {sheet}").format(sheet=self.sheet)]
+                                   if self.sheet is not None else [])
             if self.line is not None:
-                parts.append(f"row {self.line}")
+                parts.append(_("row {row}").format(row=self.line))
             if self.column is not None:
-                parts.append(f"column {column_letters(self.column)}")
+                parts.append(_("column {column}").format(column=column_letters(self.column)))
             return ", ".join(parts)
         parts = [self.path]
         if self.line is not None:

@@ -24,6 +24,7 @@ from reportgen.errors import (
     raise_all,
 )
 from reportgen.languages import LANGUAGES
+from reportgen.messages import _
 from reportgen.period import Period
 from reportgen.project import display_path
 from reportgen.yamlsource import SourceFile, load_yaml
@@ -39,13 +40,15 @@ def require_report_folder(inputs: Path) -> None:
         return
     if inputs == project.DEFAULT_INPUTS:
         raise InputError(
-            f"not a report folder: {Path.cwd()} has no folder {inputs}/",
-            hint="run reportgen in the report's folder (the one that holds"
-            f" inputs/{project.KOMMUNE_FILE}), or name the inputs folder with --inputs DIR")
+            _("not a report folder: {here} has no folder {inputs}/").format(
+                here=Path.cwd(), inputs=inputs),
+            hint=_("run reportgen in the report's folder (the one that holds inputs/{kommune}),"
+                   " or name the inputs folder with --inputs DIR").format(
+                kommune=project.KOMMUNE_FILE))
     raise InputError(
-        "the inputs folder does not exist", location=SourceLocation(display_path(inputs)),
-        hint=f"check --inputs: it names the folder that holds {project.KOMMUNE_FILE} and one"
-        " folder per period")
+        _("the inputs folder does not exist"), location=SourceLocation(display_path(inputs)),
+        hint=_("check --inputs: it names the folder that holds {kommune} and one folder per"
+               " period").format(kommune=project.KOMMUNE_FILE))
 
 
 def load_kommune(inputs: Path) -> Kommune:
@@ -56,10 +59,11 @@ def load_kommune(inputs: Path) -> Kommune:
     path = project.kommune_path(inputs)
     if not project.exists(path):
         raise InputError(
-            f"{project.KOMMUNE_FILE} not found", location=SourceLocation(display_path(path)),
-            hint="create it with `kommune:`, `språk:` and `programområder:`, or pass --inputs",
+            _("{file} not found").format(file=project.KOMMUNE_FILE),
+            location=SourceLocation(display_path(path)),
+            hint=_("create it with `kommune:`, `språk:` and `programområder:`, or pass --inputs"),
         )
-    project.resolve_inside(inputs, path.name, "kommune file")  # a link out, as for area files
+    project.resolve_inside(inputs, path.name, _("kommune file"))  # a link out, as for areas
     source = load_yaml(path, root=inputs)
     kommune = validate_kommune(source)
     if kommune.logo is None:
@@ -122,9 +126,10 @@ def load_logo(inputs: Path, logo: Logo, source: SourceFile) -> Picture:
 def no_areas_error(inputs: Path, period: Period, hint: str | None = None) -> InputError:
     """The problem of a period that has no area file at all."""
     return InputError(
-        f"no area has an input file for {period}",
+        _("no area has an input file for {period}").format(period=period),
         location=SourceLocation(display_path(project.period_folder(inputs, period))),
-        hint=hint or f"write inputs/{period}/<code>.yaml, such as inputs/{period}/08.yaml",
+        hint=hint or _("write inputs/{period}/<code>.yaml, such as inputs/{period}/08.yaml"
+                       ).format(period=period),
     )
 
 
@@ -132,9 +137,9 @@ def unregistered_area_error(inputs: Path, period: Period, code: str) -> InputErr
     """The problem of an area file whose code is not in kommune.yaml's register."""
     path = project.period_folder(inputs, period) / project.area_file_name(code)
     return InputError(
-        f"area {code} has an input file but is not in the register",
+        _("area {code} has an input file but is not in the register").format(code=code),
         location=SourceLocation(display_path(path)),
-        hint="add it under `programområder:` in kommune.yaml, or remove the file",
+        hint=_("add it under `programområder:` in kommune.yaml, or remove the file"),
     )
 
 
@@ -150,8 +155,10 @@ def select_areas(kommune: Kommune, requested: tuple[str, ...], inputs: Path,
     if unknown:
         known = ", ".join(kommune.areas)
         raise UsageError(
-            f"area {', '.join(unknown)} is not in the register of programme areas",
-            hint=f"use a two-digit code from kommune.yaml ({known}) or `all`",
+            _("area {code} is not in the register of programme areas").format(
+                code=", ".join(unknown)),
+            hint=_("use a two-digit code from kommune.yaml ({codes}) or `all`").format(
+                codes=known),
         )
     return list(dict.fromkeys(requested))
 
@@ -162,11 +169,11 @@ def read_area(inputs: Path, period: Period, code: str) -> SourceFile:
     if not project.exists(path):
         near = [i.path.name for i in ignored_inputs(inputs, period) if i.code == code]
         raise InputError(
-            f"no input for area {code} in {period}",
+            _("no input for area {code} in {period}").format(code=code, period=period),
             location=SourceLocation(display_path(path)),
-            hint=f"there is {near[0]}: rename it {path.name}" if near else
-            f"write {display_path(path)} (see README.md, 'Writing an input"
-            f" file'), or render only the areas that have one",
+            hint=_("there is {found}: rename it {name}").format(found=near[0], name=path.name)
+            if near else _("write {file} (see README.md, 'Writing an input file'), or render"
+                           " only the areas that have one").format(file=display_path(path)),
         )
     return load_yaml(path, root=inputs)
 
@@ -219,9 +226,11 @@ def load_labels(templates: Path, language: str) -> dict[str, str]:
     path = project.labels_path(templates)
     if not project.exists(path):
         raise TemplateError(
-            f"{project.LABELS_FILE} not found", location=SourceLocation(display_path(path)),
-            hint=f"the templates folder needs {project.LABELS_FILE} with the wording for each"
-            f" language ({', '.join(LANGUAGES)}); start from the one that comes with reportgen",
+            _("{file} not found").format(file=project.LABELS_FILE),
+            location=SourceLocation(display_path(path)),
+            hint=_("the templates folder needs {file} with the wording for each language"
+                   " ({languages}); start from the one that comes with reportgen").format(
+                file=project.LABELS_FILE, languages=", ".join(LANGUAGES)),
         )
     return validate_labels(load_yaml(path, root=templates), language)
 
@@ -239,13 +248,13 @@ def load_hyphenation(templates: Path) -> tuple[str, ...]:
         words = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("ord") or []
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip()
                                                   for w in words):
-            raise TypeError("`ord` must be a list of words")
+            raise TypeError(_("`ord` must be a list of words"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, AttributeError) as exc:
         raise TemplateError(
-            f"cannot read the hyphenation exceptions: {exc}",
+            _("cannot read the hyphenation exceptions: {reason}").format(reason=exc),
             location=SourceLocation(display_path(path)),
-            hint="write `ord:` and under it one word per line as `- ord`, with | where"
-                 " it may be broken",
+            hint=_("write `ord:` and under it one word per line as `- ord`, with | where"
+                   " it may be broken"),
         ) from exc
     return tuple(w.strip().replace("|", "\u00ad") for w in words)
 
@@ -262,9 +271,10 @@ def periods_with_input(inputs: Path) -> list[Period]:
         if str(period) == child.name and child.is_dir():  # `2017-t2` is not read: ignored
             found.append(period)
     if not found:
-        raise InputError("no period folders (such as 2017-T1) found",
+        raise InputError(_("no period folders (such as 2017-T1) found"),
                          location=SourceLocation(display_path(inputs)),
-                         hint="name the period, or pass --inputs with the folder that has them")
+                         hint=_("name the period, or pass --inputs with the folder that has"
+                                " them"))
     return found
 
 
@@ -273,15 +283,18 @@ def require_period(inputs: Path, period: Period) -> None:
     folder = project.period_folder(inputs, period)
     what = project.what_is_at(folder)
     if what not in (None, project.A_FOLDER):  # a file, a link that loops, ...
-        raise InputError(f"this is {what}, not a folder",
+        raise InputError(_("this is {what}, not a folder").format(what=what),
                          location=SourceLocation(display_path(folder)),
-                         hint="the period's input files go in a folder of this name")
+                         hint=_("the period's input files go in a folder of this name"))
     if what is None:
         near = [i.path.name for i in ignored_inputs(inputs, period)
                 if i.period == period and i.path.parent == inputs]
-        raise InputError(f"no inputs for {period}", location=SourceLocation(display_path(folder)),
-                         hint=f"there is a folder {near[0]}: rename it {period}" if near else
-                         f"start it with `reportgen new all {period}`, or check the period")
+        raise InputError(_("no inputs for {period}").format(period=period),
+                         location=SourceLocation(display_path(folder)),
+                         hint=_("there is a folder {found}: rename it {period}").format(
+                             found=near[0], period=period) if near else
+                         _("start it with `reportgen new all {period}`, or check the"
+                           " period").format(period=period))
 
 
 # --- what is not read ------------------------------------------------------------------------
@@ -334,31 +347,34 @@ def _ignored_in_inputs(inputs: Path, name: str) -> Ignored | None:
         if name.lower() in _spellings(project.KOMMUNE_FILE):
             return _renamed(path, project.KOMMUNE_FILE)
         return Ignored(path, ReportgenWarning(
-            "ignored: not an input file", SourceLocation(display_path(path)),
-            f"this folder holds {project.KOMMUNE_FILE} and one folder per period (such as"
-            " 2017-T1); move other files out of it"))
+            _("ignored: not an input file"), SourceLocation(display_path(path)),
+            _("this folder holds {kommune} and one folder per period (such as 2017-T1); move"
+              " other files out of it").format(kommune=project.KOMMUNE_FILE)))
     meant = _period_meant(name)
     if meant is None:
         return Ignored(path, ReportgenWarning(
-            "ignored: not a period", SourceLocation(display_path(path)),
-            "period folders are named YEAR-T1, YEAR-T2 or YEAR-T3, such as 2017-T1"))
+            _("ignored: not a period"), SourceLocation(display_path(path)),
+            _("period folders are named YEAR-T1, YEAR-T2 or YEAR-T3, such as 2017-T1")))
     there = project.exists(inputs / str(meant))
     return Ignored(path, ReportgenWarning(
-        f"ignored: not a period; did you mean {meant}?", SourceLocation(display_path(path)),
-        f"{display_path(inputs / str(meant))} is the folder reportgen reads; move this one out"
-        " of the inputs folder" if there else f"rename the folder {meant}"), period=meant)
+        _("ignored: not a period; did you mean {period}?").format(period=meant),
+        SourceLocation(display_path(path)),
+        _("{folder} is the folder reportgen reads; move this one out of the inputs folder").format(
+            folder=display_path(inputs / str(meant))) if there else
+        _("rename the folder {period}").format(period=meant)), period=meant)
 
 
 def _ignored_in_period(folder: Path, name: str) -> Ignored | None:
     path = folder / name
     if name == project.REPORT_FILE or (project.area_code_of(name) and not path.is_dir()):
         return None
-    stem, _, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    stem, _dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
     if path.is_dir():
         return Ignored(path, ReportgenWarning(
-            "ignored: a folder inside a period folder is not read",
-            SourceLocation(display_path(path)), "move the files reportgen should read into"
-            f" {display_path(folder)} itself, and others out of the inputs folder"))
+            _("ignored: a folder inside a period folder is not read"),
+            SourceLocation(display_path(path)), _(
+                "move the files reportgen should read into {folder} itself, and others out of"
+                " the inputs folder").format(folder=display_path(folder))))
     if name.lower() in _spellings(project.REPORT_FILE):
         return _renamed(path, project.REPORT_FILE)
     code = re.match(r"([0-9]{1,2})(?:$|[ _.()-])", stem)  # `08`, `8`, `08 kopi`, `08-gammel`
@@ -366,26 +382,28 @@ def _ignored_in_period(folder: Path, name: str) -> Ignored | None:
         meant = f"{int(code.group(1)):02d}"
         if code.group(1) == stem:
             return _renamed(path, project.area_file_name(meant), meant)
-        there = project.exists(folder / project.area_file_name(meant))
+        file = project.area_file_name(meant)
+        there = project.exists(folder / file)
         return Ignored(path, ReportgenWarning(
-            f"ignored: an area file is named by its code alone, such as"
-            f" {project.area_file_name(meant)}", SourceLocation(display_path(path)),
-            f"reportgen reads {project.area_file_name(meant)}; move this copy out of the inputs"
-            " folder" if there else f"rename it {project.area_file_name(meant)}"), code=meant)
+            _("ignored: an area file is named by its code alone, such as {file}").format(
+                file=file), SourceLocation(display_path(path)),
+            _("reportgen reads {file}; move this copy out of the inputs folder").format(file=file)
+            if there else _("rename it {file}").format(file=file)), code=meant)
     return Ignored(path, ReportgenWarning(
-        "ignored: not an input file", SourceLocation(display_path(path)),
-        f"a period folder holds <code>.yaml files (such as 08.yaml) and {project.REPORT_FILE};"
-        " move other files out of the inputs folder"))
+        _("ignored: not an input file"), SourceLocation(display_path(path)),
+        _("a period folder holds <code>.yaml files (such as 08.yaml) and {report}; move other"
+          " files out of the inputs folder").format(report=project.REPORT_FILE)))
 
 
 def _renamed(path: Path, meant: str, code: str | None = None) -> Ignored:
     """`08.yml`, `Rapport.yaml`: the name reportgen reads, spelt otherwise."""
     there = project.exists(path.parent / meant)
     return Ignored(path, ReportgenWarning(
-        f"ignored: not an input file name; did you mean {meant}?",
+        _("ignored: not an input file name; did you mean {file}?").format(file=meant),
         SourceLocation(display_path(path)),
-        f"{meant} is the file reportgen reads; remove this one or move it out of the inputs"
-        " folder" if there else f"rename it {meant}"), code=code)
+        _("{file} is the file reportgen reads; remove this one or move it out of the inputs"
+          " folder").format(file=meant) if there else _("rename it {file}").format(file=meant)),
+        code=code)
 
 
 def _spellings(name: str) -> set[str]:

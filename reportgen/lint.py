@@ -17,6 +17,7 @@ from reportgen import project
 from reportgen.carry import unreviewed
 from reportgen.errors import TO_FILL_IN, ReportgenWarning, SourceLocation
 from reportgen.markup import parse_blocks
+from reportgen.messages import _
 from reportgen.model import PLACEHOLDER, Area, Kommune, ReportInput
 from reportgen.outline import (
     FIGURES,
@@ -48,9 +49,9 @@ def _placeholders(source: SourceFile, value: Any, path: KeyPath) -> list[Reportg
         return [w for i, v in enumerate(value) for w in _placeholders(source, v, (*path, i))]
     if not isinstance(value, str) or PLACEHOLDER not in value:
         return []
-    return [ReportgenWarning(f"{dotted(path)}: still holds the placeholder «{PLACEHOLDER}»",
-                             source.location(path), "write the text for this period in its"
-                             " place", unfinished=TO_FILL_IN)]
+    return [ReportgenWarning(_("{key}: still holds the placeholder «{placeholder}»").format(
+        key=dotted(path), placeholder=PLACEHOLDER), source.location(path),
+        _("write the text for this period in its place"), unfinished=TO_FILL_IN)]
 
 
 def lint_area(area: Area, source: SourceFile, inputs: Path) -> list[ReportgenWarning]:
@@ -69,18 +70,22 @@ def lint_area(area: Area, source: SourceFile, inputs: Path) -> list[ReportgenWar
         # timing within the year says little.
         if row.annual_budget > 0 and row.budget > row.annual_budget:
             warnings.append(ReportgenWarning(
-                f"{row_name}: the budget per {month} ({row.budget}) is larger"
-                f" than the budget for the year ({row.annual_budget})", where,
-                "check budsjett and årsbudsjett: the periodised budget is part of the year's"))
+                _("{row}: the budget per {month} ({budget}) is larger than the budget for the"
+                  " year ({annual})").format(row=row_name, month=month, budget=row.budget,
+                                             annual=row.annual_budget), where,
+                _("check budsjett and årsbudsjett: the periodised budget is part of the"
+                  " year's")))
         if row.accounts > 0 and row.forecast < row.accounts:
             warnings.append(ReportgenWarning(
-                f"{row_name}: the forecast for the year ({row.forecast}) is"
-                f" lower than the accounts so far ({row.accounts})", where,
-                "check prognose and regnskap: the year cannot cost less than is already spent"))
+                _("{row}: the forecast for the year ({forecast}) is lower than the accounts so"
+                  " far ({accounts})").format(row=row_name, forecast=row.forecast,
+                                              accounts=row.accounts), where,
+                _("check prognose and regnskap: the year cannot cost less than is already"
+                  " spent")))
         if all(column.value(row) == 0 for column in TYPED_COLUMNS):
             warnings.append(ReportgenWarning(
-                f"{row_name}: every amount is zero", where,
-                "fill in the amounts, or remove the row"))
+                _("{row}: every amount is zero").format(row=row_name), where,
+                _("fill in the amounts, or remove the row")))
     return warnings
 
 
@@ -94,12 +99,13 @@ def lint_report(settings: ReportInput, source: SourceFile, inputs: Path,
 def lint_tables(tables: dict[str, Any], texts: Iterable[tuple[KeyPath, str]],
                 source: SourceFile) -> list[ReportgenWarning]:
     """Tables defined under `tabeller:` that no text places."""
-    placed = {b.ref for _, text in texts for b in parse_blocks(text, 1)
+    placed = {b.ref for _path, text in texts for b in parse_blocks(text, 1)
               if isinstance(b, Placement)}
     return [ReportgenWarning(
-        f"{TABLES_KEY}.{ref}: the table is placed in no text", source.location((TABLES_KEY, ref),
-                                                                                at_key=True),
-        f"put a line [[tabell {ref}]] where it belongs in a text, or remove the table")
+        _("{key}: the table is placed in no text").format(key=f"{TABLES_KEY}.{ref}"),
+        source.location((TABLES_KEY, ref), at_key=True),
+        _("put a line [[tabell {ref}]] where it belongs in a text, or remove the table").format(
+            ref=ref))
         for ref in tables if ref not in placed]
 
 
@@ -108,9 +114,11 @@ def lint_register(kommune: Kommune, codes: list[str], inputs_display: str,
     """Areas in the register that have no input for the period."""
     return [
         ReportgenWarning(
-            f"area {code} {kommune.areas[code]} has no input for {period}",
+            _("area {code} {name} has no input for {period}").format(
+                code=code, name=kommune.areas[code], period=period),
             SourceLocation(f"{inputs_display}/{period}/{project.area_file_name(code)}"),
-            f"write it, perhaps starting from the last period: reportgen new {code} {period}")
+            _("write it, perhaps starting from the last period: reportgen new {code} {period}"
+              ).format(code=code, period=period))
         for code in kommune.areas if code not in codes
     ]
 
@@ -122,21 +130,24 @@ def _lint_text(path: KeyPath, text: str, source: SourceFile) -> list[ReportgenWa
     blocks = parse_blocks(text, 1)
     if not any(isinstance(b, (Paragraph, ListBlock)) for b in blocks) \
             and path[-1] != ITEM_HEADING_KEY:
-        return [ReportgenWarning(f"{name}: has no text", where,
-                                 "write the text, or remove the key")]
+        return [ReportgenWarning(_("{key}: has no text").format(key=name), where,
+                                 _("write the text, or remove the key"))]
     warnings = []
     for block, following in zip(blocks, [*blocks[1:], None]):
         if isinstance(block, Heading) and (following is None or (
                 isinstance(following, Heading) and following.level <= block.level)):
             warnings.append(ReportgenWarning(
-                f"{name}: the sub-heading {block.text!r} has no text under it", where,
-                "write the text under it, or remove the heading"))
+                _("{key}: the sub-heading {heading!r} has no text under it").format(
+                    key=name, heading=block.text), where,
+                _("write the text under it, or remove the heading")))
     for sentence in _sentences(blocks):
         words = sentence.split()
         if len(words) > LONG_SENTENCE:
             warnings.append(ReportgenWarning(
-                f"{name}: a sentence of {len(words)} words: «{' '.join(words[:8])} …»", where,
-                f"plain language (klarspråk): split sentences over {LONG_SENTENCE} words"))
+                _("{key}: a sentence of {count} words: «{start} …»").format(
+                    key=name, count=len(words), start=" ".join(words[:8])), where,
+                _("plain language (klarspråk): split sentences over {most} words").format(
+                    most=LONG_SENTENCE)))
     return warnings
 
 

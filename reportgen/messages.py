@@ -34,6 +34,12 @@ def _(message: str) -> str:
     return _current.gettext(message) if message else message
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """`message` as it is: marks a text for the catalogs where it is stored before the
+    language is chosen (the command line's help); `_()` translates it where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for `count`, in the chosen language."""
     return _current.ngettext(singular, plural, count)

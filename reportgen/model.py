@@ -1,5 +1,5 @@
 """Stage 2, model: typed, frozen values of the report. Pure: no I/O; imports period,
-languages and view (the checked picture of the logo).
+languages, messages and view (the checked picture of the logo).
 
 Field names are English; each names the Norwegian YAML key the authors write as its alias:
 the aliases are the one place the YAML keys are spelled (outline.py reads them from here).
@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reportgen.languages import DEFAULT_LANGUAGE, LanguageCode
+from reportgen.messages import _
 from reportgen.period import AREA_CODE, Period
 from reportgen.view import Picture
 
@@ -92,12 +93,16 @@ def amount_fits(value: Decimal) -> bool:
     return value.adjusted() < AMOUNT_WHOLE_DIGITS and places <= AMOUNT_DECIMALS
 
 
+DATE_WITH_TIME = "date_with_time"  # the kind of error of a date field given a time of day
+
+
 def _date_only(value: object) -> object:
     """A date field takes a date: a timestamp with a time of day, even 00:00, is refused,
     not cut to its date."""
     if isinstance(value, dt.datetime) or (
             isinstance(value, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}([Tt]|\s+)\d", value)):
-        raise PydanticCustomError("date_with_time", "a date and a time, where a date is expected")
+        # validate says it in its own words; this is pydantic's, should it ever show
+        raise PydanticCustomError(DATE_WITH_TIME, _("a date and a time, where a date is expected"))
     return value
 
 

@@ -1,8 +1,8 @@
 """Value types for the command line and the model: tertial periods, area codes and the
 SOURCE_DATE_EPOCH that dates the documents.
 
-Standard library and languages only, so the command line can parse arguments without
-loading the model.
+Standard library, languages and messages only, so the command line can parse arguments
+without loading the model.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from reportgen.languages import DEFAULT_LANGUAGE, language, month_name
+from reportgen.messages import _
 
 # [0-9], not \d: \d also matches other scripts' digits (٠٨), which no file name or register uses.
 AREA_CODE = re.compile(r"[0-9]{2}")
@@ -24,10 +25,10 @@ def parse_epoch(text: str) -> int:
     """A SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 00:00 UTC, ASCII digits only (as
     `date +%s` prints them), up to the year 9999. ValueError says what is wrong."""
     if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"{text[:40]!r} is not a whole number of seconds")
+        raise ValueError(_("{text!r} is not a whole number of seconds").format(text=text[:40]))
     digits = text.lstrip("0") or "0"
     if len(digits) > len(str(LATEST_EPOCH)) or int(digits) > LATEST_EPOCH:
-        raise ValueError(f"{text[:40]} seconds is after the year 9999")
+        raise ValueError(_("{text} seconds is after the year 9999").format(text=text[:40]))
     return int(digits)
 
 
@@ -44,9 +45,8 @@ class Period:
         form."""
         match = PERIOD_FORM.fullmatch(text)
         if not match or int(match.group(1)) < 1:  # a date has no year 0
-            raise ValueError(
-                f"{text!r} is not a period; write YEAR-T1, YEAR-T2 or YEAR-T3, such as 2017-T1"
-            )
+            raise ValueError(_("{text!r} is not a period; write YEAR-T1, YEAR-T2 or YEAR-T3,"
+                               " such as 2017-T1").format(text=text))
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from reportgen.errors import ExitCode
+from reportgen.messages import _
 
 
 class CannotPrint(Exception):
@@ -29,7 +30,7 @@ class CannotPrint(Exception):
     file-size limit. Not a bug: the exit status is 1."""
 
     def __init__(self, err: bool, exc: BaseException | None) -> None:
-        super().__init__(getattr(exc, "strerror", None) or "it is closed")
+        super().__init__(getattr(exc, "strerror", None) or _("it is closed"))
         self.err, self.broken_pipe = err, getattr(exc, "errno", None) == errno.EPIPE
 
 
@@ -69,7 +70,8 @@ def cannot_print(exc: CannotPrint) -> int:
     """Say on stderr (if that works) that stdout failed, but nothing for a pipe whose reader
     has gone (`| head`); then point both at /dev/null, so Python's last flush succeeds."""
     if not exc.err and not exc.broken_pipe:
-        quietly(echo, f"reportgen: error: cannot write to standard output: {exc}", err=True)
+        quietly(echo, _("reportgen: error: cannot write to standard output: {reason}").format(
+            reason=exc), err=True)
     null = os.open(os.devnull, os.O_WRONLY)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # no file behind it (a test's StringIO, None)
@@ -105,7 +107,8 @@ class _Plain:
     def rendered(self, name: str) -> None:
         self.done += 1
         if not self.quiet:
-            echo(f"rendered {name} ({self.done}/{self.total})", err=True)
+            echo(_("rendered {name} ({done}/{total})").format(
+                name=name, done=self.done, total=self.total), err=True)
 
     def note(self, message: str) -> None:
         if not self.quiet:
@@ -124,7 +127,7 @@ class _Bar(_Plain):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.console = Console(stderr=True)
-        self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+        self.bar = Progress(TextColumn(_("rendering")), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.description}"), console=self.console, transient=True)
         self.task: Any = None
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pydantic
 
-from reportgen.amounttext import NUMBER_HINT, amount_problem
+from reportgen.amounttext import amount_problem, number_hint
 from reportgen.errors import (
     InputError,
     ReportgenError,
@@ -31,9 +31,11 @@ from reportgen.errors import (
 )
 from reportgen.labelcheck import label_problems, no_labels
 from reportgen.labels import LABEL_WORDS
+from reportgen.messages import _
 from reportgen.model import (
     AMOUNT_DECIMALS,
     AMOUNT_WHOLE_DIGITS,
+    DATE_WITH_TIME,
     Area,
     AreaInput,
     Kommune,
@@ -44,7 +46,7 @@ from reportgen.model import (
 )
 from reportgen.outline import AMOUNT_KEYS, FIGURES, ROWS_KEY, alias, report_text_fields, text_fields
 from reportgen.tablecheck import table_problems
-from reportgen.yamlsource import DATE_HINT, KeyPath, SourceFile, dotted, yaml_kind
+from reportgen.yamlsource import KeyPath, SourceFile, date_hint, dotted, yaml_kind
 
 # C0 controls other than tab and newline, the non-characters U+FFFE/U+FFFF, lone surrogates:
 # XML cannot carry them, so a DOCX holding one is corrupt.
@@ -69,15 +71,16 @@ def validate_area(source: SourceFile, code: str, kommune: Kommune, period: Perio
     """inputs/<period>/<code>.yaml -> Area; the file name is the authority on the code."""
     if code not in kommune.areas:
         raise UsageError(
-            f"area {code} is not in the register of programme areas",
-            hint="add it under `programområder:` in kommune.yaml, or check the code",
+            _("area {code} is not in the register of programme areas").format(code=code),
+            hint=_("add it under `programområder:` in kommune.yaml, or check the code"),
         )
     content = _validate(AreaInput, source)
     if content.code is not None and content.code != code:
         raise ReportgenErrors([InputError(
-            f"programområde: {content.code!r} does not match the file name {code}.yaml",
+            _("programområde: {written!r} does not match the file name {code}.yaml").format(
+                written=content.code, code=code),
             location=source.location((alias(AreaInput, "code"),)),
-            hint="the file name decides the area; remove this key or rename the file",
+            hint=_("the file name decides the area; remove this key or rename the file"),
         )])
     raise_all(table_problems(content.tables, text_fields(content), source))
     return Area(code, kommune.areas[code], period, content)
@@ -103,7 +106,7 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
     problems += amounts.values()
     if source.data is None:
         problems.append(InputError(
-            "the file is empty", location=source.location(),
+            _("the file is empty"), location=source.location(),
             hint=_empty_file_hint(model),
         ))
     else:
@@ -157,8 +160,10 @@ def _empty_file_hint(model: type[Model]) -> str:
     required = [f.alias or n for n, f in model.model_fields.items() if f.is_required()]
     optional = [f.alias or n for n, f in model.model_fields.items() if not f.is_required()]
     if not required:
-        return f"write any of the keys {', '.join(optional)}, or remove the file"
-    return f"write the keys {', '.join(required)} (and, if needed, {', '.join(optional)})"
+        return _("write any of the keys {keys}, or remove the file").format(
+            keys=", ".join(optional))
+    return _("write the keys {keys} (and, if needed, {optional})").format(
+        keys=", ".join(required), optional=", ".join(optional))
 
 
 def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[ReportgenError]:
@@ -170,11 +175,12 @@ def _bad_characters(source: SourceFile, value: Any, path: KeyPath) -> list[Repor
         return []
     line_in_text = value.count("\n", 0, match.start()) + 1
     return [InputError(
-        f"{dotted(path)}: character U+{ord(match.group()):04X} cannot be stored in a document"
-        f" (line {line_in_text} of the text, character {match.start() + 1})",
+        _("{key}: character U+{code:04X} cannot be stored in a document (line {line} of the"
+          " text, character {column})").format(key=dotted(path), code=ord(match.group()),
+                                               line=line_in_text, column=match.start() + 1),
         location=source.location(path),
-        hint="remove the control character; it often comes along when text is pasted from"
-        " Word, PDF or e-mail",
+        hint=_("remove the control character; it often comes along when text is pasted from"
+               " Word, PDF or e-mail"),
     )]
 
 
@@ -220,28 +226,21 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
     kind, value = error["type"], error.get("input")
     where = dotted(loc)
     if kind == "missing":
-        parent = dotted(loc[:-1]) or "the top level"
         return InputError(
-            f"missing required key {loc[-1]!r} under {parent}",
+            _("missing required key {key!r} under {parent}").format(
+                key=loc[-1], parent=dotted(loc[:-1])) if loc[:-1] else
+            _("missing required key {key!r} under the top level").format(key=loc[-1]),
             location=source.location(loc[:-1]),
-            hint=KEY_HINTS.get(loc, f"add `{loc[-1]}:` with its text"),
+            hint=KEY_HINTS.get(loc) or _("add `{key}:` with its text").format(key=loc[-1]),
         )
     if kind == "extra_forbidden":
-        allowed = _aliases(_model_at(model, loc[:-1]))
-        close = _close(str(loc[-1]), allowed)
-        under = f" under {dotted(loc[:-1])}" if loc[:-1] else ""
-        hint = f"{_odd_characters(str(loc[-1]), allowed)}the keys allowed here are" \
-               f" {', '.join(allowed)}"
-        if close:
-            return InputError(f"unknown key {loc[-1]!r}{under}; did you mean {close!r}?",
-                              location=source.location(loc, at_key=True), hint=hint)
-        return InputError(f"unknown key {loc[-1]!r}{under}",
-                          location=source.location(loc, at_key=True), hint=hint)
+        return _unknown_key(loc, model, source)
     if value is None and loc and loc[-1] in AMOUNT_KEYS:
         return InputError(
-            f"{where}: the amount is not filled in", location=source.location(loc),
-            hint="write the amount with a dot decimal separator, such as 120.4"
-            " (`reportgen new` leaves the amounts empty for you to fill in)",
+            _("{key}: the amount is not filled in").format(key=where),
+            location=source.location(loc),
+            hint=_("write the amount with a dot decimal separator, such as 120.4"
+                   " (`reportgen new` leaves the amounts empty for you to fill in)"),
         )
     message, hint = _describe(kind, value, error, source.scalar_texts.get(loc))
     if kind in ("dict_type", "model_type"):
@@ -262,6 +261,22 @@ KEY_HINTS = {
                                " in the inputs folder, such as bilder/vapen.svg",
     (LOGO_KEY, LOGO_ALT_KEY): f"add `{LOGO_ALT_KEY}:` and " + ALT_HINT.removeprefix("write "),
 }
+def _unknown_key(loc: KeyPath, model: type[Model], source: SourceFile) -> InputError:
+    """A key the schema does not have here: what it may be a misspelling of, and the keys
+    allowed in its place."""
+    allowed = _aliases(_model_at(model, loc[:-1]))
+    key, close = loc[-1], _close(str(loc[-1]), allowed)
+    hint = _odd_characters(str(key), allowed) + _("the keys allowed here are {keys}").format(
+        keys=", ".join(allowed))
+    if loc[:-1]:
+        under = dotted(loc[:-1])
+        message = _("unknown key {key!r} under {parent}; did you mean {close!r}?").format(
+            key=key, parent=under, close=close) if close else _(
+            "unknown key {key!r} under {parent}").format(key=key, parent=under)
+    else:
+        message = _("unknown key {key!r}; did you mean {close!r}?").format(
+            key=key, close=close) if close else _("unknown key {key!r}").format(key=key)
+    return InputError(message, location=source.location(loc, at_key=True), hint=hint)
 
 
 def _odd_characters(key: str, allowed: list[str]) -> str:
@@ -273,8 +288,10 @@ def _odd_characters(key: str, allowed: list[str]) -> str:
            and not unicodedata.name(c, "").startswith("LATIN ")]
     if not odd:
         return ""
-    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'without a name')}" for c in odd)
-    return f"the key has {names}, which no key has; type the key again; "
+    nameless = _("without a name")
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, nameless)}" for c in odd)
+    return _("the key has {characters}, which no key has; type the key again; ").format(
+        characters=names)
 
 
 def _describe(kind: str, value: Any, error: Any, raw: str | None) -> tuple[str, str]:
@@ -282,52 +299,60 @@ def _describe(kind: str, value: Any, error: Any, raw: str | None) -> tuple[str, 
     than text (`010` for 8)."""
     shown = raw if raw is not None else repr(value)
     if value is None and kind.endswith("_type"):
-        return "has no value", "write the value after the colon, or remove the key if optional"
+        return _("has no value"), _("write the value after the colon, or remove the key if"
+                                    " optional")
     if isinstance(value, bool):
-        return (
-            f"YAML read this as {str(value).lower()} (yes/no/on/off are booleans)",
-            "put the text in quotes",
-        )
+        return (_("YAML read this as {value} (yes/no/on/off are booleans)").format(
+            value=str(value).lower()), _("put the text in quotes"))
     if kind == "string_type":
-        return f"expected text, found {yaml_kind(value, raw)}", "put the value in quotes"
+        return (_("expected text, found {found}").format(found=yaml_kind(value, raw)),
+                _("put the value in quotes"))
     if kind == "string_too_short":
-        return "is empty", "write the text, or remove the key if it is optional"
+        return _("is empty"), _("write the text, or remove the key if it is optional")
     if kind.startswith(("decimal", "date", "finite_number")):
         return _not_a_number_or_date(kind, shown)
     if kind == "literal_error":
-        return f"{value!r} is not allowed", error["msg"].replace("Input should be", "use")
+        return _("{value!r} is not allowed").format(value=value), _choices(error)
     if kind in ("dict_type", "model_type"):
-        return (
-            f"expected keys and values, found {yaml_kind(value, raw)}",
-            "indent `key: value` lines under it",
-        )
+        return (_("expected keys and values, found {found}").format(found=yaml_kind(value, raw)),
+                _("indent `key: value` lines under it"))
     if kind in ("tuple_type", "list_type"):
-        return (
-            f"expected a list, found {yaml_kind(value, raw)}",
-            "write each item on a line starting with `- `",
-        )
+        return (_("expected a list, found {found}").format(found=yaml_kind(value, raw)),
+                _("write each item on a line starting with `- `"))
     if kind in ("too_short",):
-        return "needs at least one item", "add an item starting with `- `, or remove the key"
+        return _("needs at least one item"), _("add an item starting with `- `, or remove the"
+                                               " key")
     if kind == "string_pattern_mismatch":
-        return (
-            f"{value!r} is not a two-digit code",
-            "write area codes as two digits in quotes, such as \"07\"",
-        )
-    return error["msg"], "see the input format in README.md"
+        return (_("{value!r} is not a two-digit code").format(value=value),
+                _("write area codes as two digits in quotes, such as \"07\""))
+    # pydantic's own words (English) for a kind of problem the schema does not expect
+    return error["msg"], _("see the input format in README.md")
+
+
+def _choices(error: Any) -> str:
+    """`use 'nb' or 'nn'`: the values a literal allows, as pydantic lists them ("'a', 'b' or
+    'c'"), with the last "or" in the user's language."""
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    if not expected:
+        return error["msg"].replace("Input should be", "use")
+    first, joined, last = expected.rpartition(" or ")
+    values = _("{first} or {last}").format(first=first, last=last) if joined else expected
+    return _("use {values}").format(values=values)
 
 
 def _not_a_number_or_date(kind: str, shown: str) -> tuple[str, str]:
     if kind in ("decimal_max_digits", "decimal_whole_digits", "decimal_max_places"):
         return (
-            f"{shown} has more digits than an amount may have",
-            f"write at most {AMOUNT_WHOLE_DIGITS} digits before the decimal point and"
-            f" {AMOUNT_DECIMALS} after",
+            _("{value} has more digits than an amount may have").format(value=shown),
+            _("write at most {whole} digits before the decimal point and {decimals}"
+              " after").format(whole=AMOUNT_WHOLE_DIGITS, decimals=AMOUNT_DECIMALS),
         )
-    if kind == "date_with_time":
-        return f"{shown} is a date and a time of day; only a date is expected here", DATE_HINT
+    if kind == DATE_WITH_TIME:
+        return (_("{value} is a date and a time of day; only a date is expected here").format(
+            value=shown), date_hint())
     if kind.startswith("date"):
-        return f"{shown} is not a date", DATE_HINT
-    return f"{shown} is not a number", NUMBER_HINT
+        return _("{value} is not a date").format(value=shown), date_hint()
+    return _("{value} is not a number").format(value=shown), number_hint()
 
 
 def _aliases(model: type[Model] | None) -> list[str]:

@@ -4,7 +4,8 @@ quote that does not close, a quoted phrase followed by more text, a text that st
 character YAML reserves, a `|` block whose text is not indented, a tab, a line indented too far.
 
 Pure: works on the parser's problem, its positions (1-based) and the file's lines. Imports
-nothing from reportgen; yamlsource turns the answer into an InputError.
+only reportgen.messages (the words, in the user's language; the text to type is never
+translated); yamlsource turns the answer into an InputError.
 """
 
 from __future__ import annotations
@@ -12,18 +13,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportgen.messages import _
+
 # `key: value` or `- key: value` at the start of a line: the indentation, the key, the value.
 KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?:- +)?(?P<key>[^\s:#'\"\[\]{}&*!|>%@`-][^:#]*?)"
                       r"[ ]*:(?:[ ]+(?P<value>.*))?$")
 BLOCK_HEADER = re.compile(r"^(?P<indent>[ ]*)(?:- +)?(?P<key>[^\s:#][^:#]*?)[ ]*:[ ]+"
                           r"[|>][+-]?[0-9]?[ ]*(?:#.*)?$")
 SHOWN = 70  # characters of a text shown in a hint; longer ones end in "…"
-BLOCK = "write the text as a block: put `|` after the key and the text on the next lines," \
-        " indented:"
-RESERVED = {"[": "the start of a list", "{": "the start of a mapping",
-            "*": "a reference to another value (an alias)", "&": "a name for a value (an anchor)",
-            "@": "a character YAML keeps for itself", "`": "a character YAML keeps for itself",
-            "-": "a list item", "%": "a YAML directive"}
+RESERVED = "[{*&@`-%"  # the characters a plain text may not begin with
+
+
+def _block() -> str:
+    """The advice to write a text as a block; the fix follows it on the next lines."""
+    return _("write the text as a block: put `|` after the key and the text on the next lines,"
+             " indented:")
+
+
+def _reserved_reading(char: str) -> str:
+    """What YAML reads a text that begins with `char` (one of RESERVED) as."""
+    readings = {"[": _("the start of a list"), "{": _("the start of a mapping"),
+                "*": _("a reference to another value (an alias)"),
+                "&": _("a name for a value (an anchor)"), "-": _("a list item"),
+                "%": _("a YAML directive")}
+    return readings.get(char) or _("a character YAML keeps for itself")
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,7 @@ def explain(problem: str, problem_at: tuple[int, int] | None, context: str,
     value = (match.group("value") or "") if match else ""
     if match and value[:1] in ("'", '"') and "expected <block end>" in problem:
         return _quoted_then_more(match, problem_at[0])
-    if match and value[:1] in RESERVED:
+    if match and value[:1] and value[:1] in RESERVED:
         return _reserved(match, problem_at[0], line.index(value) + 1)
     return None
 
@@ -83,18 +96,19 @@ def unindented_block(lines: list[str], line_no: int) -> Explained | None:
         return None
     key = header.group("key")
     return Explained(
-        f"the text under `{key}: |` is not indented, so YAML does not take it for the text",
-        f"indent every line of the text 2 spaces more than `{key}:`, like this:\n"
-        f"{key}: |\n  {_shown(text.strip())}", line_no, 1)
+        _("the text under `{key}: |` is not indented, so YAML does not take it for the"
+          " text").format(key=key),
+        _("indent every line of the text 2 spaces more than `{key}:`, like this:").format(key=key)
+        + f"\n{key}: |\n  {_shown(text.strip())}", line_no, 1)
 
 
 def _tab(lines: list[str], at: tuple[int, int]) -> Explained:
     line = _line(lines, at[0])
     spaces = re.sub(r"^[ \t]+", lambda m: m.group().replace("\t", "  "), line)
     return Explained(
-        "a tab character: YAML allows only spaces here",
-        "replace the tab with spaces (2 for each level, in the same column as the lines"
-        f" around it), like this:\n{_shown(spaces)}", at[0], at[1])
+        _("a tab character: YAML allows only spaces here"),
+        _("replace the tab with spaces (2 for each level, in the same column as the lines"
+          " around it), like this:") + f"\n{_shown(spaces)}", at[0], at[1])
 
 
 def _unclosed_quote(lines: list[str], at: tuple[int, int]) -> Explained:
@@ -103,25 +117,28 @@ def _unclosed_quote(lines: list[str], at: tuple[int, int]) -> Explained:
     match = KEY_LINE.match(line)
     key = match.group("key") if match else "key"
     return Explained(
-        f"the quote {quote} that begins the text of `{key}` is never closed",
-        f"end the text with {quote} on the same line; or, if the quote is part of the text, "
-        f"{BLOCK}\n{key}: |\n  {_shown(line[at[1] - 1:].strip())}", at[0], at[1])
+        _("the quote {quote} that begins the text of `{key}` is never closed").format(
+            quote=quote, key=key),
+        _("end the text with {quote} on the same line; or, if the quote is part of the text,"
+          " write the text as a block: put `|` after the key and the text on the next lines,"
+          " indented:").format(quote=quote)
+        + f"\n{key}: |\n  {_shown(line[at[1] - 1:].strip())}", at[0], at[1])
 
 
 def _quoted_then_more(match: re.Match[str], line_no: int) -> Explained:
     key, value = match.group("key"), match.group("value")
     return Explained(
-        f"the text of `{key}` begins with a phrase in quotes and goes on after it; YAML takes"
-        " only the quoted part for the text",
-        f"{BLOCK}\n{key}: |\n  {_shown(value)}", line_no, match.start("value") + 1)
+        _("the text of `{key}` begins with a phrase in quotes and goes on after it; YAML takes"
+          " only the quoted part for the text").format(key=key),
+        f"{_block()}\n{key}: |\n  {_shown(value)}", line_no, match.start("value") + 1)
 
 
 def _reserved(match: re.Match[str], line_no: int, column: int) -> Explained:
     key, value = match.group("key"), match.group("value")
     return Explained(
-        f"the text of `{key}` begins with `{value[0]}`, which YAML reads as"
-        f" {RESERVED[value[0]]}",
-        f"{BLOCK}\n{key}: |\n  {_shown(value)}", line_no, column)
+        _("the text of `{key}` begins with `{char}`, which YAML reads as {reading}").format(
+            key=key, char=value[0], reading=_reserved_reading(value[0])),
+        f"{_block()}\n{key}: |\n  {_shown(value)}", line_no, column)
 
 
 def _colon(lines: list[str], at: tuple[int, int],
@@ -132,9 +149,9 @@ def _colon(lines: list[str], at: tuple[int, int],
     if match and match.group("value") and match.start("value") < at[1]:
         key, value = match.group("key"), match.group("value")
         return Explained(
-            f"the text of `{key}` holds a colon followed by a space (`: `), which YAML reads"
-            " as the start of a new key",
-            f"{BLOCK}\n{key}: |\n  {_shown(value)}", at[0], at[1])
+            _("the text of `{key}` holds a colon followed by a space (`: `), which YAML reads"
+              " as the start of a new key").format(key=key),
+            f"{_block()}\n{key}: |\n  {_shown(value)}", at[0], at[1])
     above = at[0] - 1
     while above >= 1 and not KEY_LINE.match(_line(lines, above)):
         above -= 1
@@ -146,11 +163,13 @@ def _colon(lines: list[str], at: tuple[int, int],
         _line(lines, n).strip() for n in range(above + 1, at[0] + 1)]
     typed = "\n".join(f"  {_shown(t)}" for t in text if t)
     return Explained(
-        f"this line is indented further than `{key}:` above it, so YAML reads it as more of"
-        " that text, where a colon followed by a space cannot stand",
-        f"if `{line.strip().split(':')[0]}:` is a key of its own, start it in the same column"
-        f" as `{key}:` ({spaces} spaces before it); if the line is part of the text of"
-        f" `{key}`, {BLOCK}\n{key}: |\n{typed}", at[0], _indent(line) + 1)
+        _("this line is indented further than `{key}:` above it, so YAML reads it as more of"
+          " that text, where a colon followed by a space cannot stand").format(key=key),
+        _("if `{own}:` is a key of its own, start it in the same column as `{key}:` ({spaces}"
+          " spaces before it); if the line is part of the text of `{key}`, write the text as"
+          " a block: put `|` after the key and the text on the next lines, indented:").format(
+            own=line.strip().split(":")[0], key=key, spaces=spaces)
+        + f"\n{key}: |\n{typed}", at[0], _indent(line) + 1)
 
 
 def _line(lines: list[str], number: int) -> str:

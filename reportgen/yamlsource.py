@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, SourceLocation
+from reportgen.messages import _
 from reportgen.project import display_path, read_file
 from reportgen.yamlmistakes import explain, looks_like_a_key, unindented_block
 
@@ -42,8 +43,16 @@ COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the walk
 # character checks of validate (pydantic turns bytes into text).
 SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{name}"
                     for name in ("str", "int", "float", "bool", "null", "timestamp"))
-TAG_HINT = "remove the `!` tag: inputs are plain text, numbers, lists and mappings"
-DATE_HINT = "write dates as YYYY-MM-DD, such as 2017-05-23"
+
+
+def tag_hint() -> str:
+    """What to do about a YAML tag (`!!python/…`, `!local`)."""
+    return _("remove the `!` tag: inputs are plain text, numbers, lists and mappings")
+
+
+def date_hint() -> str:
+    """How to write a date."""
+    return _("write dates as YYYY-MM-DD, such as 2017-05-23")
 
 
 @dataclass(frozen=True)
@@ -79,16 +88,16 @@ def dotted(path: KeyPath) -> str:
 def yaml_kind(value: Any, raw: str | None = None) -> str:
     """What YAML read a value as, in words: "the number 010", "the text 'x'", "a list"."""
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {text!r}").format(text=value)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f"the number {value if raw is None else raw}"
+        return _("the number {number}").format(number=value if raw is None else raw)
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat() if raw is None else raw}"
-    return f"the {type(value).__name__} {value!r}"
+        return _("the date {date}").format(date=value.isoformat() if raw is None else raw)
+    return _("the {kind} {value!r}").format(kind=type(value).__name__, value=value)
 
 
 def load_yaml(path: Path, root: Path | None = None) -> SourceFile:
@@ -120,9 +129,9 @@ def parse_yaml(text: str, display: str, path: Path | None = None) -> SourceFile:
         raise _reader_error(exc, text, display) from exc
     except RecursionError as exc:
         raise InputError(
-            "the file is nested too deeply",
+            _("the file is nested too deeply"),
             location=SourceLocation(display, 1, 1),
-            hint=f"the input schema needs at most {MAX_DEPTH} levels",
+            hint=_("the input schema needs at most {levels} levels").format(levels=MAX_DEPTH),
         ) from exc
     finally:
         loader.dispose()
@@ -137,9 +146,9 @@ def _decode(raw: bytes, display: str) -> str:
     except UnicodeDecodeError as exc:
         line, column = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
         raise InputError(
-            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            _("the file is not valid UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
             location=SourceLocation(display, line, column),
-            hint="save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
+            hint=_("save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"),
         ) from exc
 
 
@@ -151,11 +160,11 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> InputError:
     line, column = _line_col(text, exc.position)
     return InputError(
-        f"character U+{exc.character:04X} is not allowed in YAML"
+        _("character U+{code:04X} is not allowed in YAML").format(code=exc.character)
         if isinstance(exc.character, int)
-        else f"unreadable character: {exc.reason}",
+        else _("unreadable character: {reason}").format(reason=exc.reason),
         location=SourceLocation(display, line, column),
-        hint="remove the control character (often pasted from Word or e-mail)",
+        hint=_("remove the control character (often pasted from Word or e-mail)"),
     )
 
 
@@ -169,14 +178,14 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
         return InputError(mistake.message, hint=mistake.hint,
                           location=SourceLocation(display, mistake.line, mistake.column))
     line, column = at or context_at or (None, None)
-    what = problem or context or "invalid YAML"
-    hint = "check the indentation and quoting on this line and the one before"
+    where = SourceLocation(display, line, column)
     if "could not determine a constructor" in str(exc):
-        what = f"the tag {problem.split('tag ')[-1]} is not allowed"
-        hint = TAG_HINT
-    return InputError(
-        f"invalid YAML: {what}", location=SourceLocation(display, line, column), hint=hint
-    )
+        return InputError(_("invalid YAML: the tag {tag} is not allowed").format(
+            tag=problem.split("tag ")[-1]), location=where, hint=tag_hint())
+    # The parser's own words (PyYAML's, in English) when the mistake is none of the common ones.
+    what = problem or context or _("invalid YAML")
+    return InputError(_("invalid YAML: {problem}").format(problem=what), location=where,
+                      hint=_("check the indentation and quoting on this line and the one before"))
 
 
 class _Walker:
@@ -207,28 +216,29 @@ class _Walker:
         if self.count > MAX_VALUES or depth > MAX_DEPTH:
             too_many = self.count > MAX_VALUES
             raise InputError(
-                f"more than {MAX_VALUES} values after expanding aliases"
+                _("more than {count} values after expanding aliases").format(count=MAX_VALUES)
                 if too_many
-                else f"nested more than {MAX_DEPTH} levels deep",
+                else _("nested more than {levels} levels deep").format(levels=MAX_DEPTH),
                 location=self._here(node),
-                hint="anchors and aliases (&, *) are not needed in report inputs;"
-                " write the text out"
+                hint=_("anchors and aliases (&, *) are not needed in report inputs;"
+                       " write the text out")
                 if too_many
-                else "check the indentation: the input schema is only a few levels deep",
+                else _("check the indentation: the input schema is only a few levels deep"),
             )
         self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
             self.chars += len(node.value)
             if self.chars > MAX_TEXT:  # a long text repeated by aliases
                 raise InputError(
-                    f"more than {MAX_TEXT} characters of text after expanding aliases",
+                    _("more than {limit} characters of text after expanding aliases").format(
+                        limit=MAX_TEXT),
                     location=self._here(node),
-                    hint="anchors and aliases (&, *) are not needed in report inputs;"
-                    " write the text out")
+                    hint=_("anchors and aliases (&, *) are not needed in report inputs;"
+                           " write the text out"))
         if node.tag not in (SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else COLLECTION_TAGS):
             raise InputError(  # `!!python/object/apply:…`, `!!set`, `!!binary`, `!local`
-                f"invalid YAML: the tag {node.tag!r} is not allowed",
-                location=self._here(node), hint=TAG_HINT,
+                _("invalid YAML: the tag {tag} is not allowed").format(tag=repr(node.tag)),
+                location=self._here(node), hint=tag_hint(),
             )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -262,18 +272,20 @@ class _Walker:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(
-                    "a key must be plain text", location=self._here(key_node),
-                    hint="write `name: value` with a simple word before the colon",
+                    _("a key must be plain text"), location=self._here(key_node),
+                    hint=_("write `name: value` with a simple word before the colon"),
                 )
             key = unicodedata.normalize("NFC", key_node.value)  # as written: "07" stays "07"
             if key in result:
-                first = self.key_marks[(*path, key)]
-                alike = "" if written[key] == key_node.value else (
-                    ", with the same letters stored another way")
+                first = self.key_marks[(*path, key)][0]
                 raise InputError(
-                    f"duplicate key {key!r} (first written at line {first[0]}{alike})",
+                    _("duplicate key {key!r} (first written at line {line})").format(
+                        key=key, line=first) if written[key] == key_node.value else
+                    _("duplicate key {key!r} (first written at line {line}, with the same"
+                      " letters stored another way)").format(key=key, line=first),
                     location=self._here(key_node),
-                    hint="YAML would silently keep only the last one; merge the two or rename one",
+                    hint=_("YAML would silently keep only the last one; merge the two or rename"
+                           " one"),
                 )
             self.key_marks[(*path, key)] = (
                 key_node.start_mark.line + 1, key_node.start_mark.column + 1,
@@ -298,12 +310,14 @@ class _Walker:
                 if message is not None:
                     raise InputError(
                         message, location=self._here(node),
-                        hint=f"{DATE_HINT}; if it is meant as text, put it in quotes",
+                        hint=_("write dates as YYYY-MM-DD, such as 2017-05-23; if it is meant as"
+                               " text, put it in quotes"),
                     ) from exc
             kind = node.tag.rsplit(":", 1)[-1]
             raise InputError(
-                f"invalid YAML: {node.value!r} is not a valid !!{kind}",
-                location=self._here(node), hint=TAG_HINT,
+                _("invalid YAML: {value!r} is not a valid !!{kind}").format(
+                    value=node.value, kind=kind),
+                location=self._here(node), hint=tag_hint(),
             ) from exc
 
 
@@ -317,10 +331,17 @@ def _not_a_date(text: str, exc: Exception) -> str | None:
         return None
     year, month, day = (int(match.group(name)) for name in ("year", "month", "day"))
     if year < 1:
-        return f"{text} is not a date: there is no year 0"
+        return _("{text} is not a date: there is no year 0").format(text=text)
     if not 1 <= month <= 12:
-        return f"{text} is not a date: there is no month {month}"
+        return _("{text} is not a date: there is no month {month}").format(text=text, month=month)
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        return f"{text} is not a date: {calendar.month_name[month]} {year} has {days} days"
-    return f"{text} is not a date and time: {exc}"
+        return _("{text} is not a date: {month} {year} has {days} days").format(
+            text=text, month=_month_names()[month - 1], year=year, days=days)
+    return _("{text} is not a date and time: {reason}").format(text=text, reason=exc)
+
+
+def _month_names() -> tuple[str, ...]:
+    """The months' names, as messages say them (January is first)."""
+    return (_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"),
+            _("August"), _("September"), _("October"), _("November"), _("December"))

@@ -4,7 +4,8 @@ catalogs, compile them.
     python scripts/catalogs.py update    # new messages added (untranslated), gone ones dropped
     python scripts/catalogs.py compile   # reportgen/locale/<lang>/LC_MESSAGES/reportgen.mo
 
-A message is a text in `_()` (or the first two arguments of `ngettext()`) in reportgen/. The
+A message is a text in `_()` or `N_()` (or the first two arguments of `ngettext()`) in
+reportgen/. The
 .po files are the translators' files; the .mo files are compiled from them and committed, so
 that an installed reportgen needs nothing more. tests/test_messages.py checks that every
 message is translated in both catalogs with the same {fields}, and that the .mo files are the
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from reportgen.messages import CATALOG_LANGUAGES, DOMAIN, LOCALE_DIR  # noqa: E402
 
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 CLICK_MODULES = ("core.py", "exceptions.py", "parser.py", "formatting.py", "decorators.py",
                  "types.py")
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

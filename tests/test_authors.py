@@ -465,6 +465,19 @@ def test_status_gives_each_area_its_state(period: Project, cli: Callable[..., Re
     assert snapshot(period.root) == before
 
 
+@pytest.fixture
+def in_bokmal() -> Iterator[None]:
+    """reportgen's messages (and serve's own pages) in bokmål, as LANG=nb_NO gives them."""
+    from reportgen import messages
+
+    messages.use_language("nb")
+    try:
+        yield
+    finally:
+        messages.use_language(messages.ENGLISH)
+
+
+@pytest.mark.usefixtures("in_bokmal")
 def test_the_serve_index_shows_the_same_states(period: Project) -> None:
     from reportgen.commands.serve import EVERYTHING, Preview, index_page
     from reportgen.period import Period

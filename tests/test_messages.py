@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import catalogs  # noqa: E402  (scripts/catalogs.py)
+from helpers import KOMMUNE, make_project  # noqa: E402
 
 from reportgen import messages  # noqa: E402
 from reportgen.messages import language_from_environment, language_of  # noqa: E402
@@ -104,10 +105,141 @@ def test_messages_follow_lang_and_the_option(tmp_path: Path) -> None:
     bokmal = _reportgen(tmp_path, "check", "2017-T1", LANG="nb_NO.UTF-8")
     nynorsk = _reportgen(tmp_path, "check", "2017-T1", "--lang", "nn", LANG="nb_NO.UTF-8")
     assert (english.returncode, bokmal.returncode, nynorsk.returncode) == (1, 1, 1)
-    assert ": error: " in english.stderr and "  hint: " in english.stderr
-    assert ": feil: " in bokmal.stderr and "  tips: " in bokmal.stderr
-    assert ": feil: " in nynorsk.stderr and "  tips: " in nynorsk.stderr
+    assert english.stderr.startswith("error: ") and "\n  hint: " in english.stderr
+    assert bokmal.stderr.startswith("feil: ") and "\n  tips: " in bokmal.stderr
+    assert nynorsk.stderr.startswith("feil: ") and "\n  tips: " in nynorsk.stderr
     assert len({english.stderr, bokmal.stderr, nynorsk.stderr}) == 3
+
+
+# --- the common YAML mistakes, in words, in bokmål and nynorsk ---------------------------------
+
+MISTAKES_AREA = ("ingress: Tekst\nøkonomisk_status:\n  fakta: Forbruk i tråd med budsjett.\n"
+                 "  vurdering: Ingen avvik.\n  konklusjon: Årsresultat i balanse.\n")
+MISTAKES = {  # a colon in a text, a quote that does not close, a tab
+    "07": MISTAKES_AREA.replace("fakta: Forbruk", "fakta: Merk: forbruk"),
+    "08": MISTAKES_AREA.replace("fakta: Forbruk i tråd med budsjett.",
+                                'fakta: "Forbruk i tråd med budsjett.'),
+    "09": "ingress: Tekst\nøkonomisk_status:\n\tfakta: a\n",
+}
+FOLDER = "inputs/2017-T1"
+MISTAKES_IN = {
+    "nb_NO.UTF-8": (
+        "== 07 Ledelse, organisering og styring: 1 feil\n"
+        f"{FOLDER}/07.yaml:3:14: feil: teksten i `fakta` har et kolon med mellomrom etter"
+        " (`: `), som YAML leser som starten på en ny nøkkel\n"
+        "  tips: skriv teksten som en blokk: sett `|` etter nøkkelen og teksten på linjene under,"
+        " med innrykk:\n"
+        "      fakta: |\n"
+        "        Merk: forbruk i tråd med budsjett.\n"
+        "== 08 Kompetanse, markedsføring og næring: 1 feil\n"
+        f'{FOLDER}/08.yaml:3:10: feil: anførselstegnet " som innleder teksten i `fakta`, blir'
+        " aldri avsluttet\n"
+        '  tips: avslutt teksten med " på samme linje; eller, hvis anførselstegnet hører til'
+        " teksten, skriv teksten som en blokk: sett `|` etter nøkkelen og teksten på linjene"
+        " under, med innrykk:\n"
+        "      fakta: |\n"
+        '        "Forbruk i tråd med budsjett.\n'
+        "== 09 Idrett, park og natur: 1 feil\n"
+        f"{FOLDER}/09.yaml:3:1: feil: et tabulatortegn: YAML tillater bare mellomrom her\n"
+        "  tips: bytt ut tabulatortegnet med mellomrom (2 for hvert nivå, i samme kolonne som"
+        " linjene rundt), slik:\n"
+        "        fakta: a\n",
+        "2017-T1: 0 programområder klare, 0 med advarsler, 3 med feil (3 feil, 0 advarsler);"
+        " ingen rapport.yaml (hele rapporten bruker standardverdiene)\n"),
+    "nn_NO.UTF-8": (
+        "== 07 Ledelse, organisering og styring: 1 feil\n"
+        f"{FOLDER}/07.yaml:3:14: feil: teksten i `fakta` har eit kolon med mellomrom etter"
+        " (`: `), som YAML les som starten på ein ny nøkkel\n"
+        "  tips: skriv teksten som ein blokk: set `|` etter nøkkelen og teksten på linjene under,"
+        " med innrykk:\n"
+        "      fakta: |\n"
+        "        Merk: forbruk i tråd med budsjett.\n"
+        "== 08 Kompetanse, markedsføring og næring: 1 feil\n"
+        f'{FOLDER}/08.yaml:3:10: feil: hermeteiknet " som byrjar teksten i `fakta`, blir aldri'
+        " avslutta\n"
+        '  tips: avslutt teksten med " på same linje; eller, om hermeteiknet høyrer til teksten,'
+        " skriv teksten som ein blokk: set `|` etter nøkkelen og teksten på linjene under, med"
+        " innrykk:\n"
+        "      fakta: |\n"
+        '        "Forbruk i tråd med budsjett.\n'
+        "== 09 Idrett, park og natur: 1 feil\n"
+        f"{FOLDER}/09.yaml:3:1: feil: eit tabulatorteikn: YAML tillèt berre mellomrom her\n"
+        "  tips: byt ut tabulatorteiknet med mellomrom (2 for kvart nivå, i same kolonne som"
+        " linjene rundt), slik:\n"
+        "        fakta: a\n",
+        "2017-T1: 0 programområde klare, 0 med åtvaringar, 3 med feil (3 feil, 0 åtvaringar);"
+        " ingen rapport.yaml (heile rapporten brukar standardverdiane)\n"),
+}
+
+
+@pytest.mark.parametrize("lang", list(MISTAKES_IN))
+def test_yaml_mistakes_are_told_in_bokmal_and_nynorsk(tmp_path: Path, lang: str) -> None:
+    """check on a period with a colon in a text, a quote that does not close and a tab: each
+    mistake in the author's language, the fix (the text to type) exactly as in English."""
+    kommune = {**KOMMUNE, "programområder": {**KOMMUNE["programområder"],
+                                             "09": "Idrett, park og natur"}}
+    project = make_project(tmp_path, kommune)
+    for code, text in MISTAKES.items():
+        project.write_area(code, text)
+    done = _reportgen(tmp_path, "check", "2017-T1", LANG=lang)
+    assert (done.returncode, done.stderr, done.stdout) == (1, *MISTAKES_IN[lang])
+
+
+def test_serve_s_own_pages_follow_the_messages_language() -> None:
+    """The index, problem and not-found pages of `serve`: their own words and their lang."""
+    from reportgen.commands.serve import (
+        Document,
+        State,
+        index_page,
+        not_found_page,
+        problem_page,
+    )
+    from reportgen.errors import InputError
+    from reportgen.period import Period
+
+    period = Period(2017, 1)
+    problem = InputError("x", hint="y")
+    state = State(documents={"07": Document("07", "07 Ledelse", problems=(problem,)),
+                             "08": Document("08", "08 Kompetanse", state="missing")})
+    shown = {}
+    try:
+        for code in messages.LANGUAGES:
+            messages.use_language(code)
+            shown[code] = (index_page(state, period), problem_page(state.documents["07"], period),
+                           not_found_page("/x"))
+    finally:
+        messages.use_language(messages.ENGLISH)
+    for code, words in (("en", ("Preview of 1. tertial 2017", "07 Ledelse</a> – <span"
+                                ' class="bad">1 error</span>', "08 Kompetanse – missing",
+                                "07 Ledelse cannot be shown", "error: x", "hint: y",
+                                "Page not found")),
+                        ("nb", ("Forhåndsvisning av 1. tertial 2017", "07 Ledelse</a> – <span"
+                                ' class="bad">1 feil</span>', "08 Kompetanse – mangler",
+                                "07 Ledelse kan ikke vises", "feil: x", "tips: y",
+                                "Fant ikke siden")),
+                        ("nn", ("Førehandsvising av 1. tertial 2017", "07 Ledelse</a> – <span"
+                                ' class="bad">1 feil</span>', "08 Kompetanse – manglar",
+                                "07 Ledelse kan ikkje visast", "feil: x", "tips: y",
+                                "Fann ikkje sida"))):
+        page = "".join(shown[code])
+        assert page.count(f'<html lang="{code}">') == 3
+        for word in words:
+            assert word in page, (code, word)
+
+
+def test_the_help_follows_the_language(tmp_path: Path) -> None:
+    """A command's help and its options' in the messages' language; the examples' commands
+    as they are typed."""
+    english = _reportgen(tmp_path, "render", "--help", LANG="C.UTF-8")
+    nynorsk = _reportgen(tmp_path, "--lang", "nn", "render", "--help", LANG="C.UTF-8")
+    bokmal = _reportgen(tmp_path, "--help", LANG="nb_NO.UTF-8")
+    assert (english.returncode, nynorsk.returncode, bokmal.returncode) == (0, 0, 0)
+    assert "  Examples:\n    reportgen render 08 2017-T1\n" in english.stdout
+    assert "Print only errors." in english.stdout
+    assert "  Døme:\n    reportgen render 08 2017-T1\n" in nynorsk.stdout
+    assert "reportgen render all 2017-T1 --format site   (nettstaden)\n" in nynorsk.stdout
+    assert "Skriv berre ut feil." in nynorsk.stdout and "Lag dokumenta for AREA..." in nynorsk.stdout
+    assert "Lag en kommunes tertialrapport fra YAML som DOCX, PDF og HTML." in bokmal.stdout
 
 
 def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ def test_pages_follow_the_inputs_and_show_errors_until_fixed(
     client, server, logged, text = running
 
     index, version = client.page("/")
-    assert '<html lang="nb">' in index
+    assert '<html lang="en">' in index  # the server's own pages: the messages' language
     for link in ('href="/08"', 'href="/07"', 'href="/tertialrapport"'):
         assert link in index
     assert "08 Kompetanse, markedsføring og næring" in body_text(index)
@@ -164,7 +164,8 @@ def test_pages_follow_the_inputs_and_show_errors_until_fixed(
         assert f"changed {AREA_FILE}: updated 08, tertialrapport" in logged
 
         # A tab breaks the YAML: /08 and the whole report show the problem with file:line:
-        # column and the hint, in a Norwegian page that reloads; the server keeps running.
+        # column and the hint, in a page that reloads (in the messages' language, English
+        # here); the server keeps running.
         broken = changed.replace("  fakta:", "\tfakta:")
         line = broken.splitlines().index(f"\tfakta: {NEW_SENTENCE}") + 1
         save(project.root / AREA_FILE, broken)
@@ -173,7 +174,7 @@ def test_pages_follow_the_inputs_and_show_errors_until_fixed(
         for path in ("/08", "/tertialrapport"):
             page, shown = client.page(path)
             assert shown == second
-            assert '<html lang="nb">' in page
+            assert '<html lang="en">' in page
             shown_text = body_text(page)
             assert (f"{AREA_FILE}:{line}:1: error: a tab character: YAML allows only spaces"
                     " here") in shown_text
@@ -181,7 +182,7 @@ def test_pages_follow_the_inputs_and_show_errors_until_fixed(
             # The fix, as text to type, on its own line under the hint.
             assert "like this:\n      fakta: Programområdet rapporterer" in html.unescape(page)
         index = body_text(client.page("/")[0])
-        assert "08 Kompetanse, markedsføring og næring – 1 feil" in index
+        assert "08 Kompetanse, markedsføring og næring – 1 error" in index
         assert "Kort ingress." in body_text(client.page("/07")[0])
         assert any(f"{AREA_FILE}:{line}:1: error: a tab character" in entry for entry in logged)
         # The terminal is told only what changed: the new problem, not the list again.
@@ -266,7 +267,7 @@ def test_only_documents_are_served(running: tuple[Client, Any, list[str], str]) 
                  "/09", "/7", "/08.pdf", "/08/", "/tertialrapport.docx", "/favicon.ico"):
         status, response, body = client.request(path)
         assert status == 404, path
-        assert '<html lang="nb">' in body and "Fant ikke siden" in body
+        assert '<html lang="en">' in body and "Page not found" in body
         assert "kommune:" not in body and "root:" not in body
         assert "<script" not in body
     status, _, body = client.request("/../etc/passwd?<b>x</b>")

@@ -25,6 +25,7 @@ from reportgen.cli.arguments import (
     parse_formats,
     parse_period,
 )
+from reportgen.cli.helptext import Group, option
 from reportgen.cli.language import choose_language
 from reportgen.errors import (
     ExitCode,
@@ -33,7 +34,7 @@ from reportgen.errors import (
     UsageError,
     format_problem,
 )
-from reportgen.messages import LANGUAGES
+from reportgen.messages import LANGUAGES, N_, _
 from reportgen.period import Period, parse_epoch
 from reportgen.project import DEFAULT_INPUTS, DEFAULT_OUT, default_templates, display_path
 from reportgen.render import DEFAULT_FORMATS, DEFAULT_PDF_VARIANT
@@ -49,55 +50,54 @@ from reportgen.streams import (
 from reportgen.streams import progress as render_progress
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Render a municipality's tertial report from YAML to DOCX, PDF and HTML."))
 @click.version_option(__version__, "--version", prog_name="reportgen")
-@click.option("--debug", is_flag=True,
-              help="Show tracebacks of internal errors (anywhere on the line).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="The language of the messages: nb, nn or en (anywhere on the line)."
-              " Default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise.")
+@option("--debug", is_flag=True,
+        help=N_("Show tracebacks of internal errors (anywhere on the line)."))
+@option("--lang", type=click.Choice(LANGUAGES), default=None,
+        help=N_("The language of the messages: nb, nn or en (anywhere on the line)."
+                " Default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise."))
 def cli(debug: bool, lang: str | None) -> None:
-    """Render a municipality's tertial report from YAML to DOCX, PDF and HTML."""
+    """The command line (its help is given above, in the user's language)."""
 
 
-@cli.command(short_help="Render areas (or `all` and the whole report) to DOCX, PDF and HTML.")
+@cli.command(short_help=N_("Render areas (or `all` and the whole report) to DOCX, PDF and HTML."),
+             help=N_(
+    "Render AREA... (two-digit codes, or `all`) for PERIOD (such as 2017-T1).\n\n"
+    "A final document never holds a placeholder (FYLL UT) or text that `reportgen new`\n"
+    "copied and nobody reviewed: render refuses such an area, naming each place. --draft\n"
+    "renders it anyway, marked UTKAST; `all --draft` renders the whole report from the areas\n"
+    "that are ready and names those it leaves out."),
+             examples=(("reportgen render 08 2017-T1", None),
+                       ("reportgen render 01 08 2017-T1 --format docx,html", None),
+                       ("reportgen render all 2017-T1        ",
+                        N_("(every area and the whole report)")),
+                       ("reportgen render all 2017-T1 --format site   ", N_("(the web site)")),
+                       ("reportgen render all 2017-T2 --draft", None)))
 @click.argument("areas", nargs=-1, required=True)
 @click.argument("period", callback=parse_period)
 @folder_options
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Output folder; documents go to <OUT>/<PERIOD>/.")
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), callback=parse_formats,
-              show_default=True,
-              help="Comma-separated formats to write; `site` (with `all`): the report as a web"
-                   " site in <OUT>/<PERIOD>/nettsted/.")
-@click.option("--force", is_flag=True, help="Render even outputs whose sources have not changed.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option("--pdf-variant", default=DEFAULT_PDF_VARIANT, show_default=True,
-              type=click.Choice(PDF_VARIANTS),
-              help="PDF flavour: PDF/A-2a is tagged, accessible and archival; `plain` is none.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="PDF worker processes [default: one per core; 1 renders in one process].")
-@click.option("--draft", is_flag=True,
-              help="Render unfinished areas too, every document marked UTKAST (the PDF then"
-                   " PDF/UA, never PDF/A); `all` leaves out the areas with errors.")
+@option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+        help=N_("Output folder; documents go to <OUT>/<PERIOD>/."))
+@option("--format", "formats", default=",".join(DEFAULT_FORMATS), callback=parse_formats,
+        show_default=True,
+        help=N_("Comma-separated formats to write; `site` (with `all`): the report as a web"
+                " site in <OUT>/<PERIOD>/nettsted/."))
+@option("--force", is_flag=True, help=N_("Render even outputs whose sources have not changed."))
+@option("--quiet", "-q", is_flag=True, help=N_("Print only errors."))
+@option("--pdf-variant", default=DEFAULT_PDF_VARIANT, show_default=True,
+        type=click.Choice(PDF_VARIANTS),
+        help=N_("PDF flavour: PDF/A-2a is tagged, accessible and archival; `plain` is none."))
+@option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help=N_("PDF worker processes [default: one per core; 1 renders in one process]."))
+@option("--draft", is_flag=True,
+        help=N_("Render unfinished areas too, every document marked UTKAST (the PDF then"
+                " PDF/UA, never PDF/A); `all` leaves out the areas with errors."))
 def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path | None,
            out: Path, formats: tuple[str, ...], force: bool, quiet: bool,
            pdf_variant: str | None, jobs: int | None, draft: bool) -> None:
-    """Render AREA... (two-digit codes, or `all`) for PERIOD (such as 2017-T1).
-
-    A final document never holds a placeholder (FYLL UT) or text that `reportgen new`
-    copied and nobody reviewed: render refuses such an area, naming each place. --draft
-    renders it anyway, marked UTKAST; `all --draft` renders the whole report from the areas
-    that are ready and names those it leaves out.
-
-    \b
-    Examples:
-      reportgen render 08 2017-T1
-      reportgen render 01 08 2017-T1 --format docx,html
-      reportgen render all 2017-T1        (every area and the whole report)
-      reportgen render all 2017-T1 --format site   (the web site)
-      reportgen render all 2017-T2 --draft
-    """
+    """`reportgen render` (its help is given above, in the user's language)."""
     from reportgen.commands.render import Options, render_reports
 
     variant = None if pdf_variant == "plain" else pdf_variant
@@ -108,47 +108,36 @@ def render(areas: tuple[str, ...], period: Period, inputs: Path, templates: Path
         outcome = render_reports(check_areas(areas), period, options, progress)
     finally:
         progress.stop()
-    if quiet:
-        return
-    for path in outcome.written:
-        echo(f"wrote {display_path(path)}")
-    if outcome.unchanged:
-        folder = display_path(outcome.unchanged[0].parent)
-        names = ", ".join(p.name for p in outcome.unchanged[:6])
-        more = f" and {len(outcome.unchanged) - 6} more" if len(outcome.unchanged) > 6 else ""
-        echo(f"up to date in {folder} (sources unchanged): {names}{more}")
-        if not outcome.written:
-            echo("nothing rendered; add --force to render anyway")
+    if not quiet:
+        _print_rendered(outcome.written, outcome.unchanged)
 
 
-@cli.command(short_help="Validate the inputs area by area and print every problem; writes nothing.")
+@cli.command(
+    short_help=N_("Validate the inputs area by area and print every problem; writes nothing."),
+    help=N_(
+        "Validate the inputs of PERIOD (default: every period in --inputs), or only of the\n"
+        "AREA codes named after it, and the templates; print every problem, area by area, and a"
+        "\nsummary line; writes nothing.\n\n"
+        "Errors (exit 1) stop a render. Warnings do not: areas of the register with no input,\n"
+        "empty sections, very long sentences, figures that do not add up, files under inputs/\n"
+        "that are not read. Unfinished work (placeholders left by `reportgen new`, text it"
+        " copied\nthat is not yet reviewed) is a warning here; `render` refuses it, `render"
+        " --draft` does\nnot. --strict makes warnings fail too."),
+    examples=(("reportgen check 2017-T2", None),
+              ("reportgen check 2017-T2 08        ", N_("(only area 08)")),
+              ("reportgen check 2017-T2 --quiet   ", N_("(the summary line alone)"))))
 @click.argument("period", callback=parse_period, required=False)
 @click.argument("areas", nargs=-1)
 @folder_options
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, for CI.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@option("--strict", is_flag=True, help=N_("Fail (exit 1) on warnings too, for CI."))
+@option("--quiet", "-q", is_flag=True, help=N_("Print only the summary line."))
 def check(period: Period | None, areas: tuple[str, ...], inputs: Path, templates: Path | None,
           strict: bool, quiet: bool) -> int:
-    """Validate the inputs of PERIOD (default: every period in --inputs), or only of the
-    AREA codes named after it, and the templates; print every problem, area by area, and a
-    summary line; writes nothing.
-
-    Errors (exit 1) stop a render. Warnings do not: areas of the register with no input,
-    empty sections, very long sentences, figures that do not add up, files under inputs/
-    that are not read. Unfinished work (placeholders left by `reportgen new`, text it copied
-    that is not yet reviewed) is a warning here; `render` refuses it, `render --draft` does
-    not. --strict makes warnings fail too.
-
-    \b
-    Examples:
-      reportgen check 2017-T2
-      reportgen check 2017-T2 08        (only area 08)
-      reportgen check 2017-T2 --quiet   (the summary line alone)
-    """
+    """`reportgen check` (its help is given above, in the user's language)."""
     from reportgen.commands.check import check_inputs, periods_with_input
 
     if areas and period is None:
-        raise click.UsageError("name the period before the areas, such as: check 2017-T2 08")
+        raise click.UsageError(_("name the period before the areas, such as: check 2017-T2 08"))
     from reportgen.cli.authoring import print_check
 
     failed = False
@@ -158,23 +147,23 @@ def check(period: Period | None, areas: tuple[str, ...], inputs: Path, templates
     return ExitCode.USER_ERROR if failed else ExitCode.OK
 
 
-@cli.command(short_help="One line per area: missing, errors, placeholders, ready, rendered …")
+@cli.command(short_help=N_("One line per area: missing, errors, placeholders, ready, rendered …"),
+             help=N_(
+    "Show where PERIOD stands: one line per area of the register with its state (missing,\n"
+    "errors, edited DOCX waiting for import, placeholders left, rendered and up to date,\n"
+    "warnings, ready), its counts, its documents in --out and when its input last changed;\n"
+    "then rapport.yaml and the whole report, and a summary. Writes nothing.\n\n"
+    "\"Rendered, up to date\" means every format, rendered final (the default PDF variant)\n"
+    "from the inputs as they are now. \"Edited DOCX\" means the area's DOCX in --out was\n"
+    "changed after reportgen wrote it: bring the edits in with `reportgen import`."))
 @click.argument("period", callback=parse_period)
 @folder_options
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Output folder whose documents are compared with the inputs.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+@option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+        help=N_("Output folder whose documents are compared with the inputs."))
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON, for scripts."))
 def status(period: Period, inputs: Path, templates: Path | None, out: Path,
            as_json: bool) -> None:
-    """Show where PERIOD stands: one line per area of the register with its state (missing,
-    errors, edited DOCX waiting for import, placeholders left, rendered and up to date,
-    warnings, ready), its counts, its documents in --out and when its input last changed;
-    then rapport.yaml and the whole report, and a summary. Writes nothing.
-
-    "Rendered, up to date" means every format, rendered final (the default PDF variant)
-    from the inputs as they are now. "Edited DOCX" means the area's DOCX in --out was
-    changed after reportgen wrote it: bring the edits in with `reportgen import`.
-    """
+    """`reportgen status` (its help is given above, in the user's language)."""
     from reportgen.commands.status import as_json as json_text
     from reportgen.commands.status import period_status, table
 
@@ -184,25 +173,25 @@ def status(period: Period, inputs: Path, templates: Path | None, out: Path,
         echo(line)
 
 
-@cli.command(name="new", short_help="Start a period's input file from the previous period's.")
+@cli.command(name="new", short_help=N_("Start a period's input file from the previous period's."),
+             help=N_(
+    "Create inputs/PERIOD/AREA.yaml from the area's file of the previous period.\n\n"
+    "Structure, sub-headings, Andre forhold and the figure rows' names carry over; Fakta,\n"
+    "Vurdering, Konklusjon and the amounts are marked FYLL UT for you to fill in. The texts\n"
+    "that carry over (the ingress, Investeringer, Andre forhold, tables) are kept under a\n"
+    "line `# UTKAST: uendret fra <PERIOD>`: read them, change what no longer holds, then\n"
+    "delete that line. `check` reports both until you do; `render` refuses them (`--draft`\n"
+    "renders them). \"per april\" becomes \"per august\". `all` makes every area that has a"
+    " file\nin the earlier period, and rapport.yaml the same way. An existing file is never\n"
+    "overwritten."))
 @click.argument("areas", nargs=-1, required=True)
 @click.argument("period", callback=parse_period)
-@click.option("--from", "source", callback=parse_period, default=None, metavar="PERIOD",
-              help="The period to start from [default: the tertial before PERIOD].")
-@click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
-              show_default=True, help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")
+@option("--from", "source", callback=parse_period, default=None, metavar="PERIOD",
+        help=N_("The period to start from [default: the tertial before PERIOD]."))
+@option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
+        show_default=True, help=N_("Folder with kommune.yaml and <PERIOD>/<AREA>.yaml."))
 def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: Path) -> None:
-    """Create inputs/PERIOD/AREA.yaml from the area's file of the previous period.
-
-    Structure, sub-headings, Andre forhold and the figure rows' names carry over; Fakta,
-    Vurdering, Konklusjon and the amounts are marked FYLL UT for you to fill in. The texts
-    that carry over (the ingress, Investeringer, Andre forhold, tables) are kept under a
-    line `# UTKAST: uendret fra <PERIOD>`: read them, change what no longer holds, then
-    delete that line. `check` reports both until you do; `render` refuses them (`--draft`
-    renders them). "per april" becomes "per august". `all` makes every area that has a file
-    in the earlier period, and rapport.yaml the same way. An existing file is never
-    overwritten.
-    """
+    """`reportgen new` (its help is given above, in the user's language)."""
     from reportgen.cli.authoring import print_new
     from reportgen.commands.new import new_areas
 
@@ -210,22 +199,22 @@ def new(areas: tuple[str, ...], period: Period, source: Period | None, inputs: P
     print_new(period, old, outcome)
 
 
-@cli.command(short_help="Preview a period in the browser, reloading as the inputs change.")
+@cli.command(short_help=N_("Preview a period in the browser, reloading as the inputs change."),
+             help=N_(
+    "Serve the HTML of PERIOD's areas and whole report on http://127.0.0.1:PORT/ and\n"
+    "reload the browser whenever an input or template is saved; writes nothing.\n\n"
+    "Problems in the inputs show in the browser until they are fixed; here, each save\n"
+    "prints only what changed: the problems that are new, and those that are fixed. The index"
+    "\npage shows each area's state, as `reportgen status` does. Only this computer can\n"
+    "connect. Ctrl-C stops."))
 @click.argument("period", callback=parse_period)
 @folder_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1; 0 picks a free one.")
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Output folder whose documents the index compares with the inputs.")
+@option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+        help=N_("Port on 127.0.0.1; 0 picks a free one."))
+@option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+        help=N_("Output folder whose documents the index compares with the inputs."))
 def serve(period: Period, inputs: Path, templates: Path | None, port: int, out: Path) -> None:
-    """Serve the HTML of PERIOD's areas and whole report on http://127.0.0.1:PORT/ and
-    reload the browser whenever an input or template is saved; writes nothing.
-
-    Problems in the inputs show in the browser until they are fixed; here, each save
-    prints only what changed: the problems that are new, and those that are fixed. The index
-    page shows each area's state, as `reportgen status` does. Only this computer can
-    connect. Ctrl-C stops.
-    """
+    """`reportgen serve` (its help is given above, in the user's language)."""
     from reportgen.commands.serve import serve as run
 
     run(period, inputs, templates or default_templates(), port, say=echo,
@@ -233,55 +222,69 @@ def serve(period: Period, inputs: Path, templates: Path | None, port: int, out: 
 
 
 @cli.command(name="import",
-             short_help="Carry a DOCX (an area, or a whole report), or a ledger export's"
-                        " amounts, into the YAML.")
+             short_help=N_("Carry a DOCX (an area, or a whole report), or a ledger export's"
+                           " amounts, into the YAML."),
+             help=N_(
+    "Read a DOCX into the input files so the next render gives its text: an area\n"
+    "document reportgen rendered (and Word or LibreOffice saved), one written by hand, or a\n"
+    "whole tertial report (an area file each, kommune.yaml's register, rapport.yaml). Or\n"
+    "write an accounting export's amounts (.xlsx, .ods, .csv, with --period) into every\n"
+    "area's figures.\n\n"
+    "A document reportgen did not write is placed by --area and --period, or by its title\n"
+    "(\"Programområde 06 …\") and the tertial its text names. Shows what cannot be carried"
+    " over\nand the change to each file, then asks; parts the YAML has and the document lacks"
+    " are\nkept unless --remove-missing. Files are written all or none."),
+             examples=(("reportgen import build/2017-T1/08.docx", None),
+                       ("reportgen import 06-kultur.docx --area 06 --period 2017-T1", None),
+                       ("reportgen import tertialrapport-2017-1.docx --period 2017-T1 --yes",
+                        None),
+                       ("reportgen import regnskap-april.xlsx --period 2017-T1", None)))
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
                 metavar="FILE.docx|FILE.xlsx|FILE.csv")
 @folder_options
-@click.option("--period", callback=parse_period, default=None, metavar="PERIOD",
-              help="The period the file is for (such as 2017-T1): needed for a ledger"
-                   " export, and for a document that does not name its tertial.")
-@click.option("--area", callback=parse_area, default=None, metavar="AREA",
-              help="The area a document made without reportgen is for (such as 06); with a"
-                   " whole report, import only this area.")
-@click.option("--remove-missing", is_flag=True,
-              help="Remove what the YAML has and the document lacks (tall, investeringer, an"
-                   " Andre forhold item, a sub-heading, a chapter) instead of keeping it.")
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Output folder whose manifest notes that an edited document was imported.")
-@click.option("--yes", "-y", is_flag=True, help="Write the YAML without asking.")
+@option("--period", callback=parse_period, default=None, metavar="PERIOD",
+        help=N_("The period the file is for (such as 2017-T1): needed for a ledger"
+                " export, and for a document that does not name its tertial."))
+@option("--area", callback=parse_area, default=None, metavar="AREA",
+        help=N_("The area a document made without reportgen is for (such as 06); with a"
+                " whole report, import only this area."))
+@option("--remove-missing", is_flag=True,
+        help=N_("Remove what the YAML has and the document lacks (tall, investeringer, an"
+                " Andre forhold item, a sub-heading, a chapter) instead of keeping it."))
+@option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+        help=N_("Output folder whose manifest notes that an edited document was imported."))
+@option("--yes", "-y", is_flag=True, help=N_("Write the YAML without asking."))
 def import_(file: Path, inputs: Path, templates: Path | None, period: Period | None,
             area: str | None, remove_missing: bool, out: Path, yes: bool) -> None:
-    """Read a DOCX into the input files so the next render gives its text: an area
-    document reportgen rendered (and Word or LibreOffice saved), one written by hand, or a
-    whole tertial report (an area file each, kommune.yaml's register, rapport.yaml). Or
-    write an accounting export's amounts (.xlsx, .ods, .csv, with --period) into every
-    area's figures.
-
-    A document reportgen did not write is placed by --area and --period, or by its title
-    ("Programområde 06 …") and the tertial its text names. Shows what cannot be carried over
-    and the change to each file, then asks; parts the YAML has and the document lacks are
-    kept unless --remove-missing. Files are written all or none.
-
-    \b
-    Examples:
-      reportgen import build/2017-T1/08.docx
-      reportgen import 06-kultur.docx --area 06 --period 2017-T1
-      reportgen import tertialrapport-2017-1.docx --period 2017-T1 --yes
-      reportgen import regnskap-april.xlsx --period 2017-T1
-    """
+    """`reportgen import` (its help is given above, in the user's language)."""
     from reportgen.cli.importing import import_document, import_ledger
     from reportgen.commands.importer import LEDGER_SUFFIXES
 
     if file.suffix.lower() in LEDGER_SUFFIXES:
         if period is None:
-            raise click.UsageError("a ledger export needs --period, such as --period 2017-T1")
+            raise click.UsageError(_("a ledger export needs --period, such as --period 2017-T1"))
         if area is not None or remove_missing:
-            raise click.UsageError("--area and --remove-missing are for a document (.docx)")
+            raise click.UsageError(_("--area and --remove-missing are for a document (.docx)"))
         import_ledger(file, inputs, period, yes)
     else:
         import_document(file, inputs, templates or default_templates(), period, area,
                         remove_missing, out, yes)
+
+
+def _print_rendered(written: list[Path], unchanged: list[Path]) -> None:
+    """The files a render wrote, and those it found up to date."""
+    for path in written:
+        echo(_("wrote {file}").format(file=display_path(path)))
+    if unchanged:
+        folder = display_path(unchanged[0].parent)
+        names = ", ".join(p.name for p in unchanged[:6])
+        more = len(unchanged) - 6
+        echo(_("up to date in {folder} (sources unchanged): {names} and {more} more").format(
+            folder=folder, names=names, more=more) if more > 0 else
+            _("up to date in {folder} (sources unchanged): {names}").format(
+                folder=folder, names=names))
+        if not written:
+            echo(_("nothing rendered; add --force to render anyway"))
 
 
 def print_error(error: ReportgenError) -> None:
@@ -296,8 +299,9 @@ def _source_date_epoch() -> int | None:
     try:
         return None if value is None else parse_epoch(value)
     except ValueError as exc:
-        raise UsageError(f"SOURCE_DATE_EPOCH: {exc}", hint="set it to the seconds since"
-                         " 1970-01-01 UTC, as `date +%s` prints them, or unset it") from exc
+        raise UsageError(_("SOURCE_DATE_EPOCH: {problem}").format(problem=exc), hint=_(
+            "set it to the seconds since 1970-01-01 UTC, as `date +%s` prints them, or unset it"
+        )) from exc
 
 
 def _terminated(signum: int, frame: Any) -> None:
@@ -334,7 +338,7 @@ def _run(args: list[str], debug: bool) -> int:
         quietly(printing, True, exc.show)
         return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
-        quietly(echo, "interrupted; earlier outputs are untouched", err=True)
+        quietly(echo, _("interrupted; earlier outputs are untouched"), err=True)
         return 130
     except OSError as exc:
         failed = failed_stream(exc)  # click printing --help or --version, say
@@ -349,6 +353,7 @@ def _internal_error(debug: bool) -> int:
     """A bug: say so, and show the traceback with --debug."""
     if debug:
         quietly(printing, True, traceback.print_exc)
-    quietly(echo, "reportgen: internal error (a bug in reportgen, not in your files). Please"
-            " report it with the output of the same command run with --debug.", err=True)
+    quietly(echo, _("reportgen: internal error (a bug in reportgen, not in your files). Please"
+                    " report it with the output of the same command run with --debug."),
+            err=True)
     return ExitCode.INTERNAL

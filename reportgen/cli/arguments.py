@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from reportgen.cli.helptext import option
+from reportgen.messages import N_, _
 from reportgen.period import AREA_CODE, Period
 from reportgen.project import ALL, DEFAULT_INPUTS
 from reportgen.render import RENDERERS
@@ -36,7 +38,9 @@ def parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> tup
     wrong = [f for f in chosen if f not in RENDERERS]
     if wrong or not chosen:
         raise click.BadParameter(
-            f"{', '.join(wrong) or 'nothing'} is not a format; choose from {','.join(RENDERERS)}"
+            _("{formats} is not a format; choose from {choices}").format(
+                formats=", ".join(wrong), choices=",".join(RENDERERS)) if wrong else
+            _("nothing is not a format; choose from {choices}").format(choices=",".join(RENDERERS))
         )
     return chosen
 
@@ -46,9 +50,11 @@ def check_areas(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         if value != ALL and not AREA_CODE.fullmatch(value):
             one_digit = len(value) == 1 and value.isascii() and value.isdigit()
-            hint = f" (write {int(value):02d})" if one_digit else ""
             raise click.BadParameter(
-                f"{value!r} is not an area code: use two digits such as 08, or `all`{hint}",
+                _("{value!r} is not an area code: use two digits such as 08, or `all` (write"
+                  " {code})").format(value=value, code=f"{int(value):02d}") if one_digit else
+                _("{value!r} is not an area code: use two digits such as 08, or `all`").format(
+                    value=value),
                 param_hint="AREA",
             )
     return values
@@ -56,17 +62,17 @@ def check_areas(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def folder_options(func: Any) -> Any:
     """--inputs and --templates, as every command but `new` takes them."""
-    func = click.option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
-                        show_default=True,
-                        help="Folder with kommune.yaml and <PERIOD>/<AREA>.yaml.")(func)
-    func = click.option("--templates", type=click.Path(path_type=Path), default=None,
-                        help="Folder with docx/, html/ and labels.yaml "
-                             "[default: ./templates].")(func)
+    func = option("--inputs", type=click.Path(path_type=Path), default=DEFAULT_INPUTS,
+                  show_default=True,
+                  help=N_("Folder with kommune.yaml and <PERIOD>/<AREA>.yaml."))(func)
+    func = option("--templates", type=click.Path(path_type=Path), default=None,
+                  help=N_("Folder with docx/, html/ and labels.yaml [default: ./templates]."))(func)
     return func
 
 
 def parse_area(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--area: one area code of two digits."""
     if value is not None and not AREA_CODE.fullmatch(value):
-        raise click.BadParameter(f"{value!r} is not an area code: use two digits such as 06")
+        raise click.BadParameter(_("{value!r} is not an area code: use two digits such as"
+                                   " 06").format(value=value))
     return value

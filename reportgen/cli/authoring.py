@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportgen.messages import _
 from reportgen.period import Period
 from reportgen.project import display_path
 from reportgen.streams import echo
@@ -33,12 +34,13 @@ def print_new(period: Period, old: Period, outcome: Any) -> None:
     from reportgen.model import PLACEHOLDER
 
     for target in outcome.written:
-        echo(f"wrote {display_path(target)} (from {old})")
+        echo(_("wrote {file} (from {period})").format(file=display_path(target), period=old))
     if outcome.kept:
-        echo(f"kept, already there: {', '.join(outcome.kept)}")
+        echo(_("kept, already there: {names}").format(names=", ".join(outcome.kept)))
     if outcome.report_note:
-        echo(f"note: {outcome.report_note}")
+        echo(_("note: {note}").format(note=outcome.report_note))
     if outcome.written:
-        echo(f"next: fill in what is marked {PLACEHOLDER}; read each text under a line"
-             f" «# {DRAFT_WORD}: uendret fra {old}», change what no longer holds for {period},"
-             f" then delete that line; `reportgen check {period}` lists what is left")
+        echo(_("next: fill in what is marked {placeholder}; read each text under a line"
+               " «# {draft}: uendret fra {old}», change what no longer holds for {period}, then"
+               " delete that line; `reportgen check {period}` lists what is left").format(
+            placeholder=PLACEHOLDER, draft=DRAFT_WORD, old=old, period=period))

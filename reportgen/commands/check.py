@@ -22,6 +22,7 @@ from reportgen.inputs import (
     require_period,
     select_areas,
 )
+from reportgen.messages import _, ngettext
 from reportgen.period import Period
 from reportgen.render import FORMATS, check_templates, view_warnings
 
@@ -76,8 +77,8 @@ def _add_document_warnings(found: PeriodCheck, kommune: Kommune,
 
 def _warnings(name: str, view: DocumentView) -> list[ReportgenWarning]:
     return [ReportgenWarning(f"{project.output_name(name, fmt.name)}: {warning}", None,
-                             "nothing to do, unless the file's properties (in Word: File, Info)"
-                             " should show it whole: then shorten it")
+                             _("nothing to do, unless the file's properties (in Word: File,"
+                               " Info) should show it whole: then shorten it"))
             for fmt in FORMATS if fmt.source == "view"
             for warning in view_warnings(fmt.name, view)]
 
@@ -102,15 +103,18 @@ def report_lines(found: PeriodCheck, strict: bool) -> Printed:
         sections.append((f"== {report_words(found.report)}",
                          [*found.report.errors, *found.report.warnings]))
     if found.ignored:
-        sections.append(("== not read: files and folders under the inputs folder",
+        sections.append((_("== not read: files and folders under the inputs folder"),
                          [i.warning for i in found.ignored]))
     lines: list[str] = []
     for heading, problems in sections:
         lines.append(heading)
         for problem in sorted(problems, key=lambda p: p.sort_key()):
             lines += format_problem(problem)
-    errors = sum(isinstance(p, ReportgenError) for _, problems in sections for p in problems)
-    warnings = sum(len(problems) for _, problems in sections) - errors
-    strict_error = ReportgenError(f"{warnings} warning(s), and --strict treats them as errors") \
-        if strict and warnings and not errors else None
+    errors = sum(isinstance(p, ReportgenError) for _heading, problems in sections
+                 for p in problems)
+    warnings = sum(len(problems) for _heading, problems in sections) - errors
+    strict_error = ReportgenError(ngettext(
+        "{count} warning(s), and --strict treats them as errors",
+        "{count} warning(s), and --strict treats them as errors", warnings).format(
+        count=warnings)) if strict and warnings and not errors else None
     return Printed(lines, summary(found), bool(errors or (strict and warnings)), strict_error)

@@ -33,6 +33,7 @@ from reportgen.carry import (
 )
 from reportgen.errors import InputError, OutputError, SourceLocation
 from reportgen.inputs import no_areas_error, require_report_folder
+from reportgen.messages import _
 from reportgen.model import PLACEHOLDER as MARKER
 from reportgen.model import ReportInput
 from reportgen.outline import AMOUNT_KEYS, AREA_OUTLINE, FIGURES, ROWS_KEY, alias, top_parts
@@ -61,7 +62,7 @@ def new_areas(codes: tuple[str, ...], period: Period, source: Period | None,
     whole = project.ALL in codes
     chosen = project.area_codes_with_input(inputs, old) if whole else list(codes)
     if not chosen:
-        raise no_areas_error(inputs, old, hint="choose the period to start from with --from")
+        raise no_areas_error(inputs, old, hint=_("choose the period to start from with --from"))
     outcome = NewOutcome()
     for code in chosen:
         origin = project.area_path(inputs, old, code)
@@ -70,9 +71,9 @@ def new_areas(codes: tuple[str, ...], period: Period, source: Period | None,
             outcome.kept.append(code)
             continue
         if not project.exists(origin):
-            raise InputError(f"no input for area {code} in {old} to start from",
-                             location=SourceLocation(display_path(origin)),
-                             hint="choose another period with --from, or write the file by hand")
+            raise InputError(_("no input for area {code} in {period} to start from").format(
+                code=code, period=old), location=SourceLocation(display_path(origin)),
+                hint=_("choose another period with --from, or write the file by hand"))
         raw = project.read_file(origin, limit=MAX_FILE_BYTES, root=inputs)
         write_new_file(target, new_area_text(origin, raw, old, period))
         outcome.written.append(target)
@@ -89,13 +90,15 @@ def _new_report(inputs: Path, old: Period, new: Period, whole: bool,
             outcome.kept.append(project.REPORT_FILE)
     elif not project.exists(origin):
         if whole:
-            outcome.report_note = (
-                f"no {project.REPORT_FILE} in {old} to start from: the whole report uses its"
-                f" defaults (title, date) until you write {display_path(target)}")
+            outcome.report_note = _(
+                "no {file} in {old} to start from: the whole report uses its defaults (title,"
+                " date) until you write {target}").format(
+                file=project.REPORT_FILE, old=old, target=display_path(target))
     elif not whole:
-        outcome.report_note = (
-            f"{display_path(target)} is not made for single areas: `reportgen new all {new}`"
-            f" makes it from {old}'s (and keeps the area files already there)")
+        outcome.report_note = _(
+            "{target} is not made for single areas: `reportgen new all {new}` makes it from"
+            " {old}'s (and keeps the area files already there)").format(
+            target=display_path(target), new=new, old=old)
     else:
         raw = project.read_file(origin, limit=MAX_FILE_BYTES, root=inputs)
         write_new_file(target, new_report_text(origin, raw, old, new))
@@ -125,9 +128,9 @@ def _load(source: Path, raw: bytes, old: Period) -> tuple[Any, Any]:
         data = yaml.load(raw.decode("utf-8"))
     except Exception as exc:  # ruamel raises many types; the message names line and column
         raise InputError(
-            f"cannot read it as YAML: {exc}".splitlines()[0],
+            _("cannot read it as YAML: {problem}").format(problem=exc).splitlines()[0],
             location=SourceLocation(display_path(source)),
-            hint=f"run `reportgen check {old}` and fix the file first",
+            hint=_("run `reportgen check {period}` and fix the file first").format(period=old),
         ) from exc
     if data is None:
         from ruamel.yaml.comments import CommentedMap
@@ -142,7 +145,7 @@ def _finish(yaml: Any, data: Any, old: Period, new: Period, whole_report: bool) 
     out = io.StringIO()
     yaml.dump(data, out)
     text = without_header_and_markers(out.getvalue())
-    source = parse_yaml(text, "the new file")
+    source = parse_yaml(text, _("the new file"))
     lines = text.splitlines(keepends=True)
     starts = sorted({(source.key_marks.get(path) or source.value_marks[path])[0]
                      for path in carried_paths(source.data, whole_report)}, reverse=True)
@@ -158,7 +161,7 @@ def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
     yaml, data = _load(source, raw, old)
     if not hasattr(data, "items") or not data:
         required = ", ".join(p.name for p in top_parts() if not p.optional)
-        raise InputError(f"expected an area's keys ({required}, …)",
+        raise InputError(_("expected an area's keys ({keys}, …)").format(keys=required),
                          location=SourceLocation(display_path(source)))
     _renew(data, old, new)
     for part in AREA_OUTLINE:
@@ -179,16 +182,16 @@ def new_area_text(source: Path, raw: bytes, old: Period, new: Period) -> str:
 def write_new_file(target: Path, text: str) -> None:
     """Create the file; refuse to replace an existing one (exclusive create). A write that
     fails part-way (a full disk, the file-size limit) leaves no file."""
-    project.require_folder(target.parent, "the period's input files go in a folder of this"
-                                          " name: move this away")
+    project.require_folder(target.parent, _("the period's input files go in a folder of this"
+                                            " name: move this away"))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = open(target, "x", encoding="utf-8")  # noqa: SIM115 (closed below)
     except FileExistsError as exc:
         raise OutputError(
-            "the file exists already; `reportgen new` never overwrites",
+            _("the file exists already; `reportgen new` never overwrites"),
             location=SourceLocation(display_path(target)),
-            hint="edit that file, or move it away first if you want to start over",
+            hint=_("edit that file, or move it away first if you want to start over"),
         ) from exc
     except OSError as exc:  # a file where the period's folder goes, say
         raise _cannot_write(target, exc) from exc
@@ -205,10 +208,10 @@ def write_new_file(target: Path, text: str) -> None:
 
 
 def _cannot_write(target: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write the file: {exc.strerror}",
+    return OutputError(_("cannot write the file: {reason}").format(reason=exc.strerror),
                        location=SourceLocation(display_path(target)),
                        hint=FILE_SIZE_HINT if exc.errno == errno.EFBIG else
-                       "check free space and the permissions of the inputs folder")
+                       _("check free space and the permissions of the inputs folder"))
 
 
 def _yaml() -> Any:

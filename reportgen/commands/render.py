@@ -27,6 +27,7 @@ from reportgen.errors import (
     format_problem,
 )
 from reportgen.inputs import ignored_inputs, load_kommune, load_labels
+from reportgen.messages import _
 from reportgen.output.plan import Planned, plan_outputs
 from reportgen.period import Period
 from reportgen.project import display_path
@@ -97,9 +98,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     target = project.output_folder(options.out, period)
     folders = {f: RENDERERS[f].folder for f in options.formats if RENDERERS[f].folder}
     if folders and project.ALL not in requested:
-        raise UsageError(f"--format {','.join(folders)} makes the whole report's web site, of"
-                         " every area: it needs `all`",
-                         hint=f"reportgen render all {period} --format {','.join(folders)}")
+        raise _site_needs_all(period, ",".join(folders))
     plan = plan_outputs(requested, period, options.inputs, options.templates,
                         tuple(f for f in options.formats if f not in folders),
                         options.variant, options.epoch, folders, options.draft)
@@ -107,7 +106,8 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
     stale = decision.stale
     outcome = Outcome(unchanged=[target / p.name for p in plan if p not in stale])
     for name in decision.kept:
-        progress.note(f"kept {display_path(target / name)}: edited after it was rendered")
+        progress.note(_("kept {file}: edited after it was rendered").format(
+            file=display_path(target / name)))
     if not stale:
         return outcome
     workers = _worker_jobs(stale, options, period)
@@ -192,9 +192,10 @@ def _write(target: Path, stale: list[Planned], outputs: dict[str, Any], force: b
                 for output, names in refused.items() for name in names])
         for name in (name for name, names in edited.items() if names):
             # an imported edit is in the YAML already: the copy is kept all the same
-            why = " (its edits were imported into the YAML)" if manifest.imported(name) else ""
-            kept = backup(target / name)
-            progress.note(f"kept your edited copy as {display_path(kept)}{why}")
+            kept = display_path(backup(target / name))
+            progress.note(_("kept your edited copy as {file} (its edits were imported into the"
+                            " YAML)").format(file=kept) if manifest.imported(name) else
+                          _("kept your edited copy as {file}").format(file=kept))
         files: dict[str, bytes] = {}
         remove: list[str] = []
         for planned in stale:
@@ -243,7 +244,8 @@ def _locked(target: Path, progress: Progress,
     from reportgen.output.lock import locked
 
     def waiting() -> None:
-        progress.note(f"waiting for another reportgen render writing to {display_path(target)} …")
+        progress.note(_("waiting for another reportgen render writing to {folder} …").format(
+            folder=display_path(target)))
 
     return locked(target, waiting, optional)
 
@@ -311,7 +313,7 @@ def _render_here(views: list[tuple[str, DocumentView]], needed: dict[str, set[st
 
 def _rendered(progress: Progress, output: str, warnings: list[str]) -> None:
     for warning in dict.fromkeys(warnings):
-        progress.note(f"warning: {output}: {warning}")
+        progress.note(_("warning: {output}: {warning}").format(output=output, warning=warning))
     progress.rendered(output)
 
 
@@ -351,15 +353,26 @@ def _in_source_order() -> list[Format]:
     return sorted((f for f in FORMATS if not f.folder), key=depth)
 
 
+def _site_needs_all(period: Period, formats: str) -> UsageError:
+    """The site is the whole report's: asked for with areas instead of `all`."""
+    command = f"reportgen render all {period} --format {formats}"  # to type as it is
+    return UsageError(_("--format {formats} makes the whole report's web site, of every area:"
+                        " it needs `all`").format(formats=formats), hint=command)
+
+
 def _edited_error(path: Path, in_folder: str = "") -> OutputError:
     shown = display_path(path)
-    first = (f"bring the edits into the YAML with `reportgen import {shown}`"
-             if path.suffix == RENDERERS["docx"].suffix and not in_folder
-             else "save the edits elsewhere")
-    kept = (f"the whole {in_folder} folder" if in_folder.endswith("/") else "the edited file")
+    if in_folder.endswith("/"):
+        hint = _("save the edits elsewhere, then render again; or add --force to render anyway,"
+                 " keeping the whole {folder} folder as a backup beside it").format(
+            folder=in_folder)
+    elif path.suffix == RENDERERS["docx"].suffix and not in_folder:
+        hint = _("bring the edits into the YAML with `reportgen import {file}`, then render"
+                 " again; or add --force to render anyway, keeping the edited file as a backup"
+                 " beside it").format(file=shown)
+    else:
+        hint = _("save the edits elsewhere, then render again; or add --force to render anyway,"
+                 " keeping the edited file as a backup beside it")
     return OutputError(
-        "this file was changed after reportgen wrote it; rendering would overwrite the edits",
-        location=SourceLocation(shown),
-        hint=f"{first}, then render again; or add --force to render anyway, keeping {kept} as"
-        " a backup beside it",
-    )
+        _("this file was changed after reportgen wrote it; rendering would overwrite the edits"),
+        location=SourceLocation(shown), hint=hint)

@@ -15,6 +15,7 @@ from reportgen.assess import check_period, counts
 from reportgen.carry import DRAFT_WORD
 from reportgen.errors import InputError, ReportgenError, ReportgenWarning, raise_all
 from reportgen.inputs import select_areas
+from reportgen.messages import _
 from reportgen.period import Period
 
 if TYPE_CHECKING:
@@ -34,19 +35,20 @@ def renderable(kommune: Kommune, requested: tuple[str, ...], period: Period, inp
     problems: list[ReportgenError] = []
     missing = {c: n for c, n in kommune.areas.items() if c not in codes} if whole_draft else {}
     for code, name in missing.items():
-        note(f"left out of the draft: {code} {name}: no input file")
+        note(_("left out of the draft: {code} {name}: no input file").format(code=code, name=name))
     for area in found.areas:
         if area.errors and whole_draft:
             missing[area.code] = area.name or area.code
-            note(f"left out of the draft: {area.code} {area.name}: {counts(area)}"
-                 f" (see `reportgen check {period} {area.code}`)")
+            note(_("left out of the draft: {code} {name}: {counts} (see `reportgen check"
+                   " {period} {code}`)").format(code=area.code, name=area.name,
+                                                counts=counts(area), period=period))
         problems += area.errors if not whole_draft else []
         problems += [] if draft else [refused(w) for w in area.unfinished]
     assert found.report is not None  # asked for `with_report`
     settings, report = found.report.settings, found.report
     if report.errors and whole_draft:
-        note(f"left out of the draft: {report.path.name}: {counts(report)}; the whole report"
-             " uses its defaults")
+        note(_("left out of the draft: {file}: {counts}; the whole report uses its"
+               " defaults").format(file=report.path.name, counts=counts(report)))
         settings = ReportInput()
     problems += [] if whole_draft else report.errors
     if project.ALL in requested and not draft:
@@ -54,13 +56,14 @@ def renderable(kommune: Kommune, requested: tuple[str, ...], period: Period, inp
     raise_all(problems)
     areas = tuple(a.area for a in found.areas if a.area is not None and a.code not in missing)
     if not areas:
-        raise InputError(f"no area of {period} is ready for a draft: each has errors",
-                         hint=f"run `reportgen check {period}` and fix one area first")
+        raise InputError(_("no area of {period} is ready for a draft: each has errors").format(
+            period=period), hint=_("run `reportgen check {period}` and fix one area first").format(
+            period=period))
     return Report(kommune, period, areas, settings or ReportInput()), missing
 
 
 def refused(warning: ReportgenWarning) -> InputError:
     """Unfinished work, which a final document may not hold: an error at its place."""
     return InputError(warning.message, location=warning.location,
-                      hint=f"{warning.hint}; or add --draft to render a draft (marked"
-                      f" {DRAFT_WORD})")
+                      hint=_("{hint}; or add --draft to render a draft (marked {draft})").format(
+                          hint=warning.hint, draft=DRAFT_WORD))

@@ -14,15 +14,17 @@ from pathlib import Path
 
 from reportgen import project
 from reportgen.assess import (
-    STATE_WORDS,
     InputCheck,
     Outputs,
     check_period,
     outputs,
     state,
+    state_words,
     summary,
 )
 from reportgen.inputs import load_kommune, load_labels, require_period
+from reportgen.messages import _
+from reportgen.model import PLACEHOLDER
 from reportgen.period import Period
 from reportgen.project import display_path
 
@@ -60,8 +62,8 @@ def period_status(period: Period, inputs: Path, templates: Path, out: Path,
     require_period(inputs, period)
     found = check_period(inputs, period, kommune)
     documents = outputs(inputs, period, templates, out, epoch)
-    rows = [Row(a.code, a.name or "(not in the register)", a, documents.get(a.code, Outputs()))
-            for a in found.areas]
+    rows = [Row(a.code, a.name or _("(not in the register)"), a,
+                documents.get(a.code, Outputs())) for a in found.areas]
     if found.report is not None:
         rows.append(Row(None, f"{project.REPORT_FILE} ({project.REPORT_NAME})", found.report,
                         documents.get(project.REPORT_NAME, Outputs())))
@@ -69,20 +71,23 @@ def period_status(period: Period, inputs: Path, templates: Path, out: Path,
     return Status(period, rows, ignored, summary(found))
 
 
-HEADER = ("AREA", "NAME", "STATE", "ERRORS", "WARNINGS", "FYLL UT", "UNREVIEWED", "OUTPUTS",
-          "INPUT CHANGED")
+def header() -> tuple[str, ...]:
+    """The table's column headings."""
+    return (_("AREA"), _("NAME"), _("STATE"), _("ERRORS"), _("WARNINGS"), PLACEHOLDER,
+            _("UNREVIEWED"), _("OUTPUTS"), _("INPUT CHANGED"))
 
 
 def table(status: Status) -> list[str]:
     """The status as lines of a table, columns aligned, the summary last."""
-    cells = [HEADER] + [(
-        row.code or "", row.name, _state_words(row), str(len(row.check.errors)),
+    words = state_words()
+    cells = [header()] + [(
+        row.code or "", row.name, _state_words(row, words), str(len(row.check.errors)),
         str(len(row.check.warnings)), str(row.check.to_fill_in), str(row.check.unreviewed),
         row.documents.words, _when(row.check)) for row in status.rows]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(HEADER))]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
-    lines += [f"not read: {path} (see `reportgen check {status.period}`)"
-              for path in status.ignored]
+    lines += [_("not read: {path} (see `reportgen check {period}`)").format(
+        path=path, period=status.period) for path in status.ignored]
     return [*lines, status.summary]
 
 
@@ -104,9 +109,8 @@ def as_json(status: Status) -> str:
                       ensure_ascii=False, indent=2)
 
 
-def _state_words(row: Row) -> str:
-    words = STATE_WORDS[row.state]
-    return "none (defaults)" if row.code is None and not row.check.exists else words
+def _state_words(row: Row, words: dict[str, str]) -> str:
+    return _("none (defaults)") if row.code is None and not row.check.exists else words[row.state]
 
 
 def _when(check: InputCheck) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import SourceLocation, TemplateError
+from reportgen.messages import _
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
 from reportgen.render.docx_cover import add_logo
 from reportgen.render.docx_properties import draft_banner, set_properties, view_warnings
@@ -66,7 +67,7 @@ def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes
     try:
         pages = paginate.contents_pages(view, draft, soffice)
     except paginate.LayoutFailed as exc:
-        options.warn(f"the contents have no page numbers: {exc}")
+        options.warn(_("the contents have no page numbers: {reason}").format(reason=exc))
         return normalise_zip(render_docx(view, templates))
     return normalise_zip(draft, {DOCUMENT_PART: _with_pages(draft, pages)})
 
@@ -248,13 +249,17 @@ def _replace_marker(document: Any, text: str, elements: list[Any], path: Path) -
     marker = next((p for p in document.element.body.iter(_qn("w:p"))
                    if "".join(t.text or "" for t in p.iter(_qn("w:t"))) == text), None)
     if marker is None:
-        field = "body" if text == BODY_MARKER else "contents"
+        marker = "{{ " + ("body" if text == BODY_MARKER else "contents") + " }}"
         raise TemplateError(
-            f"the Word template has no paragraph {{{{ {field} }}}}, where the"
-            f" {'text' if field == 'body' else 'table of contents'} goes",
+            _("the Word template has no paragraph {marker}, where the text goes").format(
+                marker=marker) if text == BODY_MARKER else
+            _("the Word template has no paragraph {marker}, where the table of contents"
+              " goes").format(marker=marker),
             location=SourceLocation(str(path)),
-            hint=f"write {{{{ {field} }}}} alone in a paragraph of the template's body"
-            + (" (on the cover, inside {%p if cover %})" if field == "contents" else ""))
+            hint=_("write {marker} alone in a paragraph of the template's body").format(
+                marker=marker) if text == BODY_MARKER else
+            _("write {marker} alone in a paragraph of the template's body (on the cover,"
+              " inside {cover})").format(marker=marker, cover="{%p if cover %}"))
     known = set(marker.nsmap.values())
     for element in elements:
         _adopt(element, marker.addprevious, known)

@@ -26,29 +26,18 @@ def fit_property(text: str) -> str:
 def view_warnings(view: DocumentView) -> list[str]:
     """What rendering the view will warn about: a text too long for the document's
     properties, which then hold its start (the document's own text has it whole)."""
-    # the warning: (the text, the longest property holding it)
-    texts = {_shortened("title"): (view.title, view.title),
-             _shortened("kommune"): (view.kommune, view.kommune)}
+    title, name, report = (_("the title"), _("the municipality's name"),
+                           _("the report title"))
+    texts = {title: (view.title, view.title),  # what: (the text, the longest holding it)
+             name: (view.kommune, view.kommune)}
     if view.report_title == view.title:  # the whole report: the keywords hold its title
-        texts[_shortened("title")] = (view.title, max(view.title, _keywords(view), key=len))
+        texts[title] = (view.title, max(view.title, _keywords(view), key=len))
     else:
-        texts[_shortened("report")] = (view.report_title, _keywords(view))
-    return [warning.format(length=len(text), limit=PROPERTY_LIMIT)
-            for warning, (text, held) in texts.items() if len(held) > PROPERTY_LIMIT]
-
-
-def _shortened(what: str) -> str:
-    """The warning that the title, the municipality's name or the report title is shortened."""
-    return {
-        "title": _("the title ({length} characters) is shortened in the document properties,"
-                   " which hold at most {limit}; the document itself shows it in full"),
-        "kommune": _("the municipality's name ({length} characters) is shortened in the"
-                     " document properties, which hold at most {limit}; the document itself"
-                     " shows it in full"),
-        "report": _("the report title ({length} characters) is shortened in the document"
-                    " properties, which hold at most {limit}; the document itself shows it in"
-                    " full"),
-    }[what]
+        texts[report] = (view.report_title, _keywords(view))
+    return [_("{what} ({count} characters) is shortened in the document properties, which hold"
+              " at most {most}; the document itself shows it in full").format(
+                what=what, count=len(text), most=PROPERTY_LIMIT)
+            for what, (text, held) in texts.items() if len(held) > PROPERTY_LIMIT]
 
 
 def _keywords(view: DocumentView) -> str:

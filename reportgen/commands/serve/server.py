@@ -36,6 +36,7 @@ from reportgen.commands.serve.pages import (
 from reportgen.commands.serve.watch import EVERYTHING, Log, Preview, log_to_stderr
 from reportgen.commands.serve.watcher import Watcher
 from reportgen.errors import UsageError
+from reportgen.messages import _
 from reportgen.period import Period
 from reportgen.project import (
     DEFAULT_OUT,
@@ -336,9 +337,10 @@ def start(period: Period, inputs: Path, templates: Path, port: int = 8000,
         server = PreviewServer(preview, port)
     except OSError as exc:
         raise UsageError(
-            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}",
-            hint="another program (perhaps another `reportgen serve`) may use the port: choose"
-            " another with --port, or --port 0 for a free one",
+            _("cannot listen on {address}: {reason}").format(address=f"{HOST}:{port}",
+                                                            reason=exc.strerror or exc),
+            hint=_("another program (perhaps another `reportgen serve`) may use the port: choose"
+                   " another with --port, or --port 0 for a free one"),
         ) from exc
     try:
         watcher = Watcher(preview)  # its first look comes before the first render: no gap
@@ -358,11 +360,11 @@ def serve(period: Period, inputs: Path, templates: Path, port: int = 8000,
     server = None
     try:
         server = start(period, inputs, templates, port, log, epoch, out)
-        say(f"Serving {period} on {server.url} (Ctrl-C to stop)")
+        say(_("Serving {period} on {url} (Ctrl-C to stop)").format(period=period, url=server.url))
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         if server is not None:
             server.stop()
-    say("stopped")
+    say(_("stopped"))

@@ -25,6 +25,7 @@ from reportgen.assess import ERRORS, MISSING, AreaCheck, Outputs, check_area, ou
 from reportgen.commands.serve.pages import Document, Site, State
 from reportgen.errors import ReportgenError, ReportgenErrors, collect, format_problem
 from reportgen.inputs import load_kommune, load_labels, load_report_settings, no_areas_error
+from reportgen.messages import _
 from reportgen.period import Period
 from reportgen.project import DEFAULT_OUT, REPORT_NAME
 
@@ -169,7 +170,7 @@ class Preview:
         if name:
             title = f"{code} {name}"
         else:
-            title = code if kommune is None else f"{code} (ikke i registeret)"
+            title = code if kommune is None else code + " " + _("(not in the register)")
         if self._common or check.area is None:
             return Document(code, title, problems=self._common or tuple(check.errors),
                             state=ERRORS)
@@ -181,7 +182,7 @@ class Preview:
         from reportgen.model import Report
         from reportgen.present import AreaBlocks, build_report_document
 
-        title = "Hele rapporten"
+        title = _("The whole report")
         self._whole = None
         if self._common:
             return Document(REPORT_NAME, title, problems=self._common)
@@ -263,7 +264,8 @@ class Preview:
         (in full, as `reportgen check` prints them) and those that are fixed (their first
         line); not the whole list again."""
         if reason:
-            self.log(f"{reason}: updated {', '.join(updated)}")
+            self.log(_("{reason}: updated {documents}").format(reason=reason,
+                                                               documents=", ".join(updated)))
         current: dict[tuple[str, str], list[str]] = {}
         for document in documents.values():
             for problem in [*document.problems, *document.warnings]:
@@ -271,15 +273,17 @@ class Preview:
                                    format_problem(problem))
             if document.failure:
                 current.setdefault((document.name, document.failure),
-                                   [f"{document.name}: internal error: {document.failure}"])
+                                   [_("{document}: internal error: {failure}").format(
+                                       document=document.name, failure=document.failure)])
         new = [lines for key, lines in current.items() if key not in self._reported]
         fixed = [lines for key, lines in self._reported.items() if key not in current]
         for lines in new:
             self.log("\n".join(lines))
         for lines in fixed:
-            self.log(f"fixed: {lines[0]}")
+            self.log(_("fixed: {problem}").format(problem=lines[0]))
         if new or fixed:
-            left = f"{len(current)} problem(s) left ({len(new)} new, {len(fixed)} fixed)"
-            self.log(f"{left}; the browser shows them until they are fixed" if current
-                     else "no problems left")
+            self.log(_("{count} problem(s) left ({new} new, {fixed} fixed); the browser shows"
+                       " them until they are fixed").format(count=len(current), new=len(new),
+                                                            fixed=len(fixed)) if current
+                     else _("no problems left"))
         self._reported = current

@@ -16,6 +16,7 @@ from typing import Any
 from reportgen import project
 from reportgen.commands.serve.watch import EVERYTHING, RAPPORT, Preview
 from reportgen.errors import ReportgenError
+from reportgen.messages import _
 from reportgen.project import display_path
 
 POLL_SECONDS = 0.3  # the polling fallback's interval
@@ -89,8 +90,9 @@ class Watcher:
         changed = {name for name in map(self._affects, paths) if name is not None}
         if changed:
             shown = sorted(display_path(p) for p in paths)
-            more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
-            self.preview.update(changed, f"changed {', '.join(shown[:3])}{more}")
+            names, more = ", ".join(shown[:3]), len(shown) - 3
+            self.preview.update(changed, _("changed {files} and {more} more").format(
+                files=names, more=more) if more > 0 else _("changed {files}").format(files=names))
         return bool(changed)
 
     def _affects(self, path: Path) -> str | None:
@@ -104,8 +106,9 @@ class Watcher:
                 self._wait_on_events(self._notify)
                 return
             except Exception as exc:  # the system stopped giving events: poll instead
-                self.preview.log(f"file events stopped ({type(exc).__name__}: {exc}); "
-                                 f"looking for changes every {self.interval} s instead")
+                self.preview.log(_("file events stopped ({reason}); looking for changes every"
+                                   " {seconds} s instead").format(
+                    reason=f"{type(exc).__name__}: {exc}", seconds=self.interval))
                 self.mode = "polling"
             finally:
                 self._notify.close()
@@ -130,8 +133,9 @@ class Watcher:
             # paths, debug, force_polling, poll_delay_ms, recursive, ignore_permission_denied
             return RustNotify(roots, False, False, 0, True, True)
         except Exception as exc:
-            self.preview.log(f"file events unavailable ({type(exc).__name__}: {exc}); "
-                             f"looking for changes every {self.interval} s instead")
+            self.preview.log(_("file events unavailable ({reason}); looking for changes every"
+                               " {seconds} s instead").format(
+                reason=f"{type(exc).__name__}: {exc}", seconds=self.interval))
             return None
 
     def _wait_on_events(self, notify: Any) -> None:

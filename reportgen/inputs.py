@@ -78,7 +78,7 @@ def load_logo(inputs: Path, logo: Logo, source: SourceFile) -> Picture:
     from reportgen.model import LOGO_KINDS, Kommune, Logo
     from reportgen.outline import alias
     from reportgen.picture import MAX_PICTURE_BYTES, PictureProblem, picture_size, too_large
-    from reportgen.validate import ALT_HINT
+    from reportgen.validate import alt_hint
     from reportgen.view import Picture
 
     key = (alias(Kommune, "logo"), alias(Logo, "file"))
@@ -88,22 +88,28 @@ def load_logo(inputs: Path, logo: Logo, source: SourceFile) -> Picture:
                           location=source.location((key[0], field)), hint=hint)
 
     if not logo.alt.strip():
-        raise problem("is empty", ALT_HINT, alias(Logo, "alt"))
+        raise problem(_("is empty"), alt_hint(), alias(Logo, "alt"))
     kind = LOGO_KINDS.get(PurePosixPath(logo.file).suffix.lower())
     if kind is None:
         ending = PurePosixPath(logo.file).suffix
-        raise problem(f"{logo.file!r} is not a PNG or SVG file (its name "
-                      + (f"ends {ending})" if ending else "does not end .png or .svg)"),
-                      "save the logo as PNG or SVG (most drawing programs: File, Export) and"
-                      " write that file's name")
+        raise problem(
+            _("{file!r} is not a PNG or SVG file (its name ends {ending})").format(
+                file=logo.file, ending=ending) if ending else
+            _("{file!r} is not a PNG or SVG file (its name does not end .png or .svg)").format(
+                file=logo.file),
+            _("save the logo as PNG or SVG (most drawing programs: File, Export) and write that"
+              " file's name"))
     shown = display_path(inputs / logo.file)
     try:
         path = project.resolve_inside(inputs, logo.file, "logo")
     except ReportgenError as exc:
-        raise problem(f"{logo.file!r} points outside {display_path(inputs)}/, the inputs"
-                      " folder", f"put the picture inside {display_path(inputs)}/ (such as in"
-                      f" {display_path(inputs / 'bilder')}/) and write its path from there:"
-                      f" `{key[1]}: bilder/{PurePosixPath(logo.file).name}`") from exc
+        raise problem(
+            _("{file!r} points outside {inputs}/, the inputs folder").format(
+                file=logo.file, inputs=display_path(inputs)),
+            _("put the picture inside {inputs}/ (such as in {folder}/) and write its path from"
+              " there: `{key}: bilder/{name}`").format(
+                inputs=display_path(inputs), folder=display_path(inputs / "bilder"), key=key[1],
+                name=PurePosixPath(logo.file).name)) from exc
     try:
         size = project.check_file(path, root=inputs).st_size
         if size > MAX_PICTURE_BYTES:
@@ -114,10 +120,12 @@ def load_logo(inputs: Path, logo: Logo, source: SourceFile) -> Picture:
         raise problem(f"{shown} {exc.message}", exc.hint) from exc
     except ReportgenError as exc:
         if exc.hint is None:  # nothing there
-            raise problem(f"there is no file {shown}", "write the path from the inputs folder"
-                          f" {display_path(inputs)}/, with / between folders: `{key[1]}:"
-                          f" bilder/vapen.svg` for {display_path(inputs / 'bilder' / 'vapen.svg')}"
-                          ) from exc
+            raise problem(
+                _("there is no file {file}").format(file=shown),
+                _("write the path from the inputs folder {inputs}/, with / between folders:"
+                  " `{key}: bilder/vapen.svg` for {example}").format(
+                    inputs=display_path(inputs), key=key[1],
+                    example=display_path(inputs / "bilder" / "vapen.svg"))) from exc
         raise problem(f"{shown}: {exc.message}", exc.hint) from exc
     return Picture(kind, data, width, height, logo.alt)
 

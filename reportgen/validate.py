@@ -231,7 +231,7 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
                 key=loc[-1], parent=dotted(loc[:-1])) if loc[:-1] else
             _("missing required key {key!r} under the top level").format(key=loc[-1]),
             location=source.location(loc[:-1]),
-            hint=KEY_HINTS.get(loc) or _("add `{key}:` with its text").format(key=loc[-1]),
+            hint=key_hints().get(loc) or _("add `{key}:` with its text").format(key=loc[-1]),
         )
     if kind == "extra_forbidden":
         return _unknown_key(loc, model, source)
@@ -244,23 +244,36 @@ def _explain(error: Any, model: type[Model], source: SourceFile) -> InputError:
         )
     message, hint = _describe(kind, value, error, source.scalar_texts.get(loc))
     if kind in ("dict_type", "model_type"):
-        hint = KEY_HINTS.get(loc, hint)
+        hint = key_hints().get(loc, hint)
     return InputError(f"{where}: {message}", location=source.location(loc), hint=hint)
 
 
 LOGO_KEY, LOGO_FILE_KEY, LOGO_ALT_KEY = (alias(Kommune, "logo"), alias(Logo, "file"),
                                          alias(Logo, "alt"))
-ALT_HINT = (f"write what the picture shows, such as `{LOGO_ALT_KEY}: Drammen kommunes"
-            " byvåpen`: screen readers read it aloud, and it stands in for the picture"
-            " wherever the picture cannot be shown")
-# The hints of keys that say more than "add `key:`" or "indent `key: value` lines under it".
-KEY_HINTS = {
-    (LOGO_KEY,): f"write `{LOGO_FILE_KEY}:` (the picture's file, from the inputs folder) and"
-                 f" `{LOGO_ALT_KEY}:` (what it shows) indented under `{LOGO_KEY}:`",
-    (LOGO_KEY, LOGO_FILE_KEY): f"add `{LOGO_FILE_KEY}:` with the picture's file, a PNG or SVG"
-                               " in the inputs folder, such as bilder/vapen.svg",
-    (LOGO_KEY, LOGO_ALT_KEY): f"add `{LOGO_ALT_KEY}:` and " + ALT_HINT.removeprefix("write "),
-}
+
+
+def alt_hint() -> str:
+    """The hint for the logo's text: what to write in `alt:`."""
+    return _("write what the picture shows, such as `{alt}: Drammen kommunes byvåpen`: screen"
+             " readers read it aloud, and it stands in for the picture wherever the picture"
+             " cannot be shown").format(alt=LOGO_ALT_KEY)
+
+
+def key_hints() -> dict[KeyPath, str]:
+    """The hints of keys that say more than "add `key:`" or "indent `key: value` lines under
+    it"."""
+    return {
+        (LOGO_KEY,): _("write `{file}:` (the picture's file, from the inputs folder) and"
+                       " `{alt}:` (what it shows) indented under `{logo}:`").format(
+            file=LOGO_FILE_KEY, alt=LOGO_ALT_KEY, logo=LOGO_KEY),
+        (LOGO_KEY, LOGO_FILE_KEY): _("add `{file}:` with the picture's file, a PNG or SVG in the"
+                                     " inputs folder, such as bilder/vapen.svg").format(
+            file=LOGO_FILE_KEY),
+        (LOGO_KEY, LOGO_ALT_KEY): _("add `{alt}:` and what the picture shows, such as `{alt}:"
+                                    " Drammen kommunes byvåpen`: screen readers read it aloud,"
+                                    " and it stands in for the picture wherever the picture"
+                                    " cannot be shown").format(alt=LOGO_ALT_KEY),
+    }
 def _unknown_key(loc: KeyPath, model: type[Model], source: SourceFile) -> InputError:
     """A key the schema does not have here: what it may be a misspelling of, and the keys
     allowed in its place."""

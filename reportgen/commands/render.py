@@ -192,9 +192,10 @@ def _write(target: Path, stale: list[Planned], outputs: dict[str, Any], force: b
                 for output, names in refused.items() for name in names])
         for name in (name for name, names in edited.items() if names):
             # an imported edit is in the YAML already: the copy is kept all the same
+            imported = manifest.imported(name)  # asked before the copy is moved aside
             kept = display_path(backup(target / name))
             progress.note(_("kept your edited copy as {file} (its edits were imported into the"
-                            " YAML)").format(file=kept) if manifest.imported(name) else
+                            " YAML)").format(file=kept) if imported else
                           _("kept your edited copy as {file}").format(file=kept))
         files: dict[str, bytes] = {}
         remove: list[str] = []

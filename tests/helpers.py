@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,6 +165,17 @@ def run_cli(*argv: Any) -> Result:
 def find_soffice() -> str | None:
     """LibreOffice's program, if installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def require_soffice() -> str:
+    """LibreOffice's program; the test fails on CI without it (scripts/setup --dev installs
+    it) and is skipped elsewhere."""
+    found = find_soffice()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice (LibreOffice) is missing; scripts/setup --dev installs it")
+        pytest.skip("soffice (LibreOffice) is not installed; scripts/setup --dev installs it")
+    return found
 
 
 @contextlib.contextmanager

@@ -9,9 +9,7 @@ external targets only for links, no duplicate zip entries.
 
 from __future__ import annotations
 
-import os
 import posixpath
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -19,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, make_project, run_main
+from helpers import require_soffice as soffice  # LibreOffice, or skip (fail on CI)
 from lxml import etree
 from readers import docx_blocks, open_docx, pdf_body_lines, squash
 
@@ -49,14 +48,6 @@ def docx_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 # --- LibreOffice ---------------------------------------------------------------------------------
-
-def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice) is missing; scripts/setup --dev installs it")
-        pytest.skip("soffice (LibreOffice) is not installed; scripts/setup --dev installs it")
-    return found
 
 
 @pytest.mark.slow

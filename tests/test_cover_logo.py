@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, Project, Result, find_soffice, snapshot
+from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, Project, Result, snapshot
+from helpers import require_soffice as soffice  # LibreOffice, or skip (fail on CI)
 from readers import NS, docx_part, html_document, pdftotext_pages, w
 
 ALT = "Drammen kommunes byvåpen, et blått skjold med en hvit elv"
@@ -403,14 +404,6 @@ def test_the_report_docx_has_a_section_per_del_whose_header_names_it(
                       "Programområde 07 Ledelse, organisering og styring",
                       "Programområde 08 Kompetanse, markedsføring og næring"}
 
-
-def soffice() -> str:
-    found = find_soffice()
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice) is missing; scripts/setup --dev installs it")
-        pytest.skip("soffice (LibreOffice) is not installed; scripts/setup --dev installs it")
-    return found
 
 
 @pytest.mark.slow

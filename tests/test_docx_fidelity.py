@@ -23,10 +23,12 @@ import pytest
 from helpers import (
     INPUTS,
     TEMPLATES,
-    find_soffice,
     libreoffice_layout,
     run_cli,
     warnings_in,
+)
+from helpers import (
+    require_soffice as soffice,
 )
 from lxml import etree
 from readers import NS, docx_part, open_docx, pdftotext_pages, squash, w
@@ -35,14 +37,6 @@ PERIOD = "2017-T1"
 REPORT = "tertialrapport.docx"
 TOC_STYLES = ("TOC 1", "TOC 2")
 
-
-def soffice() -> str:
-    found = find_soffice()
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice) is missing; scripts/setup --dev installs it")
-        pytest.skip("soffice (LibreOffice) is not installed; scripts/setup --dev installs it")
-    return found
 
 
 def render_docx(out: Path, program: str | None = None) -> tuple[Path, list[str]]:

@@ -10,7 +10,6 @@ document's, paragraph by paragraph and word for word; the figures by their amoun
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,6 +37,7 @@ from handmade import (
     write_report,
 )
 from helpers import Project, make_project, snapshot
+from helpers import require_soffice as soffice  # LibreOffice, or skip (fail on CI)
 from readers import open_docx
 
 
@@ -168,14 +168,6 @@ def test_labels_in_any_case_and_with_a_colon_are_headings(empty: Project, cli: A
 
 
 # --- documents LibreOffice converted from HTML, ODT and RTF -------------------------------------
-
-def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice) is missing; scripts/setup --dev installs it")
-        pytest.skip("soffice (LibreOffice) is not installed; scripts/setup --dev installs it")
-    return found
 
 
 @pytest.fixture(scope="module")

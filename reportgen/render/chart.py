@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reportgen import project
 from reportgen.errors import SourceLocation, TemplateError
@@ -149,13 +149,9 @@ def chart_layout(chart: Chart) -> Layout:
         caption=chart.caption,
         alt=chart.alt,
         font_family=FONT_FAMILY,
-        grid=tuple(Line(_r(x_of(v)), TOP, _r(x_of(v)), _r(axis_y), GRID, 0.5)
-                   for v in values if v != 0),
         bars=tuple(bars),
-        zero=Line(_r(zero_x), TOP, _r(zero_x), _r(axis_y + 3), INK, 1.0),
-        axis=Line(_r(plot_left), _r(axis_y), _r(plot_right), _r(axis_y), MUTED, 0.5),
-        ticks=tuple(Line(_r(x_of(v)), _r(axis_y), _r(x_of(v)), _r(axis_y + 3), MUTED, 0.5)
-                    for v in values),
+        **_axis_lines([_r(x_of(v)) for v in values], values, zero_x, (plot_left, plot_right),
+                      axis_y),
         tick_labels=tick_labels,
         unit=Text(_r(zero_x), _r(axis_y + 4 + TICK_SIZE + 6 + UNIT_SIZE), _one_line(chart.unit),
                   UNIT_SIZE, "middle", MUTED),
@@ -205,13 +201,9 @@ def narrow_chart_layout(chart: Chart) -> Layout:
         caption=chart.caption,
         alt=chart.alt,
         font_family=FONT_FAMILY,
-        grid=tuple(Line(_r(x_of(v)), TOP, _r(x_of(v)), _r(axis_y), GRID, 0.5)
-                   for v in values if v != 0),
         bars=tuple(bars),
-        zero=Line(_r(zero_x), TOP, _r(zero_x), _r(axis_y + 3), INK, 1.0),
-        axis=Line(plot_left, _r(axis_y), plot_right, _r(axis_y), MUTED, 0.5),
-        ticks=tuple(Line(_r(x_of(v)), _r(axis_y), _r(x_of(v)), _r(axis_y + 3), MUTED, 0.5)
-                    for v in values),
+        **_axis_lines([_r(x_of(v)) for v in values], values, zero_x, (plot_left, plot_right),
+                      axis_y),
         tick_labels=tuple(Text(_r(x_of(v)), _r(tick_y), format_plain(v), NARROW_TEXT, "middle",
                                MUTED) for v in values),
         unit=Text(_r(zero_x), _r(tick_y + 6 + NARROW_TEXT), _one_line(chart.unit), NARROW_TEXT,
@@ -250,6 +242,18 @@ def _nice(raw: Decimal) -> Decimal:
 
 def _ceil_to(value: Decimal, step: Decimal) -> Decimal:
     return max((value / step).to_integral_value(rounding=ROUND_CEILING), Decimal(1)) * step
+
+
+def _axis_lines(xs: list[float], values: list[Decimal], zero_x: float,
+                plot: tuple[float, float], axis_y: float) -> dict[str, Any]:
+    """The grid, zero line, axis and ticks of a bar chart whose tick values are drawn at `xs`."""
+    return {
+        "grid": tuple(Line(x, TOP, x, _r(axis_y), GRID, 0.5)
+                      for x, v in zip(xs, values) if v != 0),
+        "zero": Line(_r(zero_x), TOP, _r(zero_x), _r(axis_y + 3), INK, 1.0),
+        "axis": Line(_r(plot[0]), _r(axis_y), _r(plot[1]), _r(axis_y), MUTED, 0.5),
+        "ticks": tuple(Line(x, _r(axis_y), x, _r(axis_y + 3), MUTED, 0.5) for x in xs),
+    }
 
 
 def _r(x: float) -> float:

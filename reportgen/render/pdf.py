@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,16 +24,24 @@ if TYPE_CHECKING:
     from reportgen.view import DocumentView
 
 PRINT_CSS = Path("html") / "css" / "print.css"
-_font_config: Any = None  # one FontConfiguration per process: building it costs ~50 ms
+# One FontConfiguration per process (building it costs ~50 ms), and the pid that made it. A
+# worker forked from a process that had one makes its own: WeasyPrint writes each @font-face
+# font into the configuration's temporary folder, and two workers writing the same file there
+# truncate it under each other's memory map (the worker dies of SIGBUS).
+_font_config: Any = None
+_font_pid = 0
 
 
 def warm_up() -> None:
-    """Import WeasyPrint and build the font configuration ahead of the first render."""
-    global _font_config
-    if _font_config is None:
+    """Import WeasyPrint and build this process's font configuration ahead of its first
+    render."""
+    global _font_config, _font_pid
+    if _font_config is None or _font_pid != os.getpid():
+        if _font_config is not None:  # the parent's: its folder stays the parent's to remove
+            _font_config._folder = None
         with _one_library_lookup():
             from weasyprint.text.fonts import FontConfiguration
-        _font_config = FontConfiguration()
+        _font_config, _font_pid = FontConfiguration(), os.getpid()
 
 
 @contextlib.contextmanager

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import project
 from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers, worker_failures
-from reportgen.commands.renderable import renderable
 from reportgen.errors import (
     OutputError,
     ReportgenErrors,
@@ -26,7 +25,6 @@ from reportgen.errors import (
     UsageError,
     format_problem,
 )
-from reportgen.inputs import ignored_inputs, load_kommune, load_labels
 from reportgen.messages import _
 from reportgen.output.plan import Planned, plan_outputs
 from reportgen.period import Period
@@ -110,6 +108,9 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
             file=display_path(target / name)))
     if not stale:
         return outcome
+    from reportgen.commands.renderable import renderable  # only when there is work to do
+    from reportgen.inputs import ignored_inputs, load_kommune, load_labels
+
     workers = _worker_jobs(stale, options, period)
     pool = start_pdf_workers(workers, options.jobs) if workers else None
     try:

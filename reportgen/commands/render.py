@@ -108,12 +108,12 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
             file=display_path(target / name)))
     if not stale:
         return outcome
-    from reportgen.commands.renderable import renderable  # only when there is work to do
-    from reportgen.inputs import ignored_inputs, load_kommune, load_labels
-
     workers = _worker_jobs(stale, options, period)
     pool = start_pdf_workers(workers, options.jobs) if workers else None
-    try:
+    try:  # validation is imported once the workers import WeasyPrint, and only with work to do
+        from reportgen.commands.renderable import renderable
+        from reportgen.inputs import ignored_inputs, load_kommune, load_labels
+
         kommune = load_kommune(options.inputs)
         for ignored in ignored_inputs(options.inputs, period, kommune):
             progress.note("\n".join(format_problem(ignored.warning)))

@@ -27,19 +27,25 @@ def render_in_worker(fmt: str, source: Any, templates: Path,
     return data, warnings
 
 
-def _warm_worker(parent: int) -> None:
-    """Import WeasyPrint while the main process validates the inputs."""
+def _warm_worker(parent: int | None) -> None:
+    """Import WeasyPrint while the main process validates the inputs. `parent` is the pid of
+    the process that forks the workers: the render's, or None for the fork server's
+    (commands.pdfserver, where WeasyPrint is imported already)."""
     import signal
+    import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM, then shuts the pool down
-    _exit_with_parent(parent)
+    if parent is None:  # the fork server's pid, as it was before this worker was forked
+        server = sys.modules.get(SERVER)
+        parent = server.SERVER_PID if server is not None else os.getppid()
+    exit_with_parent(parent)
     from reportgen.render.pdf import warm_up
 
     warm_up()
 
 
-def _exit_with_parent(parent: int) -> None:
+def exit_with_parent(parent: int) -> None:
     """A main process killed outright (SIGKILL) cannot shut its pool down, and the workers
     would wait for work forever: each worker ends once its parent is gone. On Linux the kernel
     kills the worker at once (PR_SET_PDEATHSIG); elsewhere a thread looks every 0.1 s.
@@ -86,20 +92,44 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="reportgen-parent-watch", daemon=True).start()
 
 
+SERVER = "reportgen.commands.pdfserver"
+
+
 def start_pdf_workers(count: int, jobs: int | None) -> Any:
-    """A pool of worker processes, forked now so their imports overlap validation; with one
-    job, the work is done in this process, one after the other."""
+    """A pool of worker processes, started now so their imports overlap validation; with one
+    job, the work is done in this process, one after the other. One worker is forked from
+    this process; several are forked from a fork server that imports WeasyPrint once for all
+    of them (commands.pdfserver)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs <= 1:
         return InProcess()
-    pool = ProcessPoolExecutor(min(count, jobs), multiprocessing.get_context("fork"),
-                               initializer=_warm_worker,
-                               initargs=(os.getpid(),))
-    pool.submit(os.getpid)  # the pool forks its workers at the first job: make that now
+    workers = min(count, jobs)
+    if workers == 1:
+        context, parent = multiprocessing.get_context("fork"), os.getpid()
+    else:
+        context, parent = multiprocessing.get_context("forkserver"), None
+        context.set_forkserver_preload([SERVER])
+    pool = ProcessPoolExecutor(workers, context, initializer=_warm_worker, initargs=(parent,))
+    pool.submit(os.getpid)  # the first worker starts at the first job: make that now
     return pool
+
+
+def stop_pdf_workers(pool: Any) -> None:
+    """End the workers of start_pdf_workers (jobs not yet started are dropped) and their fork
+    server, and reap them: nothing is left running, and their processor time is counted as
+    this process's children's, as it is with workers forked from here."""
+    pool.shutdown(cancel_futures=True)
+    if isinstance(pool, InProcess):
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper, pid in ((getattr(forkserver, "_forkserver", None), "_forkserver_pid"),
+                        (getattr(resource_tracker, "_resource_tracker", None), "_pid")):
+        if getattr(helper, pid, None) is not None:  # the server, and multiprocessing's
+            helper._stop()  # tracker of semaphores, which it starts for the server
 
 
 @contextlib.contextmanager

@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import project
-from reportgen.commands.pdfpool import render_in_worker, start_pdf_workers, worker_failures
+from reportgen.commands.pdfpool import (
+    render_in_worker,
+    start_pdf_workers,
+    stop_pdf_workers,
+    worker_failures,
+)
 from reportgen.errors import (
     OutputError,
     ReportgenErrors,
@@ -126,7 +131,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
             outputs = render_documents(report, labels, stale, options, pool, progress, missing)
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            stop_pdf_workers(pool)
     outcome.written = _write(target, stale, outputs, options.force, progress)
     return outcome
 

@@ -32,6 +32,16 @@ _font_config: Any = None
 _font_pid = 0
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint and what a render uses of it, without building anything: for a
+    process that forks the workers (no font configuration, whose temporary folder would be
+    left behind by a process that is killed)."""
+    with _one_library_lookup():
+        import weasyprint  # noqa: F401
+        import weasyprint.pdf  # noqa: F401
+        from weasyprint.text import fonts  # noqa: F401
+
+
 def warm_up() -> None:
     """Import WeasyPrint and build this process's font configuration ahead of its first
     render."""
@@ -39,8 +49,9 @@ def warm_up() -> None:
     if _font_config is None or _font_pid != os.getpid():
         if _font_config is not None:  # the parent's: its folder stays the parent's to remove
             _font_config._folder = None
-        with _one_library_lookup():
-            from weasyprint.text.fonts import FontConfiguration
+        import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
         _font_config, _font_pid = FontConfiguration(), os.getpid()
 
 

@@ -10,10 +10,16 @@ new file renamed over the old), and times, from just before the rename,
 - page: the page fetched again after the event, with its new version and changed content,
 
 which is what the browser does before it shows the page. Standard library only.
+
+bench/run.py calls `measure` on its snapshot; run alone, this file measures the reportgen
+that PYTHONPATH points at, on this checkout's inputs/ and templates/:
+
+    PYTHONPATH=. .venv/bin/python bench/serve_latency.py [--saves 20]
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import re
@@ -22,6 +28,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -142,3 +149,27 @@ def watcher_mode(env: dict[str, str], python: str, cwd: Path) -> str:
     found = subprocess.run([python, "-c", "import watchfiles"], cwd=cwd, env=env,
                            capture_output=True).returncode == 0
     return "file events (watchfiles)" if found else "polling (no watchfiles)"
+
+
+def main() -> None:
+    """Measure and print the figures of each page in milliseconds."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--saves", type=int, default=20, help="saves timed per page (default 20)")
+    parser.add_argument("--period", default="2017-T1", help="the period served (default 2017-T1)")
+    parser.add_argument("--area", default="08", help="the area saved (default 08)")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    env, bin_folder = dict(os.environ), root / ".venv" / "bin"
+    load = os.getloadavg()[0]
+    pages = measure(root, env, str(bin_folder / "reportgen"), args.period, args.area, args.saves)
+    load = (load + os.getloadavg()[0]) / 2
+    print(f"watcher: {watcher_mode(env, str(bin_folder / 'python'), root)}; load {load:.1f}")
+    for page, figures in pages.items():
+        ms = {k: f"{v * 1000:.0f}" for k, v in figures.items() if k != "n"}
+        print(f"{page}: page median {ms['median']} ms, min {ms['min']}, max {ms['max']}; "
+              f"event median {ms['event_median']} ms, max {ms['event_max']} "
+              f"({figures['n']} saves)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -292,7 +292,7 @@ def outputs(inputs: Path, period: Period, templates: Path, out: Path,
     """Per document ("08", "tertialrapport"): whether build/<period>/ holds it up to date
     (every default format, the default PDF variant), as a draft, or edited."""
     from reportgen.output.manifest import Manifest
-    from reportgen.output.plan import plan_outputs
+    from reportgen.output.plan import plan_outputs, source_trees
     from reportgen.render import DEFAULT_FORMATS, DEFAULT_PDF_VARIANT, DRAFT_PDF_VARIANT
 
     try:
@@ -300,10 +300,11 @@ def outputs(inputs: Path, period: Period, templates: Path, out: Path,
     except ReportgenError:
         return {}
     manifest = Manifest.load(folder)
+    trees = source_trees(templates)  # read once for both plans
     final = plan_outputs((project.ALL,), period, inputs, templates, DEFAULT_FORMATS,
-                         DEFAULT_PDF_VARIANT, epoch)
+                         DEFAULT_PDF_VARIANT, epoch, trees=trees)
     draft = plan_outputs((project.ALL,), period, inputs, templates, DEFAULT_FORMATS,
-                         DRAFT_PDF_VARIANT, epoch, draft=True)
+                         DRAFT_PDF_VARIANT, epoch, draft=True, trees=trees)
     found = {}
     for document in dict.fromkeys(p.document for p in final):
         mine = [p for p in final if p.document == document]

@@ -104,3 +104,37 @@ def test_when_the_system_refuses_file_events_the_watcher_says_so_and_polls(
     assert version == 2
     assert logged[first] == ("file events unavailable (OSError: [Errno 28] OS file watch limit "
                          "reached); looking for changes every 0.05 s instead")
+
+
+def test_the_site_is_made_when_asked_for_and_is_that_of_the_last_update(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save re-renders the documents, not the site: the site is made on the first request
+    after an update, once, from that update's report (its problems when it has any)."""
+    seed_project(project)
+    made = preview()
+    made_sites: list[int] = []
+    render_site = Preview._render_site
+
+    def counted(self: Preview, *args: object) -> object:
+        made_sites.append(self.snapshot().version)
+        return render_site(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Preview, "_render_site", counted)
+    area08 = project.inputs / PERIOD / "08.yaml"
+    text = area08.read_text(encoding="utf-8")
+    save(area08, text.replace("april", "juni"))
+    made.update({"08"})
+    assert made_sites == []
+    site = made.site(made.snapshot())
+    assert site.files is not None and "juni" in site.files["08.html"].decode("utf-8")
+    assert made.site(made.snapshot()) is site and made_sites == [2]
+    save(area08, text.replace("  fakta:", "\tfakta:"))
+    made.update({"08"})
+    broken = made.site(made.snapshot())
+    assert broken.files is None
+    assert broken.problems == made.snapshot().documents[REPORT_NAME].problems != ()
+    save(area08, text)
+    made.update({"08"})
+    fixed = made.site(made.snapshot())
+    assert fixed.files is not None and "april" in fixed.files["08.html"].decode("utf-8")
+    assert made_sites == [2, 3, 4]

@@ -39,14 +39,21 @@ class Planned:
         return f"{self.folder}/" if self.folder else project.output_name(self.document, self.fmt)
 
 
+def source_trees(templates: Path) -> tuple[str, str]:
+    """The digests of reportgen's program and of the templates, which every output's key
+    holds: give them to plan_outputs as `trees` to plan twice without reading them twice."""
+    return digest_tree(PROGRAM, ".py"), digest_tree(templates)
+
+
 def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templates: Path,
                  formats: tuple[str, ...], pdf_variant: str | None,
                  epoch: int | None = None, folders: dict[str, str] | None = None,
-                 draft: bool = False) -> list[Planned]:
+                 draft: bool = False, trees: tuple[str, str] | None = None) -> list[Planned]:
     """Every output the command asks for, keyed by its sources (and SOURCE_DATE_EPOCH, as
     `epoch`, which dates the documents, and whether it is a `draft`). `folders` maps each
     format of many files (the site) to its folder: it is made once, from everything the whole
-    report is made from, and only when every area is asked for (`all`)."""
+    report is made from, and only when every area is asked for (`all`). `trees`: what
+    source_trees(templates) gives, when the caller has it already."""
     from reportgen import __version__
 
     whole = project.ALL in requested
@@ -55,7 +62,7 @@ def plan_outputs(requested: tuple[str, ...], period: Period, inputs: Path, templ
     area_bytes = {code: _read_or_none(project.period_folder(inputs, period)
                                       / project.area_file_name(code), inputs) for code in codes}
     kommune = _read_or_none(project.kommune_path(inputs), inputs)
-    common = [__version__, digest_tree(PROGRAM, ".py"), digest_tree(templates), kommune,
+    common = [__version__, *(trees or source_trees(templates)), kommune,
               None if epoch is None else str(epoch), pdf_variant or "", "draft" if draft else ""]
     documents = [(code, digest_sources(*common, code, area_bytes[code])) for code in codes]
     if whole:

@@ -36,7 +36,8 @@ class Document:
 @dataclass(frozen=True)
 class Site:
     """The web site of the whole report: its pages and assets by path (without the search
-    index, made when the search page asks for it), or why it cannot be shown."""
+    index, made when the search page asks for it), or why it cannot be shown. Made when one
+    of its pages is first asked for after an update (Preview.site), not on every save."""
 
     files: dict[str, bytes] | None = None
     language: str = ""  # the search index's language
@@ -52,7 +53,6 @@ class State:
     documents: dict[str, Document] = field(default_factory=dict)
     kommune: str | None = None
     common: tuple[ReportgenError, ...] = ()  # problems with kommune.yaml or the labels
-    site: Site = field(default_factory=Site)
 
 
 

@@ -126,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _site(self, name: str, state: State, head: bool) -> None:
         """A file of the site, from memory: a page (with the reload script), an asset or the
         search index; the problems of the whole report while it cannot be made."""
-        period, site = self.server.preview.period, state.site
+        period, site = self.server.preview.period, self.server.preview.site(state)
         if site.files is None:
             self._reloading(site_page(site, period), state, head)
             return

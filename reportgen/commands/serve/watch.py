@@ -7,7 +7,8 @@ only once there is something to render.
 
 An area file affects that area and the whole report; rapport.yaml the whole report;
 kommune.yaml or any template everything. Each update re-validates and re-renders only that,
-then bumps the version that the served pages' reload scripts wait on.
+then bumps the version that the served pages' reload scripts wait on. The web site of the
+whole report is made when one of its pages is asked for, not on every save.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class Preview:
         self._whole: Any = None  # the whole report (model.Report) when it is valid
         self._search_lock = threading.Lock()
         self._search: tuple[int, dict[str, bytes]] = (-1, {})  # version -> its search bundle
+        self._site_lock = threading.Lock()
+        self._site: tuple[int, Site] = (-1, Site())  # version -> its site, once asked for
+        self._site_source: tuple[int, Any, dict[str, str], Document | None] = (0, None, {}, None)
         self._area_blocks: Any = None  # present.AreaBlocks: unchanged areas not presented again
 
     # Reading: the request threads.
@@ -113,14 +117,15 @@ class Preview:
         if everything or RAPPORT in changed:
             self._report_input = _attempt(lambda: load_report_settings(self.inputs, self.period))
         documents[REPORT_NAME] = self._render_report(codes)
-        site = self._render_site(documents[REPORT_NAME])
+        whole = (self._whole, self._labels or {}, documents[REPORT_NAME])
         documents = self._with_states(documents)
         updated = [*touched, REPORT_NAME]
         with self._changed:
             self.state = State(
                 self.state.version + 1, documents,
-                self._kommune.name if self._kommune is not None else None, self._common, site,
+                self._kommune.name if self._kommune is not None else None, self._common,
             )
+            self._site_source = (self.state.version, *whole)  # the site is made when asked for
             self._changed.notify_all()
         self._report(reason, updated, documents)
 
@@ -216,18 +221,36 @@ class Preview:
             return Document(name, title, problems=page)
         return Document(name, title, page)
 
-    def _render_site(self, whole: Document) -> Site:
-        """The site's pages and assets, as `render all --format site` makes them; the whole
-        report's problems when it cannot be made."""
+    def site(self, state: State) -> Site:
+        """The web site of the whole report, made on the first request for it after an
+        update (it takes longer than the report itself, and a save need not wait for it):
+        that of `state`'s version, or of a newer one when an update came in between (its
+        page then reloads once more)."""
+        return self._site_of(state)[1]
+
+    def _site_of(self, state: State) -> tuple[int, Site]:
+        """The site and the version it was made for."""
+        with self._site_lock:
+            if self._site[0] < state.version:
+                with self._changed:
+                    version, report, labels, whole = self._site_source
+                self._site = (version, self._render_site(report, labels, whole))
+            return self._site
+
+    def _render_site(self, report: Any, labels: dict[str, str], whole: Document | None) -> Site:
+        """The site's pages and assets, as `render all --format site` makes them from the
+        whole `report` (model.Report); the whole report's problems when it cannot be made."""
         from reportgen.languages import language
         from reportgen.present import build_site
         from reportgen.render.site import assets, render_pages
 
-        if self._whole is None or whole.html is None:
+        if whole is None:
+            return Site()
+        if report is None or whole.html is None:
             return Site(problems=whole.problems, failure=whole.failure)
 
         def files() -> dict[str, bytes]:
-            site = build_site(self._whole, self._labels or {}, self.epoch)
+            site = build_site(report, labels, self.epoch)
             pages = render_pages(site, self.templates)
             return {**{n: h.encode("utf-8") for n, h in pages.items()}, **assets(self.templates)}
 
@@ -238,7 +261,7 @@ class Preview:
             return Site(failure=f"{type(exc).__name__}: {exc}")
         if isinstance(made, tuple):
             return Site(problems=made)
-        lang = self._whole.kommune.language
+        lang = report.kommune.language
         return Site(made, language(lang).search or lang)
 
     def search_files(self) -> dict[str, bytes]:
@@ -248,14 +271,14 @@ class Preview:
         from reportgen.render.search import search_bundle
 
         with self._search_lock:
-            state = self.snapshot()
-            if self._search[0] != state.version and state.site.files is not None:
-                pages = {n: d.decode("utf-8") for n, d in state.site.files.items()
+            version, site = self._site_of(self.snapshot())
+            if self._search[0] != version and site.files is not None:
+                pages = {n: d.decode("utf-8") for n, d in site.files.items()
                          if n.endswith(".html") and "/" not in n and n != SITE_SEARCH}
-                bundle = _attempt(lambda: search_bundle(pages, state.site.language))
+                bundle = _attempt(lambda: search_bundle(pages, site.language))
                 for problem in bundle if isinstance(bundle, tuple) else ():
                     self.log("\n".join(format_problem(problem)))
-                self._search = (state.version, {} if isinstance(bundle, tuple) else bundle)
+                self._search = (version, {} if isinstance(bundle, tuple) else bundle)
             return self._search[1]
 
     def _report(self, reason: str | None, updated: list[str],

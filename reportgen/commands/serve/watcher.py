@@ -20,7 +20,10 @@ from reportgen.messages import _
 from reportgen.project import display_path
 
 POLL_SECONDS = 0.3  # the polling fallback's interval
-EVENT_STEP_MS = 15  # a batch of file events ends once none came for this long
+# A batch of file events ends once none came for this long; watchfiles also sleeps this long
+# between looks at its queue, so a save is seen 1-2 steps after it (the events of one save,
+# its temporary file and the rename, come microseconds apart).
+EVENT_STEP_MS = 5
 EVENT_DEBOUNCE_MS = 200  # ... or once it has lasted this long
 SAFETY_SECONDS = 2.0  # with file events: a look this often even without any
 HASH_LIMIT = 256 * 1024  # files up to this size are compared by content, larger by size+mtime

@@ -40,18 +40,27 @@ def children(parent: int) -> list[int]:
             if p.name.isdigit() and state(int(p.name)) == ("live", parent)]
 
 
+def descendants(parent: int) -> list[int]:
+    """Every live process below `parent`: the workers, and (when a render starts several)
+    the fork server they are forked from and multiprocessing's resource tracker."""
+    found = children(parent)
+    for child in list(found):
+        found += descendants(child)
+    return found
+
+
 def one_run(project: Path, after: float) -> float:
-    """Seconds from SIGKILL of the main process until its workers are gone."""
+    """Seconds from SIGKILL of the main process until every process it started is gone."""
     command = [sys.executable, "-m", "reportgen", "render", "all", "2017-T1", "--force",
                "--out", "drept"]
     process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
-        while not children(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.005)
+        while len(descendants(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)  # a worker forked from here, or the fork server and a worker
         time.sleep(after)
-        workers = children(process.pid)
+        workers = descendants(process.pid)
         os.kill(process.pid, signal.SIGKILL)
         killed = time.monotonic()
         process.wait()

@@ -255,3 +255,41 @@ def seed_blocks(path: Path = SEED) -> list[tuple[int, str]]:
         lines.pop()
     return [(1, lines[0])] + [(SEED_LEVELS.get(line, 0), line) for line in lines[1:]]
 
+
+
+def pdf_workers(render: int) -> list[int]:
+    """The live PDF worker processes of the render process `render`: its children, or, when
+    it starts several, the children of its fork server (multiprocessing's forkserver, whose
+    command line names it); the server itself and multiprocessing's resource tracker are
+    helpers, not workers."""
+    found = []
+    for child in _live_children(render):
+        command = _command_line(child)
+        if "multiprocessing.forkserver" in command:
+            found += _live_children(child)
+        elif "multiprocessing.resource_tracker" not in command:
+            found.append(child)
+    return found
+
+
+def _live_children(parent: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] not in "ZX" and int(fields[1]) == parent:
+            children.append(int(entry.name))
+    return children
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+            "utf-8", "replace")
+    except OSError:
+        return ""

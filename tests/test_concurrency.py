@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INPUTS, MINIMAL_AREA, TEMPLATES, Project, Result, reportgen_command
+from helpers import (
+    INPUTS,
+    MINIMAL_AREA,
+    TEMPLATES,
+    Project,
+    Result,
+    pdf_workers,
+    reportgen_command,
+)
 
 PERIOD = "2017-T1"
 FORMATS = ("docx", "html")
@@ -282,11 +290,12 @@ def test_pdf_workers_end_soon_after_their_parent_is_killed(root: Path) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
-        while not (workers := children(process.pid)) and time.monotonic() < deadline:
+        while not pdf_workers(process.pid) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert workers, "no PDF worker started"
+        assert pdf_workers(process.pid), "no PDF worker started"
         time.sleep(0.3)  # while they import WeasyPrint
-        workers = children(process.pid)
+        # the workers, and the fork server and the tracker of semaphores they come from
+        workers = [*pdf_workers(process.pid), *children(process.pid)]
         os.kill(process.pid, signal.SIGKILL)
         killed = time.monotonic()
         process.wait()

@@ -32,7 +32,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INPUTS, KOMMUNE, MINIMAL_AREA, TEMPLATES, Result, dump_yaml, make_project
+from helpers import (
+    INPUTS,
+    KOMMUNE,
+    MINIMAL_AREA,
+    TEMPLATES,
+    Result,
+    dump_yaml,
+    make_project,
+    pdf_workers,
+)
 from hostile import (
     PROCESS_SECONDS,
     RICH_AREA,
@@ -694,17 +703,13 @@ def kill_worker(root: Path) -> Result:
     process = start_process(["render", "all", "2017-T1", "--out", "out", "--format", "pdf",
                              "-j", "2"], root)
     deadline = time.monotonic() + 30
-    children: list[int] = []
-    while time.monotonic() < deadline and len(children) < 2 and process.poll() is None:
-        try:
-            path = f"/proc/{process.pid}/task/{process.pid}/children"
-            children = [int(pid) for pid in Path(path).read_text().split()]
-        except OSError:
-            break
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
+        workers = pdf_workers(process.pid)
         time.sleep(0.05)
-    if len(children) >= 2:
+    if len(workers) >= 2:
         time.sleep(0.5)
-        os.kill(children[0], signal.SIGKILL)
+        os.kill(workers[0], signal.SIGKILL)
     return finish(process, 60)
 
 

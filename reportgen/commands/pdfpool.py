@@ -93,6 +93,7 @@ def _watch_parent(parent: int) -> None:
 
 
 SERVER = "reportgen.commands.pdfserver"
+RENDER_PID = "REPORTGEN_RENDER_PID"  # the render's pid, as the fork server is told it
 
 
 def start_pdf_workers(count: int, jobs: int | None) -> Any:
@@ -113,7 +114,11 @@ def start_pdf_workers(count: int, jobs: int | None) -> Any:
         context, parent = multiprocessing.get_context("forkserver"), None
         context.set_forkserver_preload([SERVER])
     pool = ProcessPoolExecutor(workers, context, initializer=_warm_worker, initargs=(parent,))
-    pool.submit(os.getpid)  # the first worker starts at the first job: make that now
+    os.environ[RENDER_PID] = str(os.getpid())  # for the fork server, started by this submit
+    try:
+        pool.submit(os.getpid)  # the first worker starts at the first job: make that now
+    finally:
+        del os.environ[RENDER_PID]
     return pool
 
 

@@ -22,10 +22,12 @@ def _prepare() -> None:
     import would print a traceback); the server dies with the render; WeasyPrint imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    from reportgen.commands.pdfpool import exit_with_parent
+    from reportgen.commands.pdfpool import RENDER_PID, exit_with_parent
     from reportgen.render.pdf import import_weasyprint
 
-    exit_with_parent(os.getppid())
+    # The render's pid as it was when it started the server: a render killed since then
+    # has left the server to another parent, and the server ends at once.
+    exit_with_parent(int(os.environ.get(RENDER_PID) or os.getppid()))
     import_weasyprint()
 
 

@@ -7,7 +7,7 @@ The template holds page setup, styles, header and footer; this module only choos
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +16,21 @@ from reportgen.messages import _
 from reportgen.outline import CONTENTS_LEVELS, DOCX_LEVELS, TOP_LEVEL, shown_level
 from reportgen.render.docx_cover import add_logo
 from reportgen.render.docx_properties import draft_banner, set_properties, view_warnings
-from reportgen.render.docx_sections import PART_MARKER, split_sections
-from reportgen.render.docx_template import field_error, open_template
+from reportgen.render.docx_sections import split_sections
+from reportgen.render.docx_template import (
+    BODY_MARKER,
+    CONTENTS_MARKER,
+    fill_fields,
+    open_template,
+    scratch_document,
+    unguard,
+)
+from reportgen.render.docxzip import document_parts, zip_bytes
 from reportgen.render.wordml import (
     BodyEnd,
     Links,
     Numbering,
+    add_run,
     bookmark,
     bookmark_name,
     field_char,
@@ -30,6 +39,7 @@ from reportgen.render.wordml import (
     internal_link,
     language,
     page_reference,
+    qn_,
     set_num_id,
     table_row,
 )
@@ -50,7 +60,8 @@ if TYPE_CHECKING:
 
 TEMPLATE = Path("docx") / "document.docx"
 FONTS = Path("fonts")  # the chart's, drawn in the documents' own font
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: fixed, so bytes do not depend on when
+
+
 def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes:
     """The format's entry (see reportgen.render): the document, with reproducible zip bytes.
     The contents get their page numbers from LibreOffice's layout where it is installed
@@ -61,15 +72,16 @@ def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes
         options.warn(warning)
     soffice = paginate.find_soffice() if view.contents else None
     if soffice is None:
-        return normalise_zip(render_docx(view, templates))
+        return zip_bytes(document_parts(_build(view, templates).docx))
     # Laid out with a number of two digits in every entry, as wide as the real ones will be.
-    draft = render_docx(view, templates, {h.anchor: PROVISIONAL_PAGE for h in view.contents})
+    parts = document_parts(_build(view, templates, {h.anchor: PROVISIONAL_PAGE
+                                                    for h in view.contents}).docx)
     try:
-        pages = paginate.contents_pages(view, draft, soffice)
+        pages = paginate.contents_pages(view, zip_bytes(parts), soffice)
     except paginate.LayoutFailed as exc:
         options.warn(_("the contents have no page numbers: {reason}").format(reason=exc))
-        return normalise_zip(render_docx(view, templates))
-    return normalise_zip(draft, {DOCUMENT_PART: _with_pages(draft, pages)})
+        return zip_bytes(document_parts(_build(view, templates).docx))
+    return zip_bytes({**parts, DOCUMENT_PART: _with_pages(parts[DOCUMENT_PART], pages)})
 
 
 def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
@@ -97,50 +109,20 @@ PROVISIONAL_PAGE = "00"
 DOCUMENT_PART = "word/document.xml"
 
 
-def _with_pages(docx: bytes, pages: dict[str, str]) -> bytes:
+def _with_pages(document: bytes, pages: dict[str, str]) -> bytes:
     """The document part with each contents entry's PAGEREF result set to its page."""
-    import zipfile
-
     from lxml import etree
 
-    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read(DOCUMENT_PART))
+    root = etree.fromstring(document)
     by_name = {bookmark_name(anchor): page for anchor, page in pages.items()}
-    for link in root.iter(_qn("w:hyperlink")):
-        page = by_name.get(link.get(_qn("w:anchor")))
-        fields = [i.text or "" for i in link.iter(_qn("w:instrText"))]
+    for link in root.iter(qn_("w:hyperlink")):
+        page = by_name.get(link.get(qn_("w:anchor")))
+        fields = [i.text or "" for i in link.iter(qn_("w:instrText"))]
         if page is None or not any("PAGEREF" in field for field in fields):
             continue
-        *_, result = link.iter(_qn("w:t"))  # the field's result: the link's last text
+        *_, result = link.iter(qn_("w:t"))  # the field's result: the link's last text
         result.text = page
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
-
-
-def normalise_zip(data: bytes, replaced: dict[str, bytes] | None = None) -> bytes:
-    """Rewrite a DOCX with fixed timestamps and a stable entry order ([Content_Types] first),
-    with the parts in `replaced` in place of its own."""
-    import zipfile
-
-    replaced = replaced or {}
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, replaced.get(name) or source.read(name))
-    return out.getvalue()
-
-
-def render_docx(view: DocumentView, templates: Path,
-                pages: dict[str, str] | None = None) -> bytes:
-    """The document as .docx bytes (zip entries not yet normalised: see `render`); `pages`
-    gives the contents' page numbers by anchor."""
-    out = io.BytesIO()
-    _build(view, templates, pages).save(out)
-    return out.getvalue()
 
 
 def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = None) -> Any:
@@ -152,20 +134,21 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
     `{_{` into `{{`).
     """
     template = open_template(templates / TEMPLATE)
-    # One subdocument holds the contents, then the body. It is made before docxtpl renders:
-    # afterwards docxtpl would reload the template, and with it the part our links live in.
-    sub = template.new_subdoc()
+    # One scratch document (docxtpl's subdocument) holds the contents, then the body. It is
+    # made before docxtpl renders: afterwards docxtpl would reload the template, and with it
+    # the part our links live in.
+    sub = scratch_document(template)
     writer = _BodyWriter(sub, {s.name: s.style_id for s in template.docx.styles},
                          templates / FONTS)
     if view.contents:
         writer.contents(view, pages or {})
-    contents = {e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")}
+    contents = {e for e in sub.element.body if e.tag != qn_("w:sectPr")}
     for block in view.blocks:
         writer.add(block)
-    _fill_fields(template, view, templates / TEMPLATE)
+    fill_fields(template, view, templates / TEMPLATE)
     document = template.docx
-    _unguard(document)
-    elements = [e for e in sub.subdocx.element.body if e.tag != _qn("w:sectPr")]
+    unguard(document)
+    elements = [e for e in sub.element.body if e.tag != qn_("w:sectPr")]
     if contents:  # its marker stands on the cover, which only the whole report has
         _replace_marker(document, CONTENTS_MARKER, [e for e in elements if e in contents],
                         templates / TEMPLATE)
@@ -183,71 +166,10 @@ def _build(view: DocumentView, templates: Path, pages: dict[str, str] | None = N
     return template
 
 
-def _fill_fields(template: Any, view: DocumentView, path: Path) -> None:
-    """The template's own fields (cover, header, footer) filled in by docxtpl; the body and
-    the contents are markers, replaced afterwards."""
-    import jinja2
-
-    context = {
-        "cover": _guard(asdict(view.cover)) if view.cover else None,
-        "kommune": _guard(view.kommune),
-        "report_title": _guard(view.report_title),
-        "running_title": _guard(view.running_title),
-        "part": PART_MARKER,
-        "period_label": _guard(view.period_label),
-        "labels": _guard(view.labels),
-        "contents": CONTENTS_MARKER,
-        "body": BODY_MARKER,
-    }
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    try:
-        template.render(context, jinja_env=env, autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise field_error(exc, template, path) from exc
-
-
-# docxtpl rewrites `{_{`, `}_}`, `{_%` and `%_}` after rendering. Strings given to it are
-# guarded: every "_" (and the guard character itself) becomes a private-use pair, undone after.
-GUARD, ESCAPED_GUARD, UNDERSCORE = "\ue000", "\ue000\ue001", "\ue000\ue002"
-BODY_MARKER, CONTENTS_MARKER = "reportgen:body", "reportgen:contents"
-
-
-def _guard(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace(GUARD, ESCAPED_GUARD).replace("_", UNDERSCORE)
-    if isinstance(value, dict):
-        return {k: _guard(v) for k, v in value.items()}
-    return value
-
-
-def _unguard(document: Any) -> None:
-    import re
-
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
-
-    pairs = {ESCAPED_GUARD: GUARD, UNDERSCORE: "_"}
-    parts = [document.element.body]
-    # The header and footer parts docxtpl rendered and will save: it puts them in the
-    # relationships, while `section.header` would still find the unrendered originals.
-    parts += [rel.target_part.element for rel in document.part.rels.values()
-              if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external]
-    for part in parts:
-        for text in part.iter(qn("w:t")):
-            if text.text and GUARD in text.text:
-                text.text = re.sub("\ue000[\ue001\ue002]", lambda m: pairs[m.group()], text.text)
-
-
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(tag)
-
-
 def _replace_marker(document: Any, text: str, elements: list[Any], path: Path) -> None:
     """Put the elements (paragraphs, tables) where the marker paragraph stands."""
-    marker = next((p for p in document.element.body.iter(_qn("w:p"))
-                   if "".join(t.text or "" for t in p.iter(_qn("w:t"))) == text), None)
+    marker = next((p for p in document.element.body.iter(qn_("w:p"))
+                   if "".join(t.text or "" for t in p.iter(qn_("w:t"))) == text), None)
     if marker is None:
         marker = "{{ " + ("body" if text == BODY_MARKER else "contents") + " }}"
         raise TemplateError(
@@ -300,7 +222,7 @@ def _adopt(element: Any, put: Any, known: set[str]) -> None:
 
 
 class _BodyWriter:
-    """Appends blocks to a docxtpl subdocument, using the template's styles."""
+    """Appends blocks to the scratch document, using the template's styles."""
 
     def __init__(self, doc: Any, style_ids: dict[str, str], fonts: Path) -> None:
         self.doc = doc
@@ -375,7 +297,7 @@ class _BodyWriter:
                     self.links[part] = Links(part)
                 hyperlink(paragraph, span, self.links[part].rel_id(span.href))
             else:
-                run = paragraph.add_run(span.text)
+                run = add_run(paragraph, span.text)
                 run.bold = span.bold or None
                 run.italic = span.italic or None
 

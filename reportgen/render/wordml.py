@@ -93,7 +93,7 @@ def text_element(tag: str, text: str) -> Any:
 def detached_run(paragraph: Any, text: str, bold: bool, italic: bool,
                  char_style: str | None) -> Any:
     """A run made by the paragraph, then taken out of it to be put inside a link."""
-    run = paragraph.add_run(text)
+    run = add_run(paragraph, text)
     run.bold, run.italic = bold or None, italic or None
     if char_style:
         run._r.style = char_style  # the style's id; a lookup by name scans every style
@@ -146,11 +146,39 @@ def language(doc: Any, tag: str) -> None:
                 run_pr.append(oxml("w:lang", w_val=tag))
 
 
-def qn_(tag: str) -> str:
-    """The Clark name of a prefixed tag ("w:p" -> "{…wordprocessingml…}p")."""
-    from docx.oxml.ns import qn
+_CLARK: dict[str, str] = {}
 
-    return qn(tag)
+
+def qn_(tag: str) -> str:
+    """The Clark name of a prefixed tag ("w:p" -> "{…wordprocessingml…}p"), python-docx's
+    `qn`, remembered (not the "cp" prefix, which docx_properties rebinds for a while)."""
+    name = _CLARK.get(tag)
+    if name is None:
+        from docx.oxml.ns import qn
+
+        name = qn(tag)
+        if not tag.startswith("cp:"):
+            _CLARK[tag] = name
+    return name
+
+
+def add_run(paragraph: Any, text: str = "") -> Any:
+    """python-docx's `paragraph.add_run(text)`, without its search of the new run for
+    content to clear (an XPath query for each run)."""
+    from docx.text.run import Run
+
+    run = paragraph._p.add_r()
+    put_text(run, text)
+    return Run(run, paragraph)
+
+
+def put_text(run: Any, text: str) -> None:
+    """python-docx's `run.text = text` for a w:r holding nothing but its w:rPr: the text in
+    one w:t, or where it has tabs or breaks, python-docx's own setter's elements."""
+    if "\t" in text or "\r" in text or "\n" in text:
+        run.text = text
+    elif text:
+        run.add_t(text)
 
 
 # --- building in linear time: python-docx's own calls look through everything added before --
@@ -178,7 +206,7 @@ class BodyEnd:
         self.put(element)
         paragraph = Paragraph(element, self.container)
         if text:
-            paragraph.add_run(text)
+            add_run(paragraph, text)
         return paragraph
 
     def table(self, cols: int) -> Any:
@@ -282,4 +310,4 @@ def table_row(tbl: Any, cells: tuple[str, ...], twips: list[str], style: str,
         run_properties = sub(run, "w:rPr")
         if bold:
             sub(run_properties, "w:b")
-        run.text = cells[i]
+        put_text(run, cells[i])

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from reportgen import project
 from reportgen.errors import OutputError, SourceLocation, TemplateError
 from reportgen.messages import _
+from reportgen.render import pdfstyles
 
 if TYPE_CHECKING:
     from reportgen.render import RenderOptions
@@ -49,6 +50,7 @@ def warm_up() -> None:
     if _font_config is None or _font_pid != os.getpid():
         if _font_config is not None:  # the parent's: its folder stays the parent's to remove
             _font_config._folder = None
+            pdfstyles.forget(_font_config)
         import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
@@ -123,7 +125,7 @@ def render_pdf(html: str, templates: Path, *, variant: str | None = None,
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
-        document = _laid_out(html, templates)
+        document = _laid_out(html, templates, problems)
         pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True,
                                  finisher=pdftags.finisher(variant))
     except FatalURLFetchingError as exc:  # a named pipe or device among the templates
@@ -152,28 +154,55 @@ UNDERFULL = 1 / 3  # a page filled less than this (but the cover, a Del's first 
 MAX_LAYOUTS = 3
 
 
-def _laid_out(html: str, templates: Path) -> Any:
+def _laid_out(html: str, templates: Path, problems: _Collect) -> Any:
     """The laid-out document. Each Del starts a new page (print.css `.new-page`), except where
     that would leave the page before it less than a third full: then the Del follows on that
     page, its heading kept with its text, and the document is laid out again (at most
     MAX_LAYOUTS times; in the sample report once more, for one Del)."""
-    from weasyprint import HTML
-
     from reportgen.inputs import load_hyphenation
     from reportgen.render.hyphenation import prepare
-    from reportgen.render.pagination import flowing_css, underfull_breaks
+    from reportgen.render.pagination import underfull_breaks
 
     html = prepare(html, load_hyphenation(templates))
     flowing: list[str] = []
     for _layout in range(MAX_LAYOUTS):
-        page = _with_print_css(html, flowing_css(flowing))
-        document = HTML(string=page, base_url=str(templates / "html") + "/",
-                        url_fetcher=_fetcher_inside(templates)).render(font_config=_font_config)
+        document = _render_page(html, templates, flowing, problems)
         more = underfull_breaks(document, UNDERFULL, flowing)
         if not more:
             break
         flowing += more
     return document
+
+
+def _render_page(html: str, templates: Path, flowing: list[str], problems: _Collect) -> Any:
+    """One layout of the page, print.css after its own styles, the Dels of `flowing` kept on
+    the page before them: with the stylesheets parsed once per process where the page allows
+    (reportgen.render.pdfstyles), else with the stylesheets in the page."""
+    from weasyprint import HTML
+    from weasyprint.urls import path2url
+
+    from reportgen.render.pagination import flowing_css
+
+    base, fetcher = str(templates / "html") + "/", _fetcher_inside(templates)
+    apart, print_css = pdfstyles.page_without_styles(html), templates / PRINT_CSS
+    try:  # as WeasyPrint's fetcher would read it; it says what is wrong with the file
+        data = project.read_file(print_css, limit=None, root=templates, error=TemplateError)
+    except TemplateError:
+        apart = None
+    if apart is None:
+        page = _with_print_css(html, flowing_css(flowing))
+        return HTML(string=page, base_url=base, url_fetcher=fetcher).render(
+            font_config=_font_config)
+    page, texts = apart
+    sheets = [pdfstyles.parsed_sheet(text, base, fetcher, _font_config, problems)
+              for text in texts]
+    sheets.append(pdfstyles.parsed_sheet(data, path2url(print_css), fetcher, _font_config,
+                                         problems))
+    if flowing:
+        sheets.append(pdfstyles.parsed_sheet(flowing_css(flowing), base, fetcher, _font_config,
+                                             problems))
+    return HTML(string=page, base_url=base, url_fetcher=fetcher).render(
+        font_config=_font_config, stylesheets=sheets)
 
 
 def _with_print_css(html: str, extra_css: str = "") -> str:

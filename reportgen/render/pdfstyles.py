@@ -17,6 +17,7 @@ is: a changed template may have them.
 
 from __future__ import annotations
 
+import atexit
 import io
 import re
 from collections import OrderedDict
@@ -29,6 +30,7 @@ PER_DOCUMENT = ("@counter-style", "@layer", "@color-profile")
 KEPT = 16  # parsed stylesheets kept per process (the page's two, print.css, a few changes)
 
 _parsed: OrderedDict[tuple[Any, ...], tuple[Any, list[str], list[str]]] = OrderedDict()
+atexit.register(_parsed.clear)  # before the interpreter tears WeasyPrint's modules down
 
 
 def page_without_styles(html: str) -> tuple[str, list[str]] | None:

@@ -261,8 +261,8 @@ class PreviewServer(ThreadingHTTPServer):
                 return
         try:
             super().process_request(request, client_address)
-        except BaseException:
-            self._pages.release()
+        except Exception:  # the thread did not start (Ctrl-C may come after it started:
+            self._pages.release()  # then the thread frees the place, and only it)
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:

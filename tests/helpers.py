@@ -257,19 +257,36 @@ def seed_blocks(path: Path = SEED) -> list[tuple[int, str]]:
 
 
 
+SETTLED = 0.05  # seconds: a process forked to start a program has started it by then
+
+
 def pdf_workers(render: int) -> list[int]:
     """The live PDF worker processes of the render process `render`: its children, or, when
     it starts several, the children of its fork server (multiprocessing's forkserver, whose
-    command line names it); the server itself and multiprocessing's resource tracker are
-    helpers, not workers."""
+    command line names it). A worker is forked, not started: its command line is its
+    parent's, and stays so. The server itself, multiprocessing's resource tracker and the
+    programs started on the way (ldconfig, while WeasyPrint is imported) are not workers,
+    nor is a child seen in the moment between its fork and the start of its program."""
     found = []
     for child in _live_children(render):
         command = _command_line(child)
         if "multiprocessing.forkserver" in command:
-            found += _live_children(child)
-        elif "multiprocessing.resource_tracker" not in command:
+            found += [c for c in _live_children(child)
+                      if _command_line(c) == command and _age(c) >= SETTLED]
+        elif command == _command_line(render) and _age(child) >= SETTLED:
             found.append(child)
     return found
+
+
+def _age(pid: int) -> float:
+    """Seconds since the process started (0 when it is gone)."""
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except OSError:
+        return 0.0
+    started = int(stat[stat.rindex(")") + 2:].split()[19])  # field 22: starttime, in ticks
+    return uptime - started / os.sysconf("SC_CLK_TCK")
 
 
 def _live_children(parent: int) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,17 +110,38 @@ def start_pdf_workers(count: int, jobs: int | None) -> Any:
         return InProcess()
     workers = min(count, jobs)
     if workers == 1:
-        context, parent = multiprocessing.get_context("fork"), os.getpid()
-    else:
-        context, parent = multiprocessing.get_context("forkserver"), None
-        context.set_forkserver_preload([SERVER])
-    pool = ProcessPoolExecutor(workers, context, initializer=_warm_worker, initargs=(parent,))
-    os.environ[RENDER_PID] = str(os.getpid())  # for the fork server, started by this submit
+        pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"),
+                                   initializer=_warm_worker, initargs=(os.getpid(),))
+        pool.submit(os.getpid)  # the worker starts at the first job: make that now
+        return pool
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([SERVER])
+    pool = ProcessPoolExecutor(workers, context, initializer=_warm_worker, initargs=(None,))
+    _start_server()
+    # A worker's start waits until the server has imported WeasyPrint: the first one is asked
+    # for from a thread of its own, while this one goes on to validate the inputs.
+    threading.Thread(target=_first_job, args=(pool,), name="reportgen-first-worker",
+                     daemon=True).start()
+    return pool
+
+
+def _start_server() -> None:
+    """The fork server, started by this thread (the kernel ends it when the thread ends) and
+    told this process's pid."""
+    from multiprocessing import forkserver
+
+    os.environ[RENDER_PID] = str(os.getpid())
     try:
-        pool.submit(os.getpid)  # the first worker starts at the first job: make that now
+        forkserver.ensure_running()
     finally:
         del os.environ[RENDER_PID]
-    return pool
+
+
+def _first_job(pool: Any) -> None:
+    """The pool's first job, which starts its first worker. A failure shows at the render's
+    own jobs (a broken pool refuses them)."""
+    with contextlib.suppress(Exception):
+        pool.submit(os.getpid)
 
 
 def stop_pdf_workers(pool: Any) -> None:

@@ -268,10 +268,10 @@ def pdf_workers(render: int) -> list[int]:
     programs started on the way (ldconfig, while WeasyPrint is imported) are not workers,
     nor is a child seen in the moment between its fork and the start of its program."""
     found = []
-    for child in _live_children(render):
+    for child in live_children(render):
         command = _command_line(child)
         if "multiprocessing.forkserver" in command:
-            found += [c for c in _live_children(child)
+            found += [c for c in live_children(child)
                       if _command_line(c) == command and _age(c) >= SETTLED]
         elif command == _command_line(render) and _age(child) >= SETTLED:
             found.append(child)
@@ -280,28 +280,35 @@ def pdf_workers(render: int) -> list[int]:
 
 def _age(pid: int) -> float:
     """Seconds since the process started (0 when it is gone)."""
+    fields = process_fields(pid)
+    if fields is None:
+        return 0.0
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: starttime, in ticks
+
+
+def live_processes() -> Iterator[tuple[int, list[str]]]:
+    """Every live (not zombie) process and the fields of its /proc stat after its name:
+    state, parent, process group, …"""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := process_fields(int(entry.name))) is not None:
+            yield int(entry.name), fields
+
+
+def process_fields(pid: int) -> list[str] | None:
+    """The fields of a live process's /proc stat after its name; None once it is gone or a
+    zombie."""
     try:
         stat = (Path("/proc") / str(pid) / "stat").read_text()
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
     except OSError:
-        return 0.0
-    started = int(stat[stat.rindex(")") + 2:].split()[19])  # field 22: starttime, in ticks
-    return uptime - started / os.sysconf("SC_CLK_TCK")
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] in "ZX" else fields
 
 
-def _live_children(parent: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] not in "ZX" and int(fields[1]) == parent:
-            children.append(int(entry.name))
-    return children
+def live_children(parent: int) -> list[int]:
+    """Live (not zombie) processes whose parent is `parent`."""
+    return [pid for pid, fields in live_processes() if int(fields[1]) == parent]
 
 
 def _command_line(pid: int) -> str:

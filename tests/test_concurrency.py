@@ -29,7 +29,9 @@ from helpers import (
     TEMPLATES,
     Project,
     Result,
+    live_children,
     pdf_workers,
+    process_fields,
     reportgen_command,
 )
 
@@ -265,24 +267,6 @@ def test_an_event_stream_beyond_the_limit_is_told_to_come_back(
 
 # --- PDF workers whose parent is killed --------------------------------------------------------
 
-def children(parent: int) -> list[int]:
-    """Live (not zombie) processes whose parent is `parent`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and _stat(int(entry.name))[1:] == ("live", parent):
-            found.append(int(entry.name))
-    return found
-
-
-def _stat(pid: int) -> tuple[int, str, int]:
-    try:
-        stat = (Path("/proc") / str(pid) / "stat").read_text()
-    except OSError:
-        return pid, "gone", 0
-    fields = stat[stat.rindex(")") + 2:].split()
-    return pid, "gone" if fields[0] in "ZX" else "live", int(fields[1])
-
-
 @pytest.mark.render
 def test_pdf_workers_end_soon_after_their_parent_is_killed(root: Path) -> None:
     process = subprocess.Popen(
@@ -295,11 +279,11 @@ def test_pdf_workers_end_soon_after_their_parent_is_killed(root: Path) -> None:
         assert pdf_workers(process.pid), "no PDF worker started"
         time.sleep(0.3)  # while they import WeasyPrint
         # the workers, and the fork server and the tracker of semaphores they come from
-        workers = [*pdf_workers(process.pid), *children(process.pid)]
+        workers = [*pdf_workers(process.pid), *live_children(process.pid)]
         os.kill(process.pid, signal.SIGKILL)
         killed = time.monotonic()
         process.wait()
-        while any(_stat(w)[1] == "live" for w in workers) and time.monotonic() - killed < 10:
+        while any(process_fields(w) is not None for w in workers) and time.monotonic() - killed < 10:
             time.sleep(0.002)
         seconds = time.monotonic() - killed
     finally:

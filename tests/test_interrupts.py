@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INPUTS, TEMPLATES, Project, Result, reportgen_command, snapshot
+from helpers import (
+    INPUTS,
+    TEMPLATES,
+    Project,
+    Result,
+    live_processes,
+    reportgen_command,
+    snapshot,
+)
 
 PERIOD = "2017-T1"
 ALL = ("render", "all", PERIOD)
@@ -88,18 +96,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
 
 def processes_in_group(group: int) -> list[int]:
     """Live (not zombie) processes whose process group is `group`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
+    return [pid for pid, fields in live_processes() if int(fields[2]) == group]
 
 
 def wait_for_group_to_end(group: int, limit: float = 10.0) -> list[int]:

@@ -189,7 +189,7 @@ def _render_page(html: str, templates: Path, flowing: list[str], problems: _Coll
         data = project.read_file(print_css, limit=None, root=templates, error=TemplateError)
     except TemplateError:
         apart = None
-    if apart is None:
+    if apart is None or not pdfstyles.kept_apart(data):
         page = _with_print_css(html, flowing_css(flowing))
         return HTML(string=page, base_url=base, url_fetcher=fetcher).render(
             font_config=_font_config)

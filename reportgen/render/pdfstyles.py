@@ -10,9 +10,9 @@ user stylesheets; with no author stylesheet left in the page they cascade as the
 did: over WeasyPrint's defaults, in their order, under the page's style attributes (which
 reportgen's pages have none of with !important). The PDF is the same, byte for byte.
 
-A page with any other stylesheet (a <link>, a <style> for other media or in the body) or with
-CSS that WeasyPrint keeps per document (@counter-style, @layer, @color-profile) is printed as it
-is: a changed template may have them.
+A page with any other stylesheet (a <link>, a <style> for other media or in the body), or whose
+stylesheets or print.css hold CSS that WeasyPrint keeps per document (@counter-style, @layer,
+@color-profile) or an @import, is printed as it is: a changed template may have them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Any
 STYLE = re.compile(r"<style(?P<attributes>[^>]*)>(?P<css>.*?)</style>\n?", re.S)
 SCREEN_ONLY = ' media="screen"'
 ANY_SHEET = re.compile(r"<(?:style|link)\b", re.I)
-PER_DOCUMENT = ("@counter-style", "@layer", "@color-profile")
+# Rules WeasyPrint keeps per document, and @import (the imported file is not in the key).
+PER_DOCUMENT = ("@counter-style", "@layer", "@color-profile", "@import")
 KEPT = 16  # parsed stylesheets kept per process (the page's two, print.css, a few changes)
 
 _parsed: OrderedDict[tuple[Any, ...], tuple[Any, list[str], list[str]]] = OrderedDict()
@@ -51,9 +52,15 @@ def page_without_styles(html: str) -> tuple[str, list[str]] | None:
     head = "".join(pieces)
     if ANY_SHEET.search(head) or ANY_SHEET.search(html, head_end):
         return None
-    if any(rule in text for text in texts for rule in PER_DOCUMENT):
+    if not all(map(kept_apart, texts)):
         return None
     return head + html[head_end:], texts
+
+
+def kept_apart(css: str | bytes) -> bool:
+    """Whether a stylesheet may be parsed once for every document: none of PER_DOCUMENT."""
+    text = css.decode("utf-8", "replace") if isinstance(css, bytes) else css
+    return not any(rule in text for rule in PER_DOCUMENT)
 
 
 def parsed_sheet(data: str | bytes, base_url: str, fetcher: Any, font_config: Any,

@@ -459,8 +459,9 @@ def test_a_difference_after_rendering_is_reported_and_nothing_is_written(
 
 # --- what cannot be placed, by its place in words ------------------------------------------------
 
-def test_what_cannot_be_placed_is_listed_by_its_place_in_words(
-        empty: Project, cli: Any) -> None:
+def _with_parts_that_cannot_be_placed(empty: Project) -> Path:
+    """Area 06 as a DOCX with a picture under Vurdering, a paragraph before the title, a
+    heading between Økonomisk status and Fakta (with a paragraph under it) and a comment."""
     blocks = area_blocks("06", "Kultur")
     at = next(i for i, b in enumerate(blocks) if b[0] == "h" and b[2] == "Vurdering")
     blocks.insert(at + 1, ("picture",))
@@ -474,6 +475,12 @@ def test_what_cannot_be_placed_is_listed_by_its_place_in_words(
     konklusjon = next(p for p in doc.paragraphs if p.text.startswith("Programområdet forventer"))
     doc.add_comment(konklusjon.runs, text="Sjekk beløpet", author="Økonomi")
     doc.save(str(source))
+    return source
+
+
+def test_what_cannot_be_placed_is_listed_by_its_place_in_words(
+        empty: Project, cli: Any) -> None:
+    source = _with_parts_that_cannot_be_placed(empty)
 
     result = import_(cli, source, "--yes")
 
@@ -525,19 +532,7 @@ def test_what_cannot_be_placed_is_listed_in_the_language_of_the_messages(
         lines: list[str]) -> None:
     """The same document as above, with --lang: the same parts are not placed, in words of
     that language (nothing is written: there is no terminal to ask on)."""
-    blocks = area_blocks("06", "Kultur")
-    at = next(i for i, b in enumerate(blocks) if b[0] == "h" and b[2] == "Vurdering")
-    blocks.insert(at + 1, ("picture",))
-    blocks.insert(0, ("p", "UTKAST – ikke send videre"))
-    blocks.insert(4, ("h", 3, "Sammendrag"))
-    blocks.insert(5, ("p", "Kort oppsummert går det bra."))
-    source = write_docx(empty.root / "06.docx", blocks)
-    import docx
-
-    doc = docx.Document(str(source))
-    konklusjon = next(p for p in doc.paragraphs if p.text.startswith("Programområdet forventer"))
-    doc.add_comment(konklusjon.runs, text="Sjekk beløpet", author="Økonomi")
-    doc.save(str(source))
+    source = _with_parts_that_cannot_be_placed(empty)
     before = snapshot(empty.inputs)
 
     result = import_(cli, source, "--lang", language)

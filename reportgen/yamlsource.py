@@ -111,18 +111,30 @@ def load_yaml(path: Path, root: Path | None = None) -> SourceFile:
 
 def parse_yaml(text: str, display: str, path: Path | None = None) -> SourceFile:
     """YAML text (of the file `path`, shown as `display`) as a SourceFile; InputError with
-    line and column for anything unreadable."""
+    line and column for anything unreadable.
+
+    Read by libyaml's parser (PyYAML's C extension, ~20 × faster) when it is installed and
+    the text has no character PyYAML's reader refuses and no tab (libyaml takes tabs in
+    places PyYAML's parser refuses them); anything libyaml cannot read, and anything the
+    walker refuses, is read again by PyYAML's own parser, so that every message is the one
+    PyYAML's parser gives (the explanations of yamlmistakes know its words). Where the two
+    differ otherwise, libyaml is the lenient one (`tekst: |#`, `[a? b]`), reading what the
+    author meant. libyaml stops at 1000 levels of nesting: its recursion stays bounded."""
     import yaml  # here, not at the top: a rebuild with nothing changed never parses YAML
 
     path = path or Path(display)
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None and "\t" not in text and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        try:
+            return _parse(fast(text), text, display, path)
+        except (yaml.YAMLError, InputError, RecursionError):
+            pass  # said again below, in PyYAML's words
     try:
         loader = yaml.SafeLoader(text)  # the reader checks every character here, at once
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, display) from exc
     try:
-        node = loader.get_single_node()
-        walker = _Walker(loader, display, text)
-        data = walker.value(node, (), 0) if node is not None else None
+        return _parse(loader, text, display, path)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, display, text) from exc
     except yaml.reader.ReaderError as exc:
@@ -133,11 +145,19 @@ def parse_yaml(text: str, display: str, path: Path | None = None) -> SourceFile:
             location=SourceLocation(display, 1, 1),
             hint=_("the input schema needs at most {levels} levels").format(levels=MAX_DEPTH),
         ) from exc
+
+
+def _parse(loader: yaml.SafeLoader, text: str, display: str, path: Path) -> SourceFile:
+    """The file's one document composed by `loader` and walked into values; disposes of the
+    loader."""
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return SourceFile(path, display, None, {(): (1, 1)}, {}, text=text)
+        walker = _Walker(loader, display, text)
+        return walker.source_file(path, walker.value(node, (), 0))
     finally:
         loader.dispose()
-    return walker.source_file(path, data) if node else (
-        SourceFile(path, display, None, {(): (1, 1)}, {}, text=text)
-    )
 
 
 def _decode(raw: bytes, display: str) -> str:

@@ -147,7 +147,8 @@ def parse_yaml(text: str, display: str, path: Path | None = None) -> SourceFile:
         ) from exc
 
 
-def _parse(loader: yaml.SafeLoader, text: str, display: str, path: Path) -> SourceFile:
+def _parse(loader: yaml.SafeLoader | yaml.CSafeLoader, text: str, display: str,
+           path: Path) -> SourceFile:
     """The file's one document composed by `loader` and walked into values; disposes of the
     loader."""
     try:
@@ -211,7 +212,8 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
 class _Walker:
     """Turns a composed node tree into values, recording each value's and key's position."""
 
-    def __init__(self, loader: yaml.SafeLoader, display: str, text: str) -> None:
+    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, display: str,
+                 text: str) -> None:
         self.loader = loader
         self.display = display
         self.text = text

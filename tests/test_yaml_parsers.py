@@ -4,19 +4,18 @@ texts, and every message is the one PyYAML's parser gives."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from helpers import INPUTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportgen.errors import InputError
 from reportgen.yamlsource import SourceFile, parse_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "inputs").rglob("*.yaml"))
+EXAMPLES = sorted(INPUTS.rglob("*.yaml"))
 pytestmark = pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml")
 
 
@@ -24,9 +23,9 @@ def _fields(source: SourceFile) -> tuple[Any, ...]:
     return source.data, source.value_marks, source.key_marks, source.scalar_texts
 
 
-def _python_only(text: str, monkeypatch: pytest.MonkeyPatch) -> SourceFile | str:
+def _python_only(text: str) -> SourceFile | str:
     """The file as PyYAML's own parser reads it (or its message)."""
-    with monkeypatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         patch.delattr(yaml, "CSafeLoader")
         return _read(text)
 
@@ -48,7 +47,7 @@ def test_the_examples_are_read_by_libyaml_as_pyyaml_reads_them(
     assert len(EXAMPLES) >= 14
     for path in EXAMPLES:
         text = path.read_text(encoding="utf-8")
-        slow = _python_only(text, monkeypatch)
+        slow = _python_only(text)
         with monkeypatch.context() as patch:
             patch.setattr(yaml, "SafeLoader", _Refused)
             fast = _read(text)
@@ -66,10 +65,10 @@ def test_the_examples_are_read_by_libyaml_as_pyyaml_reads_them(
     "dato: 2017-02-30\n",
     "x: !!python/object:os.system ls\n",
 ])
-def test_messages_are_pyyaml_parsers(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_messages_are_pyyaml_parsers(text: str) -> None:
     message = _read(text)
     assert isinstance(message, str), "the broken file was read"
-    assert message == _python_only(text, monkeypatch)
+    assert message == _python_only(text)
 
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30)
@@ -85,8 +84,7 @@ _VALUES = st.recursive(
 @given(value=_VALUES, flow=st.booleans())
 def test_written_yaml_is_read_the_same_by_both(value: Any, flow: bool) -> None:
     text = yaml.safe_dump({"verdi": value}, allow_unicode=True, default_flow_style=flow)
-    with pytest.MonkeyPatch.context() as patch:
-        slow = _python_only(text, patch)
+    slow = _python_only(text)
     fast = _read(text)
     if isinstance(slow, SourceFile):
         assert isinstance(fast, SourceFile) and _fields(fast) == _fields(slow)

@@ -165,12 +165,13 @@ def _laid_out(html: str, templates: Path, problems: _Collect) -> Any:
 
     html = prepare(html, load_hyphenation(templates))
     flowing: list[str] = []
-    for _layout in range(MAX_LAYOUTS):
+    for layout in range(1, MAX_LAYOUTS + 1):
         document = _render_page(html, templates, flowing, problems)
         more = underfull_breaks(document, UNDERFULL, flowing)
-        if not more:
+        if not more or layout == MAX_LAYOUTS:
             break
         flowing += more
+        del document  # the next layout is made without this one in memory (it is as large)
     return document
 
 

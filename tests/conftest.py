@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,15 @@ from helpers import INPUTS, TEMPLATES, Project, Result, SeedRun, make_project, r
 # about those numbers, and the published files of readback.py, turn it on; the rest render
 # without it, as on a machine without LibreOffice. Subprocesses inherit this.
 os.environ.setdefault("REPORTGEN_SOFFICE", "none")
+
+# A shell without job control starts a command run in the background (`pytest … &`) with
+# Ctrl-C (SIGINT) and SIGQUIT ignored, and every process the tests start would inherit that:
+# the tests that stop `reportgen serve` with Ctrl-C would wait in vain. They run as from a
+# terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if signal.getsignal(signal.SIGQUIT) is signal.SIG_IGN:
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def pytest_configure(config: pytest.Config) -> None:

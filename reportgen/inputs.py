@@ -6,6 +6,7 @@ Imports errors, period, project (paths), yamlsource and validate; model only for
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from reportgen.period import Period
 from reportgen.project import display_path
 from reportgen.yamlsource import SourceFile, load_yaml
 
-if TYPE_CHECKING:  # the model (pydantic) loads only when inputs are validated
+if TYPE_CHECKING:  # the model loads only when inputs are validated
     from reportgen.model import Area, Kommune, Logo, Report, ReportInput
     from reportgen.view import Picture
 
@@ -69,7 +70,7 @@ def load_kommune(inputs: Path) -> Kommune:
     if kommune.logo is None:
         return kommune
     picture = load_logo(inputs, kommune.logo, source)
-    return kommune.model_copy(update={"logo": kommune.logo.with_picture(picture)})
+    return dataclasses.replace(kommune, logo=kommune.logo.with_picture(picture))
 
 
 def load_logo(inputs: Path, logo: Logo, source: SourceFile) -> Picture:

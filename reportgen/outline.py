@@ -22,6 +22,7 @@ from reportgen.model import (
     Model,
     OtherMatter,
     ReportInput,
+    fields_of,
 )
 
 # --- heading levels ---------------------------------------------------------------------------
@@ -59,8 +60,7 @@ Kind = Literal["text", "group", "figures", "items"]
 
 def alias(model: type[Model], attribute: str) -> str:
     """The YAML key of a model field."""
-    field = model.model_fields[attribute]
-    return field.alias or attribute
+    return fields_of(model)[attribute].alias
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Part:
         model = AreaInput
         for attribute in self.path[:-1]:
             model = _inner(model, attribute)
-        return not model.model_fields[self.path[-1]].is_required()
+        return not fields_of(model)[self.path[-1]].is_required()
 
     def heading_level(self, title_level: int) -> int:
         """The level of the part's heading when the area's title stands at `title_level`."""
@@ -206,7 +206,7 @@ def _inner(model: type[Model], attribute: str) -> Any:
     """The model class of a nested field (AreaInput.economic_status -> EconomicStatus)."""
     import typing
 
-    annotation = model.model_fields[attribute].annotation
+    annotation = fields_of(model)[attribute].annotation
     for candidate in (annotation, *typing.get_args(annotation)):
         if isinstance(candidate, type) and issubclass(candidate, Model):
             return candidate

@@ -1,8 +1,9 @@
 """Stage 2, validate: plain data with positions -> typed model, or every problem with its place.
 
-Imports errors, yamlsource (for SourceFile), model, outline (the amount keys), amounttext,
-tablecheck (the tables), labels and labelcheck (the keys and placeholders of
-templates/labels.yaml). Pydantic's error locations are
+Imports errors, yamlsource (for SourceFile), model, modelread, outline (the amount keys),
+amounttext, tablecheck (the tables), labels and labelcheck (the keys and placeholders of
+templates/labels.yaml), and modelschema (pydantic) for a file modelread does not read. A file
+written right is read by modelread; any other by pydantic, whose error locations are
 Norwegian YAML keys (aliases); each is mapped back to the file, line and column the author
 wrote. Amounts are read from the text the author typed, by amounttext's rule, not from what
 YAML 1.1 makes of it (`010` is 8 to YAML, `1:30` is 90).
@@ -18,8 +19,6 @@ import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
-
-import pydantic
 
 from reportgen.amounttext import amount_problem, number_hint
 from reportgen.errors import (
@@ -43,7 +42,9 @@ from reportgen.model import (
     Model,
     Period,
     ReportInput,
+    fields_of,
 )
+from reportgen.modelread import read_model
 from reportgen.outline import AMOUNT_KEYS, FIGURES, ROWS_KEY, alias, report_text_fields, text_fields
 from reportgen.tablecheck import table_problems
 from reportgen.yamlsource import KeyPath, SourceFile, date_hint, dotted, yaml_kind
@@ -110,18 +111,19 @@ def _validate(model: type[Model], source: SourceFile) -> Any:
             hint=_empty_file_hint(model),
         ))
     else:
-        try:
-            result = model.model_validate(source.data)
-        except pydantic.ValidationError as exc:
-            errors = exc.errors()
-            reported = {p.location for p in problems}
-            problems += [_explain(e, model, source) for e in errors
-                         if not _follows(e, errors) and not _said(e, source, reported)
-                         and not _misspelt(e, errors, model)
-                         and tuple(e["loc"]) not in amounts]
-        else:
-            if not problems:
-                return result
+        result = read_model(model, source.data)
+        errors: list[Any] = []
+        if result is None:  # not read as it is: pydantic converts it, or says what is wrong
+            from reportgen.modelschema import validated
+
+            result, errors = validated(model, source.data)
+        reported = {p.location for p in problems}
+        problems += [_explain(e, model, source) for e in errors
+                     if not _follows(e, errors) and not _said(e, source, reported)
+                     and not _misspelt(e, errors, model)
+                     and tuple(e["loc"]) not in amounts]
+        if not problems:
+            return result
     raise ReportgenErrors(problems)
 
 
@@ -157,8 +159,8 @@ def _said(error: Any, source: SourceFile, reported: set[Any]) -> bool:
 
 
 def _empty_file_hint(model: type[Model]) -> str:
-    required = [f.alias or n for n, f in model.model_fields.items() if f.is_required()]
-    optional = [f.alias or n for n, f in model.model_fields.items() if not f.is_required()]
+    required = [f.alias for f in fields_of(model).values() if f.is_required()]
+    optional = [f.alias for f in fields_of(model).values() if not f.is_required()]
     if not required:
         return _("write any of the keys {keys}, or remove the file").format(
             keys=", ".join(optional))
@@ -371,7 +373,7 @@ def _not_a_number_or_date(kind: str, shown: str) -> tuple[str, str]:
 def _aliases(model: type[Model] | None) -> list[str]:
     if model is None:
         return []
-    return [f.alias or name for name, f in model.model_fields.items()]
+    return [f.alias for f in fields_of(model).values()]
 
 
 def _model_at(model: type[Model], loc: KeyPath) -> type[Model] | None:
@@ -380,7 +382,7 @@ def _model_at(model: type[Model], loc: KeyPath) -> type[Model] | None:
     for part in loc:
         if isinstance(part, int) or current is None:
             continue
-        field = next((f for f in current.model_fields.values() if f.alias == part), None)
+        field = next((f for f in fields_of(current).values() if f.alias == part), None)
         current = _inner_model(field.annotation) if field else None
     return current
 

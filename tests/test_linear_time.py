@@ -285,10 +285,11 @@ def test_a_figures_table_of_thousands_of_rows_merges_by_name() -> None:
         from reportgen.commands.importer.common import ImportedArea, ImportedTable
         from reportgen.commands.importer.figures import merge_figures
         from reportgen.model import Figures
+        from reportgen.modelread import read_model
 
         rows = [{"navn": f"Rad {i}", "regnskap": i, "budsjett": 4, "årsbudsjett": 12,
                  "prognose": 12} for i in range(4000)]
-        old = Figures.model_validate({"enhet": "1000 kr", "rader": rows})
+        old = read_model(Figures, {"enhet": "1000 kr", "rader": rows})
         status = CommentedMap({"tall": CommentedMap(
             {"enhet": "1000 kr", "rader": CommentedSeq(CommentedMap(r) for r in rows)})})
         cells = [(f"Rad {i}", str(i), "4", "", "12", "12", "") for i in range(4000)]

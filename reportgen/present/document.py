@@ -16,7 +16,7 @@ from typing import Any
 from reportgen.labels import fill
 from reportgen.languages import language
 from reportgen.markup import parse_blocks, parse_spans
-from reportgen.model import Area, Kommune, Period, Report
+from reportgen.model import Area, Kommune, Period, Report, to_json
 from reportgen.outline import (
     AREA_LEVEL_IN_REPORT,
     OTHER_MATTERS,
@@ -98,8 +98,8 @@ def area_fingerprint(area: Area) -> str:
     can tell that the YAML changed after the document was rendered."""
     # Keys added to the model later are left out while empty, so that documents rendered
     # before them keep their fingerprint.
-    unset = {"tables"} if not area.content.tables else set()
-    canonical = area.content.model_dump_json(by_alias=True, exclude=unset)
+    unset = frozenset({"tables"} if not area.content.tables else ())
+    canonical = to_json(area.content, exclude=unset)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 

@@ -41,19 +41,19 @@ def sample_views(kommune: Kommune, period: Period,
     first registered area: every part of the outline, a table with a sum row, the overview
     and its chart, the cover with a subtitle, the contents."""
     code, name = next(iter(kommune.areas.items()))
-    rows = tuple(FigureRow.model_construct(name=row, accounts=Decimal("1.5"), budget=Decimal(2),
-                                           annual_budget=Decimal(6), forecast=Decimal("6.5"))
+    rows = tuple(FigureRow(name=row, accounts=Decimal("1.5"), budget=Decimal(2),
+                           annual_budget=Decimal(6), forecast=Decimal("6.5"))
                  for row in ("Første rad", "Andre rad"))
-    status = EconomicStatus.model_construct(
+    status = EconomicStatus(
         facts=SHORT, assessment=SHORT, conclusion=SHORT,
-        figures=Figures.model_construct(unit=DEFAULT_UNIT, rows=rows))
-    content = AreaInput.model_construct(
+        figures=Figures(unit=DEFAULT_UNIT, rows=rows))
+    content = AreaInput(
         code=None, lead=TEXT, economic_status=status, investments=SHORT,
-        other_matters=(OtherMatter.model_construct(heading="Et forhold", text=SHORT),
-                       OtherMatter.model_construct(heading=None, text=SHORT)))
+        other_matters=(OtherMatter(heading="Et forhold", text=SHORT),
+                       OtherMatter(heading=None, text=SHORT)))
     area = Area(code, name, period, content)
-    chapter = Chapter.model_construct(heading="Et kapittel", text=SHORT)
-    settings = ReportInput.model_construct(title=None, subtitle="Undertittel", date=None,
-                                           chapters_before=(chapter,), chapters_after=(chapter,))
+    chapter = Chapter(heading="Et kapittel", text=SHORT)
+    settings = ReportInput(title=None, subtitle="Undertittel", date=None,
+                           chapters_before=(chapter,), chapters_after=(chapter,))
     report = Report(kommune, period, (area,), settings)
     return build_area_document(area, kommune, labels), build_report_document(report, labels)

@@ -165,13 +165,14 @@ def _laid_out(html: str, templates: Path, problems: _Collect) -> Any:
 
     html = prepare(html, load_hyphenation(templates))
     flowing: list[str] = []
-    for layout in range(1, MAX_LAYOUTS + 1):
-        document = _render_page(html, templates, flowing, problems)
+    document = _render_page(html, templates, flowing, problems)
+    for _again in range(MAX_LAYOUTS - 1):
         more = underfull_breaks(document, UNDERFULL, flowing)
-        if not more or layout == MAX_LAYOUTS:
+        if not more:
             break
         flowing += more
         del document  # the next layout is made without this one in memory (it is as large)
+        document = _render_page(html, templates, flowing, problems)
     return document
 
 

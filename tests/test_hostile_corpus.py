@@ -549,6 +549,12 @@ CASES: list[Case] = [
                                                   for c in KOMMUNE_FOUR["programområder"]}},
          (Step(("kill-worker",), 1, ("error: a PDF worker process stopped unexpectedly",
                                      "  hint: run the command again")),)),
+    Case("the DOCX worker exits", "concurrency",
+         {"inputs/kommune.yaml": KOMMUNE_FOUR, **{f"inputs/2017-T1/{c}.yaml": area()
+                                                  for c in KOMMUNE_FOUR["programområder"]}},
+         (Step(("kill-worker", "docx,html"), 1, (
+             "error: the worker process that makes the Word documents stopped unexpectedly",
+             "  hint: run the command again")),)),
 
     # validation
     Case("municipality name over 255 characters", "validation",
@@ -590,7 +596,7 @@ def run_step(case: Case, step: Step, root: Path) -> Result:
     if name == "requests":
         return requests(root, int(step.argv[1]))
     if name == "kill-worker":
-        return kill_worker(root)
+        return kill_worker(root, *step.argv[1:])
     if name == "serve":
         return serve_starts(root, list(step.argv))
     argv = list(step.argv)
@@ -698,11 +704,12 @@ def requests(root: Path, count: int) -> Result:
     return Result(0, "", "")
 
 
-def kill_worker(root: Path) -> Result:
+def kill_worker(root: Path, formats: str = "pdf") -> Result:
     """render all --format pdf with two workers; the first worker killed as soon as it is
     there (forked from the fork server, which imported WeasyPrint before: the render's PDFs
-    would be done before long)."""
-    process = start_process(["render", "all", "2017-T1", "--out", "out", "--format", "pdf",
+    would be done before long). With `formats` docx,html: the one worker that makes the DOCX
+    files."""
+    process = start_process(["render", "all", "2017-T1", "--out", "out", "--format", formats,
                              "-j", "2"], root)
     deadline = time.monotonic() + 30
     workers: list[int] = []

@@ -4,6 +4,7 @@ overview and its chart, incremental rebuilds, and parallel output equal to seria
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -11,6 +12,7 @@ import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -270,6 +272,34 @@ def test_parallel_output_is_identical_to_serial(built: Path, tmp_path: Path) -> 
     assert names == sorted(p.name for p in serial.iterdir() if not p.name.startswith("."))
     for name in names:
         assert (serial / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_without_a_pdf_the_docx_files_are_made_in_a_worker_the_same_as_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--format docx,html` makes the DOCX files in one worker process of their own (its
+    imports and the documents beside validation and the HTML), byte for byte as this
+    process makes them with `--jobs 1`."""
+    from reportgen.render import docx as docx_renderer
+
+    pids, real = tmp_path / "pids", docx_renderer.render
+
+    def noting_the_process(*args: Any) -> bytes:
+        with pids.open("a") as noted:
+            noted.write(f"{os.getpid()}\n")
+        return real(*args)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(docx_renderer, "render", noting_the_process)
+    made = {}
+    for jobs in ("2", "1"):
+        assert render(tmp_path / jobs, "--format", "docx,html", "--jobs", jobs) == 0
+        made[jobs] = {p.name: p.read_bytes() for p in (tmp_path / jobs / PERIOD).iterdir()
+                      if not p.name.startswith(".")}
+        made_in = pids.read_text().split()
+        pids.unlink()
+        assert len(made_in) == 15
+        assert set(made_in) == ({str(os.getpid())} if jobs == "1" else set(made_in[:1]))
+        assert (made_in[0] == str(os.getpid())) == (jobs == "1")
+    assert len(made["2"]) == 30 and made["2"] == made["1"]
 
 
 @pytest.mark.render

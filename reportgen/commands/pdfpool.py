@@ -1,8 +1,10 @@
-"""The PDF worker processes of `reportgen render`: forked at the start of a run, so that
+"""The worker processes of `reportgen render`: forked at the start of a run, so that
 WeasyPrint's import overlaps validation; each renders a format that the registry marks
-`in_worker`. A worker that stops before its work is done (killed, or out of memory) ends
-the run with an error, before anything is written. Part of the render command; imports the
-render registry, errors and messages only.
+`in_worker` (the PDF). A run that makes no PDF but a DOCX makes it in one worker of its own
+(the registry's `apart`): python-docx's import and the document overlap validation and the
+HTML. A worker that stops before its work is done (killed, or out of memory) ends the run
+with an error, before anything is written. Part of the render command; imports the render
+registry, errors and messages only.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ def render_in_worker(fmt: str, source: Any, templates: Path,
     return data, warnings
 
 
-def _warm_worker(parent: int | None) -> None:
-    """Import WeasyPrint while the main process validates the inputs. `parent` is the pid of
-    the process that forks the workers: the render's, or None for the fork server's
-    (commands.pdfserver, where WeasyPrint is imported already)."""
+def _warm_worker(parent: int | None, formats: tuple[str, ...]) -> None:
+    """Import the renderers of `formats` (their modules' warm_up) while the main process
+    validates the inputs. `parent` is the pid of the process that forks the workers: the
+    render's, or None for the fork server's (commands.pdfserver, where WeasyPrint is imported
+    already)."""
     import signal
     import sys
 
@@ -41,9 +44,10 @@ def _warm_worker(parent: int | None) -> None:
         server = sys.modules.get(SERVER)
         parent = server.SERVER_PID if server is not None else os.getppid()
     exit_with_parent(parent)
-    from reportgen.render.pdf import warm_up
+    from reportgen.render import RENDERERS
 
-    warm_up()
+    for name in formats:
+        RENDERERS[name].renderer_module().warm_up()
 
 
 def exit_with_parent(parent: int) -> None:
@@ -54,7 +58,7 @@ def exit_with_parent(parent: int) -> None:
     `parent` is the pid the parent had before the fork: asked here, after it, a parent that
     died already would give the pid of the process that adopted the worker. The kernel sends
     the signal when the thread that forked the worker ends; that is the thread that runs the
-    render and waits for the workers (start_pdf_workers forks them at once, see there)."""
+    render and waits for the workers (start_workers forks them at once, see there)."""
     if not _kill_me_with_parent():
         _watch_parent(parent)
     if os.getppid() != parent:  # the parent died before the kernel was told to watch it
@@ -97,11 +101,11 @@ SERVER = "reportgen.commands.pdfserver"
 RENDER_PID = "REPORTGEN_RENDER_PID"  # the render's pid, as the fork server is told it
 
 
-def start_pdf_workers(count: int, jobs: int | None) -> Any:
-    """A pool of worker processes, started now so their imports overlap validation; with one
-    job, the work is done in this process, one after the other. One worker is forked from
-    this process; several are forked from a fork server that imports WeasyPrint once for all
-    of them (commands.pdfserver)."""
+def start_workers(count: int, jobs: int | None, formats: tuple[str, ...] = ("pdf",)) -> Any:
+    """A pool of worker processes for `formats`, started now so their imports overlap
+    validation; with one job, the work is done in this process, one after the other. One
+    worker is forked from this process; several are forked from a fork server that imports
+    WeasyPrint once for all of them (commands.pdfserver: several workers are for PDF only)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -110,13 +114,19 @@ def start_pdf_workers(count: int, jobs: int | None) -> Any:
         return InProcess()
     workers = min(count, jobs)
     if workers == 1:
+        from reportgen.render import RENDERERS
+
+        for name in formats:  # the DOCX's module (and the model it imports), here before the
+            if RENDERERS[name].apart:  # fork: this process needs the model too (the PDF's
+                RENDERERS[name].renderer_module()  # is not: WeasyPrint would wait for it)
         pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"),
-                                   initializer=_warm_worker, initargs=(os.getpid(),))
+                                   initializer=_warm_worker, initargs=(os.getpid(), formats))
         pool.submit(os.getpid)  # the worker starts at the first job: make that now
         return pool
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([SERVER])
-    pool = ProcessPoolExecutor(workers, context, initializer=_warm_worker, initargs=(None,))
+    pool = ProcessPoolExecutor(workers, context, initializer=_warm_worker,
+                               initargs=(None, formats))
     _start_server()
     # A worker's start waits until the server has imported WeasyPrint: the first one is asked
     # for from a thread of its own, while this one goes on to validate the inputs.
@@ -144,8 +154,8 @@ def _first_job(pool: Any) -> None:
         pool.submit(os.getpid)
 
 
-def stop_pdf_workers(pool: Any) -> None:
-    """End the workers of start_pdf_workers (jobs not yet started are dropped) and their fork
+def stop_workers(pool: Any) -> None:
+    """End the workers of start_workers (jobs not yet started are dropped) and their fork
     server, and reap them: nothing is left running, and their processor time is counted as
     this process's children's, as it is with workers forked from here."""
     pool.shutdown(cancel_futures=True)
@@ -160,9 +170,9 @@ def stop_pdf_workers(pool: Any) -> None:
 
 
 @contextlib.contextmanager
-def worker_failures(pool: Any) -> Iterator[None]:
-    """Around the work handed to `pool` (from start_pdf_workers, or None): a worker process
-    that stopped (the pool is broken then) as an OutputError."""
+def worker_failures(pool: Any, formats: tuple[str, ...] = ("pdf",)) -> Iterator[None]:
+    """Around the work handed to `pool` (from start_workers for `formats`, or None): a worker
+    process that stopped (the pool is broken then) as an OutputError."""
     if pool is None or isinstance(pool, InProcess):
         yield
         return
@@ -171,10 +181,18 @@ def worker_failures(pool: Any) -> Iterator[None]:
     try:
         yield
     except BrokenProcessPool as exc:
-        raise OutputError(_("a PDF worker process stopped unexpectedly (perhaps it was killed,"
-                            " or the computer ran out of memory); nothing was written"),
+        if "pdf" in formats:
+            raise OutputError(_("a PDF worker process stopped unexpectedly (perhaps it was"
+                                " killed, or the computer ran out of memory); nothing was"
+                                " written"),
+                              hint=_("run the command again; if it stops again, close other"
+                                     " programs, or add --jobs 1 to render one PDF at a time"),
+                              ) from exc
+        raise OutputError(_("the worker process that makes the Word documents stopped"
+                            " unexpectedly (perhaps it was killed, or the computer ran out of"
+                            " memory); nothing was written"),
                           hint=_("run the command again; if it stops again, close other"
-                                 " programs, or add --jobs 1 to render one PDF at a time")) from exc
+                                 " programs, or add --jobs 1 to render in one process")) from exc
 
 
 class InProcess:

@@ -5,8 +5,9 @@ written all or nothing (output.write), so a failed or interrupted run leaves ear
 intact. Renders running at the same time into one folder write one after the other, each
 holding the folder's lock (output.lock) while it reads the manifest again, merges its entries
 and writes. Formats come from the registry (reportgen.render); those it marks `in_worker`
-render in the processes of commands.pdfpool while this process makes the others. What may be
-rendered (no errors; no unfinished work unless a draft) is commands.renderable's to say.
+render in the processes of commands.pdfpool while this process makes the others, and without
+one of those to make, those it marks `apart` (the DOCX) render in one such process. What may
+be rendered (no errors; no unfinished work unless a draft) is commands.renderable's to say.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from reportgen import project
 from reportgen.commands.pdfpool import (
     render_in_worker,
-    start_pdf_workers,
-    stop_pdf_workers,
+    start_workers,
+    stop_workers,
     worker_failures,
 )
 from reportgen.errors import (
@@ -113,8 +114,8 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
             file=display_path(target / name)))
     if not stale:
         return outcome
-    workers = _worker_jobs(stale, options, period)
-    pool = start_pdf_workers(workers, options.jobs) if workers else None
+    in_workers, workers = _worker_jobs(stale, options, period)
+    pool = start_workers(workers, options.jobs, in_workers) if workers else None
     try:  # validation is imported once the workers import WeasyPrint, and only with work to do
         from reportgen.commands.renderable import renderable
         from reportgen.inputs import ignored_inputs, load_kommune, load_labels
@@ -127,24 +128,31 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         stale = [p for p in stale if p.document not in missing]
         labels = load_labels(options.templates, kommune.language)
         _refuse_to_replace(target, stale, decision.edited, options.force)
-        with worker_failures(pool):
-            outputs = render_documents(report, labels, stale, options, pool, progress, missing)
+        with worker_failures(pool, in_workers):
+            outputs = render_documents(report, labels, stale, options, pool, progress, missing,
+                                       in_workers)
     finally:
         if pool is not None:
-            stop_pdf_workers(pool)
+            stop_workers(pool)
     outcome.written = _write(target, stale, outputs, options.force, progress)
     return outcome
 
 
-def _worker_jobs(stale: list[Planned], options: Options, period: Period) -> int:
-    """How many outputs the PDF workers will render: the stale ones, and for a site the
-    worker formats of every document it carries (each area's and the whole report's)."""
+def _worker_jobs(stale: list[Planned], options: Options,
+                 period: Period) -> tuple[tuple[str, ...], int]:
+    """The formats the worker processes render, and how many workers: for the PDF
+    (`in_worker`), one per stale output, and for a site the PDF of every document it carries
+    (each area's and the whole report's); with no PDF to make, the stale `apart` formats
+    (the DOCX), in one worker."""
     jobs = {(p.document, p.fmt) for p in stale if RENDERERS[p.fmt].in_worker}
     documents = [project.REPORT_NAME, *project.area_codes_with_input(options.inputs, period)]
     for planned in stale:
         jobs |= {(d, f) for d in documents for f in RENDERERS[planned.fmt].uses
                  if RENDERERS[f].in_worker}
-    return len(jobs)
+    if jobs:
+        return tuple(dict.fromkeys(f for _, f in sorted(jobs))), len(jobs)
+    apart = tuple(dict.fromkeys(p.fmt for p in stale if RENDERERS[p.fmt].apart))
+    return apart, 1 if apart else 0
 
 
 @dataclass
@@ -259,7 +267,8 @@ def _locked(target: Path, progress: Progress,
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
                      options: Options, pool: Any, progress: Progress,
-                     missing: dict[str, str] | None = None) -> dict[str, Any]:
+                     missing: dict[str, str] | None = None,
+                     in_workers: tuple[str, ...] = ()) -> dict[str, Any]:
     """The stale outputs as {name: bytes} (a site's as {name: {path: bytes}}), in plan order.
     The formats that run in the workers are handed out first (the whole report first, being
     the longest job), then this process renders the rest, and the sites, while they work. A
@@ -274,7 +283,7 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
             needed.setdefault(document, set()).update(RENDERERS[planned.fmt].uses)
     progress.start(sum(map(len, needed.values())) + len(sites))
     views = _views(report, labels, needed, options, missing or {})
-    made, pending = _render_here(views, needed, options, pool, progress)
+    made, pending = _render_here(views, needed, options, pool, progress, in_workers)
     pages = {p.name: _render_site(p, report, labels, options, progress, missing or {})
              for p in sites}
     for output, future in pending.items():
@@ -290,8 +299,8 @@ def render_documents(report: Report, labels: dict[str, str], stale: list[Planned
 
 
 def _render_here(views: list[tuple[str, DocumentView]], needed: dict[str, set[str]],
-                 options: Options, pool: Any,
-                 progress: Progress) -> tuple[dict[str, bytes], dict[str, Any]]:
+                 options: Options, pool: Any, progress: Progress,
+                 in_workers: tuple[str, ...]) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The documents' formats made in this process ({output name: bytes}), and the futures
     of those handed to the workers; each format after the one it renders from."""
     made: dict[str, bytes] = {}
@@ -302,12 +311,13 @@ def _render_here(views: list[tuple[str, DocumentView]], needed: dict[str, set[st
             for fmt in _in_source_order():
                 needs = fmt.name in needed[name] or (fmt.name in sources and any(
                     RENDERERS[w].source == fmt.name for w in needed[name]))
-                if not needs or first != (fmt.in_worker or fmt.name in sources):
+                apart = pool is not None and fmt.name in in_workers
+                if not needs or first != (apart or fmt.name in sources):
                     continue
                 output = project.output_name(name, fmt.name)
                 source = view if fmt.source == "view" else made[
                     project.output_name(name, fmt.source)]
-                if fmt.in_worker:
+                if apart:
                     pending[output] = pool.submit(render_in_worker, fmt.name, source,
                                                   options.templates, options.variant)
                     continue

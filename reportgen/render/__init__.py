@@ -38,6 +38,9 @@ class Format:
     module: str  # the renderer module
     source: str = "view"  # what it renders from: "view", or the name of another format
     in_worker: bool = False  # slow (WeasyPrint): rendered in the PDF worker processes
+    # Slow to import (python-docx, docxtpl): with no in_worker format to make, rendered in a
+    # worker process of its own, whose import overlaps validation and the other formats.
+    apart: bool = False
     template_files: tuple[str, ...] = ()  # in templates/: what its `check` tries, if not shipped
     foresees: bool = False  # its module's view_warnings(view) says what rendering will warn of
     media_type: str = ""  # its MIME type, as a link to it says
@@ -51,12 +54,16 @@ class Format:
 
     def renderer(self) -> Callable[..., Any]:
         """The module's `render` function (imports the module)."""
-        return importlib.import_module(self.module).render  # type: ignore[no-any-return]
+        return self.renderer_module().render  # type: ignore[no-any-return]
+
+    def renderer_module(self) -> Any:
+        """The renderer module (imported)."""
+        return importlib.import_module(self.module)
 
 
 FORMATS: tuple[Format, ...] = (
     Format("docx", "reportgen.render.docx", template_files=("docx/document.docx", *CHART_FONTS),
-           foresees=True,
+           foresees=True, apart=True,
            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     Format("pdf", "reportgen.render.pdf", source="html", in_worker=True,  # prints the page
            media_type="application/pdf"),

@@ -84,6 +84,12 @@ def render(view: DocumentView, templates: Path, options: RenderOptions) -> bytes
     return zip_bytes({**parts, DOCUMENT_PART: _with_pages(parts[DOCUMENT_PART], pages)})
 
 
+def warm_up() -> None:
+    """Import python-docx and docxtpl ahead of the first render (a worker process's start)."""
+    import docx.enum.table  # noqa: F401
+    import docxtpl  # noqa: F401
+
+
 def check(templates: Path, views: tuple[DocumentView, ...]) -> None:
     """The template tried on the views (reportgen.render.check_templates): it opens, has
     every style and marker, and its fields render; the chart's fonts are there.

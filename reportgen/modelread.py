@@ -19,11 +19,10 @@ import types
 import typing
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from reportgen.model import Check, Model, fields_of
+from reportgen.model import Check, M, Model, fields_of
 
-M = TypeVar("M", bound=Model)
 Reader = Callable[[Any], Any]  # a value -> the model's value, or FAIL
 
 FAIL: Any = object()  # a value this module does not read: pydantic's to say

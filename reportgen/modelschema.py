@@ -11,10 +11,16 @@ from __future__ import annotations
 import signal
 import types
 import typing
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from pydantic import ValidationError as ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from pydantic import create_model as _create_model
 from pydantic_core import PydanticCustomError
 
@@ -23,12 +29,11 @@ from reportgen.model import (
     DATE_WITH_TIME,
     REQUIRED,
     Check,
+    M,
     Model,
     fields_of,
     has_time_of_day,
 )
-
-M = TypeVar("M", bound=Model)
 
 # Frozen, strict about unknown keys, validated by the Norwegian keys only.
 CONFIG = ConfigDict(extra="forbid", frozen=True, populate_by_name=False,

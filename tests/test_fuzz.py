@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import INPUTS, KOMMUNE, dump_yaml, make_project
+from helpers import INPUTS, KOMMUNE, dump_yaml, make_project, paths
 from hostile import changes, docx_package, docx_parts, problems, run_in_process, tree
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -126,18 +126,6 @@ def values(depth: int = 3) -> st.SearchStrategy[Any]:
         scalars(), st.lists(values(depth - 1), max_size=3),
         st.dictionaries(st.sampled_from(KEYS), values(depth - 1), max_size=3),
     )
-
-
-def paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every place in a tree of dicts and lists."""
-    found = [prefix]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += paths(value, (*prefix, index))
-    return found
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:

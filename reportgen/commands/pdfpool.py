@@ -101,7 +101,7 @@ SERVER = "reportgen.commands.pdfserver"
 RENDER_PID = "REPORTGEN_RENDER_PID"  # the render's pid, as the fork server is told it
 
 
-def start_workers(count: int, jobs: int | None, formats: tuple[str, ...] = ("pdf",)) -> Any:
+def start_workers(count: int, jobs: int | None, formats: tuple[str, ...]) -> Any:
     """A pool of worker processes for `formats`, started now so their imports overlap
     validation; with one job, the work is done in this process, one after the other. One
     worker is forked from this process; several are forked from a fork server that imports
@@ -170,7 +170,7 @@ def stop_workers(pool: Any) -> None:
 
 
 @contextlib.contextmanager
-def worker_failures(pool: Any, formats: tuple[str, ...] = ("pdf",)) -> Iterator[None]:
+def worker_failures(pool: Any, formats: tuple[str, ...]) -> Iterator[None]:
     """Around the work handed to `pool` (from start_workers for `formats`, or None): a worker
     process that stopped (the pool is broken then) as an OutputError."""
     if pool is None or isinstance(pool, InProcess):
@@ -178,10 +178,12 @@ def worker_failures(pool: Any, formats: tuple[str, ...] = ("pdf",)) -> Iterator[
         return
     from concurrent.futures.process import BrokenProcessPool
 
+    from reportgen.render import RENDERERS
+
     try:
         yield
     except BrokenProcessPool as exc:
-        if "pdf" in formats:
+        if any(RENDERERS[name].in_worker for name in formats):  # the PDF's workers
             raise OutputError(_("a PDF worker process stopped unexpectedly (perhaps it was"
                                 " killed, or the computer ran out of memory); nothing was"
                                 " written"),

@@ -130,7 +130,7 @@ def render_reports(requested: tuple[str, ...], period: Period, options: Options,
         _refuse_to_replace(target, stale, decision.edited, options.force)
         with worker_failures(pool, in_workers):
             outputs = render_documents(report, labels, stale, options, pool, progress, missing,
-                                       in_workers)
+                                       in_workers=in_workers)
     finally:
         if pool is not None:
             stop_workers(pool)
@@ -267,12 +267,12 @@ def _locked(target: Path, progress: Progress,
 
 def render_documents(report: Report, labels: dict[str, str], stale: list[Planned],
                      options: Options, pool: Any, progress: Progress,
-                     missing: dict[str, str] | None = None,
-                     in_workers: tuple[str, ...] = ()) -> dict[str, Any]:
+                     missing: dict[str, str] | None = None, *,
+                     in_workers: tuple[str, ...]) -> dict[str, Any]:
     """The stale outputs as {name: bytes} (a site's as {name: {path: bytes}}), in plan order.
-    The formats that run in the workers are handed out first (the whole report first, being
-    the longest job), then this process renders the rest, and the sites, while they work. A
-    draft names the `missing` areas."""
+    The formats that run in the workers of `pool` (`in_workers`) are handed out first (the
+    whole report first, being the longest job), then this process renders the rest, and the
+    sites, while they work. A draft names the `missing` areas."""
     sites = [p for p in stale if p.folder]
     needed: dict[str, set[str]] = {}
     for planned in stale:
